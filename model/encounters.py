@@ -1,0 +1,183 @@
+"""Encounters: the routes by which migrants meet the authorities each week.
+
+Routes, in the order they are drawn (a migrant met by an earlier route is not drawn again in
+the same week):
+
+* ``RAID`` — enforcement raids on illegal work and vice catch migrants working illegally;
+  trafficked migrants are over-represented (``raid_victim_relative_risk``).
+* ``OVERSTAY`` — overstayers (many of them victims who escaped) are caught.
+* ``COMPLAINT`` — migrants in forced labour or trafficked complain (Labour Department, police);
+  the yearly rate is scaled by trust x (1 - fear of retaliation).
+* ``SELF_REFERRAL`` — aware victims seek help through hotlines, scaled the same way.
+* ``VISA_APPLICATION`` — routine screening of domestic workers' visa applications (from 2021).
+* ``NGO_REFERRAL`` — NGOs screen their clients (victims over-represented), identify victims in
+  supported interviews, and refer those who consent.
+
+Raids and overstay are offender routes; the rest are not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.disclosure import InterviewSetting, disclosure_probability
+from model.sampling import thinned_slots, weekly_probability
+from model.screening import victim_factors
+from model.states import (
+    FIRST_TRAFFICKED,
+    OFFENDER_ROUTES,
+    Agency,
+    Exploitation,
+    Group,
+    LegalStatus,
+    Route,
+    Stage,
+)
+
+if TYPE_CHECKING:
+    from model.model import IdentificationModel
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Migrants met by one route in one week, and who meets them."""
+
+    route: Route
+    slots: np.ndarray
+    agency: Agency
+
+    @property
+    def offender(self) -> bool:
+        """Whether the route treats them as offenders."""
+        return self.route in OFFENDER_ROUTES
+
+    @property
+    def ngo_accompanied(self) -> bool:
+        """Whether an NGO accompanies them (an NGO referral)."""
+        return self.route == Route.NGO_REFERRAL
+
+
+def _help_seeking(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
+    pop = model.population
+    return pop.trust[slots] * (1.0 - pop.fear_retaliation[slots])
+
+
+def draw_encounters(model: IdentificationModel) -> list[Contacts]:
+    """Draw this week's encounters by route.
+
+    Returns:
+        One ``Contacts`` batch per route and agency, possibly empty.
+    """
+    pop, params, rng = model.population, model.params, model.rng_encounter
+    e = params.encounters
+    taken = np.zeros(0, dtype=np.int64)
+    batches: list[Contacts] = []
+
+    def community(s: np.ndarray) -> np.ndarray:
+        return (pop.stage[s] == Stage.COMMUNITY) & ~np.isin(s, taken)
+
+    def add(route: Route, slots: np.ndarray, agency: Agency) -> None:
+        nonlocal taken
+        batches.append(Contacts(route, slots, agency))
+        taken = np.concatenate([taken, slots])
+
+    # Raids on illegal work and vice.
+    p_other = weekly_probability(e.raid_rate_per_year)
+    p_victim = weekly_probability(e.raid_rate_per_year * e.raid_victim_relative_risk)
+    p_max = max(p_other, p_victim)
+    raided = thinned_slots(
+        rng,
+        pop.capacity,
+        p_max,
+        lambda s: community(s) & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER),
+        lambda s: np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other) / p_max,
+    )
+    sex = pop.group[raided] == Group.SEX
+    add(Route.RAID, raided[sex], Agency.POLICE)
+    add(Route.RAID, raided[~sex], Agency.IMMIGRATION)
+
+    caught = thinned_slots(
+        rng,
+        pop.capacity,
+        weekly_probability(e.overstayer_detection_rate_per_year),
+        lambda s: community(s) & (pop.legal[s] == LegalStatus.OVERSTAYER),
+    )
+    add(Route.OVERSTAY, caught, Agency.IMMIGRATION)
+
+    complaints = thinned_slots(
+        rng,
+        pop.capacity,
+        weekly_probability(e.complaint_rate_per_year),
+        lambda s: (
+            community(s)
+            & (pop.status[s] >= Exploitation.FORCED_LABOUR)
+            & (pop.legal[s] == LegalStatus.REGULAR)
+        ),
+        lambda s: _help_seeking(model, s),
+    )
+    add(Route.COMPLAINT, complaints, Agency.LABOUR)
+
+    referrals = thinned_slots(
+        rng,
+        pop.capacity,
+        weekly_probability(e.self_referral_rate_per_year),
+        lambda s: community(s) & (pop.status[s] >= FIRST_TRAFFICKED) & pop.aware[s],
+        lambda s: _help_seeking(model, s),
+    )
+    add(Route.SELF_REFERRAL, referrals, Agency.POLICE)
+
+    if e.routine_visa_screening:
+        applicants = thinned_slots(
+            rng,
+            pop.capacity,
+            weekly_probability(e.visa_applications_per_year) * e.routine_screening_coverage,
+            lambda s: (
+                community(s)
+                & (pop.group[s] == Group.DOMESTIC)
+                & (pop.legal[s] == LegalStatus.REGULAR)
+            ),
+        )
+        add(Route.VISA_APPLICATION, applicants, Agency.IMMIGRATION)
+
+    add(Route.NGO_REFERRAL, ngo_outreach(model, community), Agency.POLICE)
+    return batches
+
+
+def ngo_outreach(model: IdentificationModel, community) -> np.ndarray:
+    """NGOs screen domestic workers, identify victims, and return those referred onwards."""
+    pop, params, rng = model.population, model.params, model.rng_encounter
+    ngo = params.ngo
+    domestic = int(pop.group_count[Group.DOMESTIC])
+    victims = model.domestic_victims
+    weight_total = domestic + (ngo.victim_relative_contact - 1.0) * victims
+    if weight_total <= 0 or ngo.screenings_per_year <= 0:
+        return np.empty(0, dtype=np.int64)
+    p_other = min(1.0, ngo.screenings_per_year / 52.0 / weight_total)
+    p_victim = min(1.0, p_other * ngo.victim_relative_contact)
+    p_max = max(p_other, p_victim)
+    clients = thinned_slots(
+        rng,
+        pop.capacity,
+        p_max,
+        lambda s: community(s) & (pop.group[s] == Group.DOMESTIC),
+        lambda s: np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other) / p_max,
+    )
+    model.outcomes.add("ngo_screened", len(clients))
+    victim_clients = clients[pop.status[clients] >= FIRST_TRAFFICKED]
+    setting = InterviewSetting(
+        supported=True,
+        quality=params.officers.interview_quality_trained,
+        boost=ngo.disclosure_boost,
+    )
+    p = disclosure_probability(
+        victim_factors(model, victim_clients), setting, params.disclosure, params.screening
+    )
+    identified = victim_clients[rng.random(len(victim_clients)) < p]
+    model.outcomes.add("ngo_victims_identified", len(identified))
+    consent = min(1.0, ngo.referral_consent * params.screening.ngo_referral_share)
+    referred = identified[rng.random(len(identified)) < consent]
+    model.outcomes.add("ngo_referrals", len(referred))
+    return referred

@@ -1,0 +1,102 @@
+"""Witness cooperation, investigation, prosecution and conviction of traffickers.
+
+An identified victim cooperates as a witness with a logistic probability (support, trust, fear
+of retaliation, a witness visa). A cooperating witness, or with a small chance a raid that
+catches a controlled victim, opens an investigation. After ``investigation_weeks`` the case is
+prosecuted with a probability that depends on the form of exploitation and the legal regime
+(today labour trafficking can only be charged as lesser offences); without a witness the chance
+is scaled by ``no_witness_factor``. After ``trial_weeks`` the trafficker is convicted or
+acquitted. A convicted trafficker stops, its victims are freed, and with
+``replacement_probability`` a new trafficker of the same kind takes its place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.agents import Trafficker
+from model.parameters import LegalRegime
+from model.states import LegalState, TraffickerKind
+from model.trafficking import create_traffickers, free_victims, retaliate
+
+if TYPE_CHECKING:
+    from model.model import IdentificationModel
+
+
+def cooperation(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
+    """Decide which identified migrants ``slots`` cooperate as witnesses."""
+    j = model.params.justice
+    pop = model.population
+    log_odds = (
+        j.cooperation_intercept
+        + j.cooperation_support
+        + j.cooperation_trust * pop.trust[slots]
+        + j.cooperation_fear * pop.fear_retaliation[slots]
+        + j.cooperation_witness_visa * float(model.params.screening.witness_visa)
+    )
+    probability = 1.0 / (1.0 + np.exp(-log_odds))
+    return model.rng_justice.random(len(slots)) < probability
+
+
+def open_investigation(model: IdentificationModel, trafficker: Trafficker, witness: bool) -> None:
+    """Open an investigation of ``trafficker`` (or add a witness to an open one)."""
+    if not trafficker.active:
+        return
+    if trafficker.under_investigation:
+        trafficker.has_witness = trafficker.has_witness or witness
+        return
+    trafficker.legal_state = LegalState.INVESTIGATED
+    trafficker.has_witness = witness
+    trafficker.next_event_week = model.week + model.params.justice.investigation_weeks
+    model.open_cases.add(trafficker.index)
+    model.outcomes.add("investigations")
+    retaliate(model, trafficker)
+
+
+def _probabilities(model: IdentificationModel, kind: TraffickerKind) -> tuple[float, float]:
+    """Prosecution and conviction probabilities for a trafficker of ``kind``."""
+    j = model.params.justice
+    if kind == TraffickerKind.OPERATOR:
+        return j.prosecution_probability_sex, j.conviction_probability_sex
+    if j.regime == LegalRegime.DEDICATED_LAW:
+        return j.prosecution_probability_labour_dedicated, j.conviction_probability_labour_dedicated
+    return j.prosecution_probability_labour_patchwork, j.conviction_probability_labour_patchwork
+
+
+def advance_cases(model: IdentificationModel) -> None:
+    """Take the decisions that are due in open cases (in order of trafficker id)."""
+    j = model.params.justice
+    rng = model.rng_justice
+    for index in sorted(model.open_cases):
+        trafficker = model.traffickers[index]
+        if trafficker.next_event_week is None or trafficker.next_event_week > model.week:
+            continue
+        prosecute, convict = _probabilities(model, trafficker.kind)
+        if trafficker.legal_state == LegalState.INVESTIGATED:
+            chance = prosecute if trafficker.has_witness else prosecute * j.no_witness_factor
+            if rng.random() < chance:
+                trafficker.legal_state = LegalState.PROSECUTED
+                trafficker.next_event_week = model.week + j.trial_weeks
+                model.outcomes.add("prosecutions")
+                continue
+            _close_case(model, trafficker, LegalState.ACTIVE)
+        elif rng.random() < convict:
+            model.outcomes.add("convictions")
+            model.outcomes.add("victims_freed", free_victims(model, trafficker))
+            _close_case(model, trafficker, LegalState.CONVICTED)
+            if rng.random() < model.params.traffickers.replacement_probability:
+                create_traffickers(model, trafficker.kind, 1)
+        else:
+            model.outcomes.add("acquittals")
+            _close_case(model, trafficker, LegalState.ACTIVE)
+
+
+def _close_case(model: IdentificationModel, trafficker: Trafficker, state: LegalState) -> None:
+    trafficker.legal_state = state
+    trafficker.next_event_week = None
+    trafficker.has_witness = False
+    model.open_cases.discard(trafficker.index)
+    if state == LegalState.CONVICTED:
+        model.traffickers_by_kind[int(trafficker.kind)].remove(trafficker.index)

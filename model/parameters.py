@@ -1,0 +1,1190 @@
+"""The parameter schema: every number the model uses, with its unit, range and source.
+
+Defaults describe the Hong Kong baseline (about 2018-2019). Parameters fall into two kinds:
+
+* **world** sections (the uncertainties): population, prevalence, encounters, officers,
+  support services, disclosure behaviour, detention, justice, traffickers, costs;
+* the **policy** section ``screening`` (the levers a government chooses).
+
+A scenario file sets world sections; a policy sets the ``screening`` section. Every field
+carries ``unit`` and ``source`` metadata (``json_schema_extra``) so that the parameter
+reference and the ODD document can be generated from this module.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ASSUMPTION = "assumption"
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    source: str,
+    description: str,
+    ge: float | None = None,
+    le: float | None = None,
+) -> Any:
+    """Declare one model parameter with its unit, range and source.
+
+    Args:
+        default: Hong Kong baseline value.
+        unit: Unit of measurement ("persons", "per year", "share", "log-odds", ...).
+        source: Where the value comes from, or ``"assumption: ..."`` with the reasoning.
+        description: What the parameter means in the model.
+        ge: Smallest allowed value (inclusive).
+        le: Largest allowed value (inclusive).
+
+    Returns:
+        A pydantic ``Field`` carrying the metadata.
+    """
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+    )
+
+
+class Section(BaseModel):
+    """Base of every parameter section: unknown keys are refused, assignments validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class LegalRegime(StrEnum):
+    """How trafficking can be charged."""
+
+    PATCHWORK = "patchwork"
+    DEDICATED_LAW = "dedicated_law"
+
+
+# --------------------------------------------------------------------------------------------
+# World sections
+# --------------------------------------------------------------------------------------------
+
+
+class TimeParameters(Section):
+    """Calendar of a run."""
+
+    start_year: int = param(
+        2018,
+        unit="calendar year",
+        ge=2000,
+        le=2100,
+        source=ASSUMPTION + ": baseline is 2018-2019",
+        description="Calendar year of the first simulated week (used by dated timelines).",
+    )
+
+
+class PopulationParameters(Section):
+    """Who is present and how the population turns over."""
+
+    domestic_workers: int = param(
+        385_000,
+        unit="persons",
+        ge=0,
+        le=2_000_000,
+        source="Asia Times (October 2018): 385,141 foreign domestic helpers",
+        description="Migrant domestic workers present at the start.",
+    )
+    other_workers: int = param(
+        10_000,
+        unit="persons",
+        ge=0,
+        le=500_000,
+        source=ASSUMPTION + ": imported workers outside the domestic-helper scheme, order of "
+        "magnitude of the Supplementary Labour Scheme quota",
+        description="Other regular migrant workers present at the start.",
+    )
+    sex_workers: int = param(
+        5_000,
+        unit="persons",
+        ge=0,
+        le=200_000,
+        source=ASSUMPTION + ": 613 prosecuted for sex work in 2016 at an assumed yearly "
+        "enforcement rate of about 0.1",
+        description="Migrant sex workers present at the start.",
+    )
+    irregular: int = param(
+        12_000,
+        unit="persons",
+        ge=0,
+        le=500_000,
+        source=ASSUMPTION + ": irregular and undocumented migrants, order of magnitude of the "
+        "13,000 non-refoulement claimants in 2018-2019",
+        description="Irregular or undocumented migrants present at the start.",
+    )
+    mean_stay_years_domestic: float = param(
+        6.0,
+        unit="years",
+        ge=0.1,
+        le=40,
+        source=ASSUMPTION + ": three two-year contracts on average",
+        description="Mean length of stay of a domestic worker (sets the weekly departure rate).",
+    )
+    mean_stay_years_other: float = param(
+        3.0,
+        unit="years",
+        ge=0.1,
+        le=40,
+        source=ASSUMPTION,
+        description="Mean length of stay of other migrant workers.",
+    )
+    mean_stay_years_sex: float = param(
+        1.0,
+        unit="years",
+        ge=0.05,
+        le=40,
+        source=ASSUMPTION + ": short visitor-visa stays",
+        description="Mean length of stay of migrant sex workers.",
+    )
+    mean_stay_years_irregular: float = param(
+        2.0,
+        unit="years",
+        ge=0.05,
+        le=40,
+        source=ASSUMPTION,
+        description="Mean length of stay of irregular migrants who are never caught.",
+    )
+    growth_per_year: float = param(
+        0.0,
+        unit="share per year",
+        ge=-0.5,
+        le=0.5,
+        source=ASSUMPTION + ": 385,141 (2018) to 399,320 (2019) and 373,884 (2020) is flat "
+        "within +-4%",
+        description="Yearly growth of the target population; arrivals replace departures times "
+        "(1 + growth).",
+    )
+    first_contract_share: float = param(
+        0.4,
+        unit="share of arrivals",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Share of arrivals on their first contract abroad (a risk trait).",
+    )
+    young_share: float = param(
+        0.3,
+        unit="share of arrivals",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": about 3 in 10 foreign domestic helpers are under 30 "
+        "(2016 by-census, rounded)",
+        description="Share of arrivals aged under 30 (a risk trait).",
+    )
+    indebted_share: float = param(
+        0.7,
+        unit="share of arrivals",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": illegal placement fees are widespread (US TIP reports 2015-2016)",
+        description="Share of arrivals who owe recruitment debt.",
+    )
+    debt_months_mean: float = param(
+        7.0,
+        unit="months of salary",
+        ge=0,
+        le=36,
+        source="US TIP reports 2015-2016: up to 80% of salary for the first 7-8 months",
+        description="Mean recruitment debt of indebted arrivals (exponentially distributed).",
+    )
+    documents_confiscated_share: float = param(
+        0.3,
+        unit="share of arrivals",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": passport confiscation widely reported (Justice Centre 2016); "
+        "value not measured",
+        description="Share of arrivals whose identity documents are held by an agency or "
+        "employer (a risk trait).",
+    )
+
+
+class PrevalenceParameters(Section):
+    """How many migrants are exploited or trafficked, and how that changes."""
+
+    trafficked_share_domestic: float = param(
+        0.024,
+        unit="share of domestic workers",
+        ge=0,
+        le=1,
+        source="Justice Centre Hong Kong 'Coming Clean' (2016): 14% of the 17% in forced labour "
+        "were trafficked into it",
+        description="Share of domestic workers trafficked for labour (at the start and, as a "
+        "target, among arrivals).",
+    )
+    forced_labour_share_domestic: float = param(
+        0.17,
+        unit="share of domestic workers",
+        ge=0,
+        le=1,
+        source="Justice Centre Hong Kong 'Coming Clean' (2016), n~1000",
+        description="Share of domestic workers in forced labour (includes the trafficked).",
+    )
+    trafficked_share_other: float = param(
+        0.03,
+        unit="share of other workers",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Share of other migrant workers trafficked for labour.",
+    )
+    trafficked_share_sex: float = param(
+        0.15,
+        unit="share of sex workers",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": US TIP reports describe debt bondage in the sex trade",
+        description="Share of migrant sex workers trafficked for sexual exploitation.",
+    )
+    trafficked_share_irregular: float = param(
+        0.05,
+        unit="share of irregular migrants",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Share of irregular migrants trafficked (labour or forced criminality).",
+    )
+    criminality_share_irregular: float = param(
+        0.3,
+        unit="share of trafficked irregular migrants",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": drug-courier and forced-criminality cases in US TIP reports",
+        description="Share of trafficked irregular migrants exploited for forced criminality "
+        "rather than labour.",
+    )
+    odds_ratio_first_contract: float = param(
+        2.0,
+        unit="odds ratio",
+        ge=0.1,
+        le=20,
+        source=ASSUMPTION,
+        description="Odds ratio of being trafficked at arrival for a first-contract worker.",
+    )
+    odds_ratio_young: float = param(
+        1.5,
+        unit="odds ratio",
+        ge=0.1,
+        le=20,
+        source=ASSUMPTION,
+        description="Odds ratio of being trafficked at arrival for an arrival under 30.",
+    )
+    odds_ratio_debt_per_7_months: float = param(
+        2.0,
+        unit="odds ratio per 7 months of debt",
+        ge=0.1,
+        le=20,
+        source=ASSUMPTION,
+        description="Odds ratio of being trafficked per 7 months of salary owed.",
+    )
+    odds_ratio_documents_confiscated: float = param(
+        3.0,
+        unit="odds ratio",
+        ge=0.1,
+        le=20,
+        source=ASSUMPTION,
+        description="Odds ratio of being trafficked when documents are confiscated.",
+    )
+    escalation_rate_per_year: float = param(
+        0.02,
+        unit="per year",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": 'someone might transition into being trafficked after they "
+        "enter Hong Kong' (seed article, 2023)",
+        description="Yearly rate at which a migrant in forced labour comes under a "
+        "trafficker's control.",
+    )
+    debt_repaid_months_per_month: float = param(
+        0.8,
+        unit="months of debt per month",
+        ge=0,
+        le=1,
+        source="US TIP reports 2015-2016: up to 80% of salary withheld",
+        description="Debt repaid per month worked.",
+    )
+
+
+class BehaviourParameters(Section):
+    """Awareness, fear, trauma and trust of migrants; escape from control."""
+
+    victims_threatened_share: float = param(
+        0.47,
+        unit="share of victims",
+        ge=0,
+        le=1,
+        source="Kiss et al. 2015, Lancet Global Health (Mekong, n=1015): 47% threatened",
+        description="Share of victims who have been threatened (high fear of retaliation).",
+    )
+    victims_ptsd_share: float = param(
+        0.36,
+        unit="share of victims",
+        ge=0,
+        le=1,
+        source="Abas et al. 2013 (35.8%); Kiss et al. 2015 (38.9%)",
+        description="Share of victims with post-traumatic stress disorder.",
+    )
+    non_victims_ptsd_share: float = param(
+        0.05,
+        unit="share of non-victims",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Share of other migrants with PTSD.",
+    )
+    victims_aware_share: float = param(
+        0.3,
+        unit="share of victims",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": 'others might not even realise they have been trafficked' "
+        "(seed article, 2023)",
+        description="Share of victims aware at the start that they are trafficked.",
+    )
+    awareness_rate_per_year: float = param(
+        0.2,
+        unit="per year",
+        ge=0,
+        le=10,
+        source=ASSUMPTION,
+        description="Yearly rate at which an unaware victim becomes aware.",
+    )
+    trust_mean: float = param(
+        0.35,
+        unit="0-1 scale",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": migrants fear authorities (seed articles); NGOs report more "
+        "caution after 2020",
+        description="Mean trust in the authorities (beta distributed, concentration 4).",
+    )
+    fear_punishment_offender: float = param(
+        0.8,
+        unit="0-1 scale",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Fear of punishment of migrants in breach of immigration rules.",
+    )
+    fear_punishment_regular: float = param(
+        0.3,
+        unit="0-1 scale",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Fear of punishment of migrants in a regular situation.",
+    )
+    absconding_rate_per_year: float = param(
+        0.1,
+        unit="per year",
+        ge=0,
+        le=10,
+        source=ASSUMPTION + ": victims who flee an employer or agency become overstayers",
+        description="Yearly rate at which a trafficked migrant escapes and falls out of status.",
+    )
+    overstay_rate_per_year: float = param(
+        0.002,
+        unit="per year",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": non-victims overstaying after a contract ends",
+        description="Yearly rate at which a regular migrant who is not a victim overstays.",
+    )
+
+
+class EncounterParameters(Section):
+    """Routes by which migrants meet the authorities."""
+
+    raid_rate_per_year: float = param(
+        0.1,
+        unit="per year",
+        ge=0,
+        le=5,
+        source="Immigration Department: 1,341 illegal workers prosecuted in 2018 (excl. sex "
+        "work) over ~12,000 irregular migrants; 429-613 for sex work 2016-2017 over ~5,000",
+        description="Yearly rate at which an irregular migrant or sex worker is caught in an "
+        "enforcement raid on illegal work or vice.",
+    )
+    raid_victim_relative_risk: float = param(
+        1.5,
+        unit="rate ratio",
+        ge=0,
+        le=20,
+        source=ASSUMPTION + ": victims are over-represented among offenders (seed articles)",
+        description="How much likelier a trafficked migrant is to be caught in a raid.",
+    )
+    overstayer_detection_rate_per_year: float = param(
+        0.5,
+        unit="per year",
+        ge=0,
+        le=20,
+        source=ASSUMPTION,
+        description="Yearly rate at which an overstayer is caught.",
+    )
+    complaint_rate_per_year: float = param(
+        0.01,
+        unit="per year",
+        ge=0,
+        le=5,
+        source=ASSUMPTION + ": Labour Department claims and police reports by migrants in "
+        "forced labour",
+        description="Yearly rate at which a migrant in forced labour or trafficked complains to "
+        "the authorities, before trust and fear.",
+    )
+    self_referral_rate_per_year: float = param(
+        0.05,
+        unit="per year",
+        ge=0,
+        le=5,
+        source="Germany 2015 (cited by Horio and Ballard 2017): 5.5% of victims self-identify",
+        description="Yearly rate at which an aware victim seeks help from the authorities, "
+        "before trust and fear.",
+    )
+    routine_visa_screening: bool = param(
+        False,
+        unit="switch",
+        source="US TIP report 2022: from 2021 domestic workers applying "
+        "for a new or renewed visa are screened",
+        description="Whether visa applications of domestic workers include an indicator "
+        "screening (a routine, non-offender contact).",
+    )
+    visa_applications_per_year: float = param(
+        0.5,
+        unit="per worker per year",
+        ge=0,
+        le=5,
+        source="two-year standard employment contract",
+        description="Yearly rate of visa applications per domestic worker.",
+    )
+    routine_screening_coverage: float = param(
+        0.02,
+        unit="share of visa applications",
+        ge=0,
+        le=1,
+        source="initial screenings rose only from ~7,500 (2019) to 7,678 (2021), so few "
+        "applications can include a screening interview",
+        description="Share of visa applications that include an indicator screening when "
+        "routine screening is on.",
+    )
+
+
+class NGOParameters(Section):
+    """Civil-society outreach, screening and referral."""
+
+    screenings_per_year: float = param(
+        1_037,
+        unit="persons per year",
+        ge=0,
+        le=100_000,
+        source="Civil Society Anti-Human Trafficking Task Force 2018 (27 NGOs): 1,037 screened",
+        description="Migrants screened by NGOs a year.",
+    )
+    victim_relative_contact: float = param(
+        2.5,
+        unit="rate ratio",
+        ge=0,
+        le=100,
+        source="NGO yield 6.1% (63/1,037) against prevalence ~2.4%: clients self-select",
+        description="How much likelier a trafficked domestic worker is to reach an NGO.",
+    )
+    disclosure_boost: float = param(
+        2.0,
+        unit="log-odds",
+        ge=0,
+        le=10,
+        source=ASSUMPTION + ": NGO interviews are supported and confidential",
+        description="Added log-odds of disclosure at an NGO screening.",
+    )
+    referral_consent: float = param(
+        0.3,
+        unit="share of NGO-identified victims",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": 63 NGO identifications against 18 official ones in 2018",
+        description="Share of NGO-identified victims who agree to be referred to the authorities.",
+    )
+
+
+class OfficerParameters(Section):
+    """Frontline officers who meet migrants."""
+
+    immigration: int = param(
+        120,
+        unit="officers",
+        ge=0,
+        le=10_000,
+        source=ASSUMPTION + ": frontline screening officers; 98 anti-trafficking posts funded "
+        "from 2019-20 (Chief Secretary blog 2019-03-10) across agencies",
+        description="Immigration Department officers handling encounters.",
+    )
+    police: int = param(
+        120,
+        unit="officers",
+        ge=0,
+        le=10_000,
+        source=ASSUMPTION + ": police extended screening to all districts in 2018",
+        description="Police officers handling encounters.",
+    )
+    labour: int = param(
+        20,
+        unit="officers",
+        ge=0,
+        le=10_000,
+        source=ASSUMPTION,
+        description="Labour Department officers handling complaints.",
+    )
+    customs: int = param(
+        10,
+        unit="officers",
+        ge=0,
+        le=10_000,
+        source=ASSUMPTION,
+        description="Customs officers handling encounters.",
+    )
+    weekly_case_capacity: int = param(
+        5,
+        unit="cases per officer per week",
+        ge=0,
+        le=200,
+        source=ASSUMPTION,
+        description="Screenings one officer can carry out in a week.",
+    )
+    sensitivity_untrained_factor: float = param(
+        0.5,
+        unit="multiplier",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": untrained officers miss indicators (seed articles)",
+        description="Tier-1 sensitivity of an untrained officer relative to a trained one.",
+    )
+    specificity_untrained: float = param(
+        0.9,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Tier-1 specificity of an untrained officer.",
+    )
+    interview_quality_trained: float = param(
+        0.7,
+        unit="0-1 scale",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Interview quality of a trained officer.",
+    )
+    interview_quality_untrained: float = param(
+        0.3,
+        unit="0-1 scale",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Interview quality of an untrained officer.",
+    )
+
+
+class SupportParameters(Section):
+    """Lawyers, NGO advocates and counsellors available to screenings and victims."""
+
+    weekly_sessions: int = param(
+        40,
+        unit="sessions per week",
+        ge=0,
+        le=100_000,
+        source=ASSUMPTION + ": a few dozen lawyers, advocates and counsellors across NGOs",
+        description="Supported interview sessions available a week (tier-2 screening).",
+    )
+    victim_support_weeks: int = param(
+        26,
+        unit="weeks",
+        ge=1,
+        le=520,
+        source=ASSUMPTION + ": shelter and support under the Action Plan for the duration of "
+        "the case",
+        description="Weeks an identified victim is supported before leaving the pipeline.",
+    )
+    identified_victims_stay_share: float = param(
+        0.4,
+        unit="share",
+        ge=0,
+        le=1,
+        source="US TIP report 2019: 6 of 18 identified in 2018 got a change of employer or a "
+        "visa extension (rounded up for witnesses)",
+        description="Share of identified victims who stay in Hong Kong after support.",
+    )
+
+
+class DisclosureParameters(Section):
+    """Logistic model of a victim disclosing at an interview (coefficients in log-odds)."""
+
+    intercept: float = param(
+        -1.5,
+        unit="log-odds",
+        ge=-30,
+        le=30,
+        source="set so that an unsupported victim discloses in about 1 interview in 10; "
+        "5.5% self-identification (Germany 2015) as a proxy",
+        description="Log-odds of disclosure with every factor at zero.",
+    )
+    support: float = param(
+        1.5,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": seed article (2023) argues support lets victims disclose",
+        description="Effect of a lawyer, advocate or counsellor being present.",
+    )
+    trust: float = param(
+        1.0,
+        unit="log-odds per unit trust",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION,
+        description="Effect of trust in the authorities (0-1).",
+    )
+    fear_of_retaliation: float = param(
+        -1.5,
+        unit="log-odds per unit fear",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": victims 'terrified of coming forward' (seed article, 2023)",
+        description="Effect of fear of the trafficker's retaliation (0-1).",
+    )
+    fear_of_punishment: float = param(
+        -1.5,
+        unit="log-odds per unit fear",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION,
+        description="Effect of fear of criminal punishment or removal (0-1).",
+    )
+    debt: float = param(
+        -0.5,
+        unit="log-odds per 7 months of debt",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION,
+        description="Effect of remaining recruitment debt.",
+    )
+    trauma: float = param(
+        -1.0,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": PTSD impairs recall and disclosure (Abas et al. 2013)",
+        description="Effect of PTSD.",
+    )
+    awareness: float = param(
+        1.0,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION,
+        description="Effect of the victim knowing they are trafficked.",
+    )
+    interview_quality: float = param(
+        1.0,
+        unit="log-odds per unit quality",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION,
+        description="Effect of interview quality (0-1).",
+    )
+    session_trauma_relief: float = param(
+        0.3,
+        unit="share per session",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": social support adjusted odds ratio 0.64 for PTSD (Abas et al. 2013)",
+        description="Share of the trauma effect removed by each supported session already held.",
+    )
+
+
+class DetentionParameters(Section):
+    """Immigration detention and removal."""
+
+    removal_days: float = param(
+        28.0,
+        unit="days",
+        ge=0,
+        le=3_650,
+        source=ASSUMPTION,
+        description="Mean days from detention to removal (exponentially distributed, rounded "
+        "to weeks; 0 removes within the week of detention).",
+    )
+    cost_per_day_hkd: float = param(
+        1_000.0,
+        unit="HK$ per person-day",
+        ge=0,
+        le=100_000,
+        source=ASSUMPTION,
+        description="Cost of one day of immigration detention.",
+    )
+
+
+class JusticeParameters(Section):
+    """Witness cooperation, investigation, prosecution and conviction."""
+
+    regime: LegalRegime = param(
+        LegalRegime.PATCHWORK,
+        unit="category",
+        source="seed article (2023): no comprehensive anti-trafficking law; labour trafficking "
+        "charged as lesser offences",
+        description="'patchwork' (today) or 'dedicated_law' (a Palermo-aligned offence).",
+    )
+    cooperation_intercept: float = param(
+        -0.5,
+        unit="log-odds",
+        ge=-30,
+        le=30,
+        source=ASSUMPTION,
+        description="Log-odds that an identified victim cooperates as a witness, factors at 0.",
+    )
+    cooperation_support: float = param(
+        1.0,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION,
+        description="Effect of support on cooperation.",
+    )
+    cooperation_trust: float = param(
+        1.0,
+        unit="log-odds per unit trust",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION,
+        description="Effect of trust on cooperation.",
+    )
+    cooperation_fear: float = param(
+        -1.5,
+        unit="log-odds per unit fear",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION,
+        description="Effect of fear of retaliation on cooperation.",
+    )
+    cooperation_witness_visa: float = param(
+        1.5,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": victims fear loss of earnings (seed article, 2023)",
+        description="Effect of a visa extension or fee waiver for witnesses.",
+    )
+    raid_lead_probability: float = param(
+        0.02,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Chance that catching a trafficked migrant in a raid opens an "
+        "investigation of the trafficker without any witness.",
+    )
+    no_witness_factor: float = param(
+        0.2,
+        unit="multiplier",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Prosecution chance of a case without a cooperating witness, relative to "
+        "one with a witness.",
+    )
+    investigation_weeks: int = param(
+        12,
+        unit="weeks",
+        ge=0,
+        le=520,
+        source=ASSUMPTION,
+        description="Weeks from opening an investigation to the decision to prosecute.",
+    )
+    trial_weeks: int = param(
+        40,
+        unit="weeks",
+        ge=0,
+        le=520,
+        source=ASSUMPTION,
+        description="Weeks from charge to verdict.",
+    )
+    prosecution_probability_sex: float = param(
+        0.4,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Chance an investigation of sexual exploitation leads to a prosecution.",
+    )
+    prosecution_probability_labour_patchwork: float = param(
+        0.1,
+        unit="probability",
+        ge=0,
+        le=1,
+        source="US TIP report 2020: 14 labour-trafficking investigations, 2 prosecutions (2018)",
+        description="Chance an investigation of labour exploitation or forced criminality "
+        "leads to a prosecution under today's patchwork of offences.",
+    )
+    prosecution_probability_labour_dedicated: float = param(
+        0.4,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": as for sexual exploitation once an offence exists",
+        description="The same under a dedicated anti-trafficking law.",
+    )
+    conviction_probability_sex: float = param(
+        0.6,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Chance a prosecution for sexual exploitation ends in a conviction.",
+    )
+    conviction_probability_labour_patchwork: float = param(
+        0.2,
+        unit="probability",
+        ge=0,
+        le=1,
+        source="US TIP reports 2018-2021: 0-2 labour-trafficking convictions a year",
+        description="Chance a labour prosecution ends in a conviction under the patchwork.",
+    )
+    conviction_probability_labour_dedicated: float = param(
+        0.6,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="The same under a dedicated law.",
+    )
+
+
+class TraffickerParameters(Section):
+    """Traffickers: how many, how they recruit, threaten and respond to enforcement."""
+
+    agency_share_labour: float = param(
+        0.6,
+        unit="share of labour victims",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": debt bondage through placement agencies (US TIP reports)",
+        description="Share of labour-trafficked domestic workers controlled by recruitment "
+        "agencies (the rest by employers).",
+    )
+    victims_per_agency: float = param(
+        15.0,
+        unit="persons",
+        ge=1,
+        le=1_000,
+        source=ASSUMPTION,
+        description="Mean victims a recruitment agency controls at the start.",
+    )
+    victims_per_employer: float = param(
+        1.0,
+        unit="persons",
+        ge=1,
+        le=100,
+        source=ASSUMPTION,
+        description="Mean victims an exploiting employer controls.",
+    )
+    victims_per_operator: float = param(
+        6.0,
+        unit="persons",
+        ge=1,
+        le=1_000,
+        source=ASSUMPTION,
+        description="Mean victims a sex-trade operator controls.",
+    )
+    victims_per_syndicate: float = param(
+        10.0,
+        unit="persons",
+        ge=1,
+        le=1_000,
+        source=ASSUMPTION,
+        description="Mean victims a syndicate controls (forced criminality, irregular labour).",
+    )
+    spare_capacity: float = param(
+        0.25,
+        unit="share",
+        ge=0,
+        le=10,
+        source=ASSUMPTION,
+        description="Recruitment capacity beyond the victims held at the start.",
+    )
+    threat_escalation: float = param(
+        0.2,
+        unit="0-1 scale per event",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Rise in a trafficker's threat level when one of its victims is identified "
+        "or it is investigated (retaliation).",
+    )
+    displacement: float = param(
+        0.5,
+        unit="share",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Share of a trafficker's recruitment capacity withdrawn while it is under "
+        "investigation (moves into lying low).",
+    )
+    replacement_probability: float = param(
+        0.5,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Chance a convicted trafficker is replaced by a new one of the same kind.",
+    )
+
+
+class CostParameters(Section):
+    """Unit costs in Hong Kong dollars."""
+
+    tier1_screening_hkd: float = param(
+        500.0,
+        unit="HK$ per screening",
+        ge=0,
+        le=1e6,
+        source=ASSUMPTION,
+        description="Cost of one indicator (tier-1) screening.",
+    )
+    tier2_session_hkd: float = param(
+        3_000.0,
+        unit="HK$ per session",
+        ge=0,
+        le=1e6,
+        source=ASSUMPTION,
+        description="Cost of one in-depth (tier-2) session, support included.",
+    )
+    victim_support_week_hkd: float = param(
+        3_500.0,
+        unit="HK$ per victim-week",
+        ge=0,
+        le=1e6,
+        source=ASSUMPTION + ": shelter, medical and financial support under the Action Plan",
+        description="Cost of supporting an identified victim for a week.",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Policy section
+# --------------------------------------------------------------------------------------------
+
+
+class ScreeningLevers(Section):
+    """The levers a screening policy sets (the policy section of the parameters)."""
+
+    tier1_sensitivity: float = param(
+        0.6,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Chance that a trained officer's indicator screening flags a victim.",
+    )
+    tier1_specificity: float = param(
+        0.95,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Chance that a trained officer's indicator screening clears a non-victim.",
+    )
+    tier2_false_positive_rate: float = param(
+        0.02,
+        unit="probability",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Chance an in-depth screening of a flagged non-victim wrongly identifies a "
+        "victim.",
+    )
+    tier2_sessions: int = param(
+        1,
+        unit="sessions",
+        ge=1,
+        le=10,
+        source=ASSUMPTION,
+        description="In-depth interview sessions a flagged migrant is offered.",
+    )
+    tier2_support: bool = param(
+        False,
+        unit="switch",
+        source="seed article (2023): today no support in screening",
+        description="Whether lawyers, advocates or counsellors support in-depth screening "
+        "(drawn from the support capacity).",
+    )
+    offender_screening_probability: float = param(
+        0.5,
+        unit="probability per week",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": detainees are 'not ordinarily screened' (seed article, 2023)",
+        description="Weekly chance that a detained offender is given an indicator screening "
+        "(detention-first); screening at contact is immediate under screening-first policies.",
+    )
+    non_punishment: bool = param(
+        False,
+        unit="switch",
+        source="seed article (2023); Palermo Protocol practice",
+        description="Assurance that victims will not be punished for offences they were "
+        "compelled to commit.",
+    )
+    non_punishment_relief: float = param(
+        0.6,
+        unit="share",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Share of the fear-of-punishment effect removed by a non-punishment assurance.",
+    )
+    trauma_informed: bool = param(
+        False,
+        unit="switch",
+        source="seed article (2023)",
+        description="Whether interviews are trauma-informed.",
+    )
+    trauma_informed_relief: float = param(
+        0.5,
+        unit="share",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Share of the trauma effect removed by trauma-informed interviewing.",
+    )
+    trauma_informed_quality: float = param(
+        0.2,
+        unit="0-1 scale",
+        ge=0,
+        le=1,
+        source=ASSUMPTION,
+        description="Interview quality added by trauma-informed interviewing (capped at 1).",
+    )
+    witness_visa: bool = param(
+        False,
+        unit="switch",
+        source="US TIP report 2019: only 6 of 18 identified victims got a visa extension or "
+        "change of employer",
+        description="Visa extension and fee waiver for victims who act as witnesses.",
+    )
+    training_share: float = param(
+        0.3,
+        unit="share of officers",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": 880 officials trained in 2020 (US TIP report 2021) out of several "
+        "thousand who meet migrants",
+        description="Share of frontline officers trained in victim identification.",
+    )
+    ngo_referral_share: float = param(
+        1.0,
+        unit="multiplier",
+        ge=0,
+        le=10,
+        source=ASSUMPTION + ": 1 keeps the world's NGO referral consent as it is",
+        description="Multiplier on the NGO referral consent (a referral pathway the policy "
+        "funds or chills).",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The whole parameter set
+# --------------------------------------------------------------------------------------------
+
+WORLD_SECTIONS: tuple[str, ...] = (
+    "time",
+    "population",
+    "prevalence",
+    "behaviour",
+    "encounters",
+    "ngo",
+    "officers",
+    "support",
+    "disclosure",
+    "detention",
+    "justice",
+    "traffickers",
+    "costs",
+)
+POLICY_SECTIONS: tuple[str, ...] = ("screening",)
+
+
+class Parameters(Section):
+    """All parameters of one run; defaults are the Hong Kong baseline."""
+
+    time: TimeParameters = Field(default_factory=TimeParameters)
+    population: PopulationParameters = Field(default_factory=PopulationParameters)
+    prevalence: PrevalenceParameters = Field(default_factory=PrevalenceParameters)
+    behaviour: BehaviourParameters = Field(default_factory=BehaviourParameters)
+    encounters: EncounterParameters = Field(default_factory=EncounterParameters)
+    ngo: NGOParameters = Field(default_factory=NGOParameters)
+    officers: OfficerParameters = Field(default_factory=OfficerParameters)
+    support: SupportParameters = Field(default_factory=SupportParameters)
+    disclosure: DisclosureParameters = Field(default_factory=DisclosureParameters)
+    detention: DetentionParameters = Field(default_factory=DetentionParameters)
+    justice: JusticeParameters = Field(default_factory=JusticeParameters)
+    traffickers: TraffickerParameters = Field(default_factory=TraffickerParameters)
+    costs: CostParameters = Field(default_factory=CostParameters)
+    screening: ScreeningLevers = Field(default_factory=ScreeningLevers)
+
+    def updated(self, changes: dict[str, Any]) -> Parameters:
+        """Return a validated copy with nested ``changes`` deep-merged in.
+
+        Args:
+            changes: Nested mapping, e.g. ``{"screening": {"tier1_sensitivity": 0.8}}``.
+
+        Returns:
+            A new, validated parameter set.
+
+        Raises:
+            pydantic.ValidationError: If a key is unknown or a value is out of range.
+        """
+        return Parameters.model_validate(deep_merge(self.model_dump(), changes))
+
+
+def deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``changes`` into a copy of ``base``, recursing into nested mappings.
+
+    Args:
+        base: The mapping to start from (not modified).
+        changes: Values that win; nested mappings are merged key by key.
+
+    Returns:
+        The merged mapping.
+    """
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def nest_dotted(flat: dict[str, Any], separator: str = ".") -> dict[str, Any]:
+    """Turn ``{"screening.tier1_sensitivity": 0.8}`` into ``{"screening": {...: 0.8}}``.
+
+    Args:
+        flat: Keys are field paths joined by ``separator``.
+        separator: ``"."`` for the command line, ``"__"`` for keyword arguments.
+
+    Returns:
+        The nested mapping.
+    """
+    nested: dict[str, Any] = {}
+    for path, value in flat.items():
+        parts = path.split(separator)
+        node = nested
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return nested

@@ -1,0 +1,118 @@
+"""The screening-policy interface and the building blocks policies are made of.
+
+A policy decides, for each batch of migrants the authorities meet, whether to screen them now,
+whether to detain them, and whether detainees are screened later. It acts only through the
+building blocks here (which screen, detain and identify through ``model.screening`` and
+``model.custody``, counting every outcome), so a new policy is one small module plus one line in
+the registry.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from model.parameters import ScreeningLevers
+from model.states import Agency
+
+if TYPE_CHECKING:
+    from model.agents import Migrant
+    from model.encounters import Contacts
+    from model.model import IdentificationModel
+
+
+@dataclass(frozen=True)
+class ScreeningOutcome:
+    """Result of screening a batch (masks aligned with the batch's slots)."""
+
+    screened: np.ndarray
+    identified: np.ndarray
+
+
+class ScreeningPolicy(ABC):
+    """Base class of screening policies.
+
+    Class attributes:
+        name: Registry name, used in YAML and on the command line.
+        summary: One line on what the policy does.
+        lever_defaults: Values of ``screening`` levers this policy sets unless the user does.
+    """
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    lever_defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, model: IdentificationModel) -> None:
+        self.model = model
+
+    @property
+    def levers(self) -> ScreeningLevers:
+        """The policy's current lever settings."""
+        return self.model.params.screening
+
+    # ----------------------------------------------------------------- decisions
+    @abstractmethod
+    def at_contact(self, contacts: Contacts) -> None:
+        """Handle migrants just met by the authorities (screen, detain, identify or release)."""
+
+    def in_detention(self, detainees: list[Migrant]) -> None:
+        """Handle detainees whose removal is not due this week (default: nothing)."""
+
+    # ----------------------------------------------------------------- building blocks
+    def screen(
+        self, slots: np.ndarray, agency: Agency, *, supported: bool, ngo_accompanied: bool = False
+    ) -> ScreeningOutcome:
+        """Tier-1 indicator screening, then tier-2 in-depth screening of those flagged.
+
+        Args:
+            slots: Migrants to screen.
+            agency: Agency whose officers screen first.
+            supported: Whether tier-2 sessions draw on support capacity.
+            ngo_accompanied: Whether a referring NGO accompanies them (adds the NGO's
+                disclosure boost and counts as support).
+
+        Returns:
+            Who was screened (an officer was free) and who was identified.
+        """
+        service = self.model.screening
+        tier1 = service.tier1(slots, agency)
+        identified = np.zeros(len(slots), dtype=bool)
+        flagged = np.flatnonzero(tier1.flagged)
+        boost = self.model.params.ngo.disclosure_boost if ngo_accompanied else 0.0
+        identified[flagged] = service.tier2(
+            slots[flagged], tier1.quality[flagged], supported or ngo_accompanied, boost
+        )
+        return ScreeningOutcome(screened=tier1.screened, identified=identified)
+
+    def screen_then_release(self, contacts: Contacts) -> None:
+        """Screen non-offenders at contact; identify the positives and let the others go."""
+        outcome = self.screen(
+            contacts.slots,
+            contacts.agency,
+            supported=self.levers.tier2_support,
+            ngo_accompanied=contacts.ngo_accompanied,
+        )
+        custody = self.model.custody
+        custody.identify(contacts.slots[outcome.identified], contacts.route)
+        custody.release(contacts.slots[~outcome.identified])
+
+    def screen_some_detainees(self, detainees: list[Migrant]) -> None:
+        """Give unscreened detainees an indicator screening with the weekly probability."""
+        waiting = [c for c in detainees if not c.screened]
+        if not waiting:
+            return
+        rng = self.model.rng_screening
+        chosen = rng.random(len(waiting)) < self.levers.offender_screening_probability
+        cases = [c for c, pick in zip(waiting, chosen, strict=True) if pick]
+        if not cases:
+            return
+        slots = np.asarray([c.slot for c in cases], dtype=np.int64)
+        outcome = self.screen(slots, Agency.IMMIGRATION, supported=self.levers.tier2_support)
+        for case, screened in zip(cases, outcome.screened, strict=True):
+            case.screened = bool(screened)
+        for route in sorted({c.route for c in cases}):
+            mask = outcome.identified & np.array([c.route == route for c in cases])
+            self.model.custody.identify(slots[mask], route)

@@ -1,0 +1,37 @@
+"""Detention first (Hong Kong's status quo).
+
+Migrants met as offenders (raids, overstay) are detained at once and their removal clock
+starts. While detained, each week an unscreened detainee is given an indicator screening with
+``offender_screening_probability``; in-depth screening is unsupported unless ``tier2_support``
+is set. A victim removed before identification is lost for good. Migrants met by other routes
+(complaints, self-referral, visa applications, NGO referrals) are screened at contact.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from model.policies.base import ScreeningPolicy
+
+if TYPE_CHECKING:
+    from model.agents import Migrant
+    from model.encounters import Contacts
+
+
+class DetentionFirst(ScreeningPolicy):
+    """Detain offenders first; screen some of them later, without support."""
+
+    name: ClassVar[str] = "detention_first"
+    summary: ClassVar[str] = "offenders detained at once; late, unsupported screening in detention"
+    lever_defaults: ClassVar[dict[str, Any]] = {"tier2_support": False, "tier2_sessions": 1}
+
+    def at_contact(self, contacts: Contacts) -> None:
+        """Detain offenders; screen everyone else at contact."""
+        if contacts.offender:
+            self.model.custody.detain(contacts.slots, contacts.route)
+        else:
+            self.screen_then_release(contacts)
+
+    def in_detention(self, detainees: list[Migrant]) -> None:
+        """Screen some unscreened detainees before their removal."""
+        self.screen_some_detainees(detainees)

@@ -1,0 +1,47 @@
+"""Screening before detention (the reform the sources argue for).
+
+Every migrant met by the authorities gets a tier-1 indicator screening at first contact. A
+positive leads to a tier-2 in-depth screening over ``tier2_sessions`` sessions supported by a
+lawyer, NGO advocate or counsellor (while support capacity lasts). Only offenders who are not
+identified are detained. Offenders for whom no officer was free this week are detained
+unscreened and, like detainees under detention-first, may be screened later.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from model.policies.base import ScreeningPolicy
+
+if TYPE_CHECKING:
+    from model.agents import Migrant
+    from model.encounters import Contacts
+
+
+class ScreeningBeforeDetention(ScreeningPolicy):
+    """Screen at first contact, supported in-depth screening, detain only negatives."""
+
+    name: ClassVar[str] = "screening_before_detention"
+    summary: ClassVar[str] = (
+        "tier-1 screening at contact, supported tier-2, only negatives detained"
+    )
+    lever_defaults: ClassVar[dict[str, Any]] = {"tier2_support": True, "tier2_sessions": 2}
+
+    def at_contact(self, contacts: Contacts) -> None:
+        """Screen first; identify positives; detain offenders who are not identified."""
+        if not contacts.offender:
+            self.screen_then_release(contacts)
+            return
+        outcome = self.screen(contacts.slots, contacts.agency, supported=self.levers.tier2_support)
+        custody = self.model.custody
+        custody.identify(contacts.slots[outcome.identified], contacts.route)
+        negative = ~outcome.identified
+        custody.detain(contacts.slots[negative], contacts.route)
+        for slot, screened in zip(
+            contacts.slots[negative], outcome.screened[negative], strict=True
+        ):
+            custody.cases[int(slot)].screened = bool(screened)
+
+    def in_detention(self, detainees: list[Migrant]) -> None:
+        """Detainees who could not be screened at contact may be screened later."""
+        self.screen_some_detainees(detainees)

@@ -1,0 +1,262 @@
+"""The migrant population as a column store of numpy arrays.
+
+Most migrants never meet an officer in a given week, so their state is bulk data: one array per
+attribute, one slot per migrant. Slots of departed migrants are reused by arrivals; a slot's
+``stage`` is ``Stage.ABSENT`` while it is free. Mechanisms touch the arrays with vectorised
+operations and draw random numbers only for the migrants they affect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.parameters import Parameters
+from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Stage
+
+WEEKS_PER_YEAR = 52
+
+
+@dataclass
+class Arrivals:
+    """Traits drawn for a batch of new migrants (before trafficking status is decided)."""
+
+    group: np.ndarray
+    first_contract: np.ndarray
+    young: np.ndarray
+    debt_months: np.ndarray
+    documents_confiscated: np.ndarray
+    trust: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.group)
+
+
+@dataclass
+class Population:
+    """Column store of migrant attributes, indexed by slot.
+
+    Attributes:
+        stage: ``Stage`` of each slot (ABSENT for free slots).
+        group: ``Group`` of the migrant.
+        first_contract, young, documents_confiscated: risk traits.
+        debt_months: recruitment debt at arrival, in months of salary.
+        status: ``Exploitation`` status.
+        trafficker: id of the trafficker who trafficked the migrant (-1 if none); kept after
+            escape so that a witness can name them.
+        controlled: whether the trafficker still controls the migrant.
+        aware: whether a victim knows they are trafficked.
+        fear_retaliation, fear_punishment, trust: 0-1 scales.
+        ptsd: post-traumatic stress disorder.
+        legal: ``LegalStatus``.
+        departure_week: week in which the migrant leaves unless something happens first.
+        arrival_week: week the migrant arrived (negative for the initial population).
+        person_id: unique id of the person in the slot (never reused).
+        victim_since: week the migrant became a victim (-1 if never).
+        identified: whether the migrant was ever identified as a victim.
+    """
+
+    capacity: int
+    stage: np.ndarray = field(init=False)
+    group: np.ndarray = field(init=False)
+    first_contract: np.ndarray = field(init=False)
+    young: np.ndarray = field(init=False)
+    documents_confiscated: np.ndarray = field(init=False)
+    debt_months: np.ndarray = field(init=False)
+    status: np.ndarray = field(init=False)
+    trafficker: np.ndarray = field(init=False)
+    controlled: np.ndarray = field(init=False)
+    aware: np.ndarray = field(init=False)
+    fear_retaliation: np.ndarray = field(init=False)
+    fear_punishment: np.ndarray = field(init=False)
+    trust: np.ndarray = field(init=False)
+    ptsd: np.ndarray = field(init=False)
+    legal: np.ndarray = field(init=False)
+    departure_week: np.ndarray = field(init=False)
+    arrival_week: np.ndarray = field(init=False)
+    person_id: np.ndarray = field(init=False)
+    victim_since: np.ndarray = field(init=False)
+    identified: np.ndarray = field(init=False)
+    next_person_id: int = 0
+    group_count: np.ndarray = field(init=False)
+    _free: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        n = self.capacity
+        self.stage = np.zeros(n, dtype=np.int8)
+        self.group = np.zeros(n, dtype=np.int8)
+        self.first_contract = np.zeros(n, dtype=bool)
+        self.young = np.zeros(n, dtype=bool)
+        self.documents_confiscated = np.zeros(n, dtype=bool)
+        self.debt_months = np.zeros(n, dtype=np.float32)
+        self.status = np.zeros(n, dtype=np.int8)
+        self.trafficker = np.full(n, -1, dtype=np.int32)
+        self.controlled = np.zeros(n, dtype=bool)
+        self.aware = np.zeros(n, dtype=bool)
+        self.fear_retaliation = np.zeros(n, dtype=np.float32)
+        self.fear_punishment = np.zeros(n, dtype=np.float32)
+        self.trust = np.zeros(n, dtype=np.float32)
+        self.ptsd = np.zeros(n, dtype=bool)
+        self.legal = np.zeros(n, dtype=np.int8)
+        self.departure_week = np.zeros(n, dtype=np.int32)
+        self.arrival_week = np.zeros(n, dtype=np.int32)
+        self.person_id = np.full(n, -1, dtype=np.int64)
+        self.victim_since = np.full(n, -1, dtype=np.int32)
+        self.identified = np.zeros(n, dtype=bool)
+        self.group_count = np.zeros(len(Group), dtype=np.int64)
+        self._free = list(range(n - 1, -1, -1))
+
+    # ---------------------------------------------------------------- views
+    @property
+    def present(self) -> np.ndarray:
+        """Boolean mask of occupied slots."""
+        return self.stage != Stage.ABSENT
+
+    @property
+    def size(self) -> int:
+        """Number of migrants present."""
+        return self.capacity - len(self._free)
+
+    def victims_mask(self) -> np.ndarray:
+        """Boolean mask of present migrants who are trafficked."""
+        return (self.status >= FIRST_TRAFFICKED) & (self.stage != Stage.ABSENT)
+
+    def current_debt(self, idx: np.ndarray, week: int, repaid_per_month: float) -> np.ndarray:
+        """Recruitment debt still owed, in months of salary (repaid from arrival on)."""
+        months_worked = (week - self.arrival_week[idx]) * (12.0 / 52.0)
+        return np.maximum(self.debt_months[idx] - repaid_per_month * months_worked, 0.0)
+
+    def is_victim(self, idx: np.ndarray) -> np.ndarray:
+        """Whether each migrant in ``idx`` is trafficked."""
+        return self.status[idx] >= FIRST_TRAFFICKED
+
+    # ---------------------------------------------------------------- slots
+    def allocate(self, count: int) -> np.ndarray:
+        """Take ``count`` free slots, growing the arrays if needed.
+
+        Args:
+            count: Number of slots wanted.
+
+        Returns:
+            Slot indices, lowest first.
+        """
+        if count > len(self._free):
+            self._grow(max(count - len(self._free), self.capacity // 4))
+        taken = [self._free.pop() for _ in range(count)]
+        return np.asarray(taken, dtype=np.int64)
+
+    def release(self, idx: np.ndarray) -> None:
+        """Free the slots ``idx`` (the migrants have left Hong Kong)."""
+        self.group_count -= np.bincount(self.group[idx], minlength=len(Group))
+        self.stage[idx] = Stage.ABSENT
+        self.status[idx] = Exploitation.NONE
+        self.trafficker[idx] = -1
+        self.controlled[idx] = False
+        self.person_id[idx] = -1
+        self.victim_since[idx] = -1
+        self.identified[idx] = False
+        self._free.extend(int(i) for i in np.sort(idx)[::-1])
+
+    def _grow(self, extra: int) -> None:
+        old = self.capacity
+        self.capacity = old + extra
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray) and name != "group_count":
+                fill = -1 if name in ("trafficker", "person_id", "victim_since") else 0
+                grown = np.full(self.capacity, fill, dtype=value.dtype)
+                grown[:old] = value
+                setattr(self, name, grown)
+        self._free = list(range(self.capacity - 1, old - 1, -1)) + self._free
+
+    # ---------------------------------------------------------------- arrivals
+    def settle(self, arrivals: Arrivals, week: int, stay_weeks: np.ndarray) -> np.ndarray:
+        """Put a batch of arrivals into free slots as community members.
+
+        Args:
+            arrivals: Their traits.
+            week: Current week.
+            stay_weeks: Weeks each will stay (drawn by the caller).
+
+        Returns:
+            The slots they occupy.
+        """
+        idx = self.allocate(len(arrivals))
+        self.stage[idx] = Stage.COMMUNITY
+        self.group[idx] = arrivals.group
+        self.first_contract[idx] = arrivals.first_contract
+        self.young[idx] = arrivals.young
+        self.debt_months[idx] = arrivals.debt_months
+        self.documents_confiscated[idx] = arrivals.documents_confiscated
+        self.trust[idx] = arrivals.trust
+        self.status[idx] = Exploitation.NONE
+        self.trafficker[idx] = -1
+        self.controlled[idx] = False
+        self.aware[idx] = False
+        self.fear_retaliation[idx] = 0.0
+        self.ptsd[idx] = False
+        irregular = np.isin(arrivals.group, (Group.SEX, Group.IRREGULAR))
+        self.legal[idx] = np.where(irregular, LegalStatus.ILLEGAL_WORKER, LegalStatus.REGULAR)
+        self.departure_week[idx] = week + stay_weeks
+        self.arrival_week[idx] = week
+        self.person_id[idx] = np.arange(self.next_person_id, self.next_person_id + len(idx))
+        self.next_person_id += len(idx)
+        self.victim_since[idx] = -1
+        self.identified[idx] = False
+        self.group_count += np.bincount(arrivals.group, minlength=len(Group))
+        return idx
+
+
+def group_sizes(params: Parameters) -> np.ndarray:
+    """Initial number of migrants per ``Group``, in the enumeration's order."""
+    p = params.population
+    return np.array([p.domestic_workers, p.other_workers, p.sex_workers, p.irregular])
+
+
+def mean_stay_weeks(params: Parameters) -> np.ndarray:
+    """Mean stay in weeks per ``Group``."""
+    p = params.population
+    years = np.array(
+        [
+            p.mean_stay_years_domestic,
+            p.mean_stay_years_other,
+            p.mean_stay_years_sex,
+            p.mean_stay_years_irregular,
+        ]
+    )
+    return years * WEEKS_PER_YEAR
+
+
+def draw_arrivals(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> Arrivals:
+    """Draw the risk traits and trust of new migrants of the given groups.
+
+    Args:
+        rng: Random stream of the world.
+        groups: ``Group`` code of each arrival.
+        params: Parameters.
+
+    Returns:
+        Their traits.
+    """
+    p = params.population
+    n = len(groups)
+    indebted = rng.random(n) < p.indebted_share
+    debt = np.where(indebted, rng.exponential(max(p.debt_months_mean, 1e-9), n), 0.0)
+    trust_mean = params.behaviour.trust_mean
+    concentration = 4.0
+    a = max(trust_mean * concentration, 1e-3)
+    b = max((1 - trust_mean) * concentration, 1e-3)
+    return Arrivals(
+        group=groups.astype(np.int8),
+        first_contract=rng.random(n) < p.first_contract_share,
+        young=rng.random(n) < p.young_share,
+        debt_months=debt.astype(np.float32),
+        documents_confiscated=rng.random(n) < p.documents_confiscated_share,
+        trust=rng.beta(a, b, n).astype(np.float32),
+    )
+
+
+def draw_stay_weeks(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> np.ndarray:
+    """Draw how many weeks each migrant stays (geometric, mean from the group's stay)."""
+    mean = mean_stay_weeks(params)[groups]
+    return rng.geometric(np.minimum(1.0, 1.0 / np.maximum(mean, 1.0))).astype(np.int32)

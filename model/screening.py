@@ -1,0 +1,174 @@
+"""Screening: officers' tier-1 indicator screening and the tier-2 in-depth interview.
+
+* **Tier 1**: an officer of the agency that met the migrant (or, when that agency has no spare
+  capacity this week, of any agency) applies the indicator checklist. A trained officer flags a
+  victim with ``tier1_sensitivity``; an untrained one with that times
+  ``sensitivity_untrained_factor``. Non-victims are flagged with 1 - specificity.
+* **Tier 2**: a flagged migrant is interviewed over ``tier2_sessions`` sessions. A victim
+  discloses at each session with the probability of the disclosure model; a supported session
+  draws one place from the week's support capacity. A flagged non-victim is wrongly identified
+  with ``tier2_false_positive_rate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.agents import Officer
+from model.disclosure import InterviewSetting, VictimFactors, disclosure_probability
+from model.states import Agency
+
+if TYPE_CHECKING:
+    from model.model import IdentificationModel
+
+
+@dataclass
+class Tier1Result:
+    """Outcome of indicator screening for a batch of migrants (aligned with the input slots)."""
+
+    screened: np.ndarray
+    flagged: np.ndarray
+    quality: np.ndarray
+
+
+def victim_factors(model: IdentificationModel, slots: np.ndarray) -> VictimFactors:
+    """Read the disclosure factors of migrants ``slots`` from the column store."""
+    pop = model.population
+    return VictimFactors(
+        trust=pop.trust[slots],
+        fear_retaliation=pop.fear_retaliation[slots],
+        fear_punishment=pop.fear_punishment[slots],
+        debt_months=pop.current_debt(
+            slots, model.week, model.params.prevalence.debt_repaid_months_per_month
+        ),
+        ptsd=pop.ptsd[slots],
+        aware=pop.aware[slots],
+    )
+
+
+class ScreeningService:
+    """The officers and support places of one week, and the two tiers of screening."""
+
+    def __init__(self, model: IdentificationModel) -> None:
+        self.model = model
+        self.support_left = 0
+
+    def start_week(self) -> None:
+        """Reset officers' caseloads and the support places of the week."""
+        for officer in self.model.officers:
+            officer.caseload = 0
+        self.support_left = self.model.params.support.weekly_sessions
+
+    def assign_officers(self, count: int, agency: Agency) -> list[Officer | None]:
+        """Assign up to ``count`` screenings to officers with spare capacity.
+
+        Officers of ``agency`` go first, then officers of other agencies; ``None`` marks a
+        migrant for whom no officer was free this week.
+        """
+        rng = self.model.rng_screening
+        pools = [
+            [o for o in self.model.officers if o.agency == agency and o.spare],
+            [o for o in self.model.officers if o.agency != agency and o.spare],
+        ]
+        assigned: list[Officer | None] = []
+        for pool in pools:
+            places = [o for o in pool for _ in range(o.spare)]
+            if not places:
+                continue
+            need = count - len(assigned)
+            order = rng.permutation(len(places))[:need]
+            for i in order:
+                places[i].caseload += 1
+                assigned.append(places[i])
+            if len(assigned) == count:
+                break
+        return assigned + [None] * (count - len(assigned))
+
+    def tier1(self, slots: np.ndarray, agency: Agency) -> Tier1Result:
+        """Indicator screening of migrants ``slots`` by officers of ``agency`` (or others)."""
+        model, levers = self.model, self.model.params.screening
+        officers_params = model.params.officers
+        officers = self.assign_officers(len(slots), agency)
+        screened = np.array([o is not None for o in officers], dtype=bool)
+        trained = np.array([o is not None and o.trained for o in officers], dtype=bool)
+        sensitivity = np.where(
+            trained,
+            levers.tier1_sensitivity,
+            levers.tier1_sensitivity * officers_params.sensitivity_untrained_factor,
+        )
+        specificity = np.where(
+            trained, levers.tier1_specificity, officers_params.specificity_untrained
+        )
+        quality = np.where(
+            trained,
+            officers_params.interview_quality_trained,
+            officers_params.interview_quality_untrained,
+        )
+        if levers.trauma_informed:
+            quality = np.minimum(1.0, quality + levers.trauma_informed_quality)
+        victim = model.population.is_victim(slots)
+        draw = model.rng_screening.random(len(slots))
+        flagged = screened & np.where(victim, draw < sensitivity, draw >= specificity)
+        n_screened = int(screened.sum())
+        model.outcomes.add("initial_screenings", n_screened)
+        model.outcomes.add("victims_screened", int((screened & victim).sum()))
+        model.outcomes.add("flagged", int(flagged.sum()))
+        model.outcomes.add("cost_hkd", n_screened * model.params.costs.tier1_screening_hkd)
+        return Tier1Result(screened=screened, flagged=flagged, quality=quality)
+
+    def tier2(
+        self, slots: np.ndarray, quality: np.ndarray, supported: bool, boost: float = 0.0
+    ) -> np.ndarray:
+        """In-depth screening of flagged migrants ``slots``; returns who is identified.
+
+        Args:
+            slots: Flagged migrants.
+            quality: Interview quality for each.
+            supported: Whether the policy asks for support; each supported session uses one
+                place of the week's support capacity, and runs unsupported when none is left.
+            boost: Added log-odds of disclosure (e.g. an NGO accompanying a referral).
+
+        Returns:
+            Boolean mask over ``slots``: identified as a victim (true or false positive).
+        """
+        model = self.model
+        params, levers = model.params, model.params.screening
+        rng = model.rng_screening
+        n = len(slots)
+        identified = np.zeros(n, dtype=bool)
+        if n == 0:
+            return identified
+        victim = model.population.is_victim(slots)
+        factors = victim_factors(model, slots)
+        supported_before = np.zeros(n, dtype=np.int64)
+        for _ in range(levers.tier2_sessions):
+            waiting = ~identified
+            n_waiting = int(waiting.sum())
+            if n_waiting == 0:
+                break
+            with_support = np.zeros(n, dtype=bool)
+            if supported:
+                places = min(self.support_left, n_waiting)
+                with_support[np.flatnonzero(waiting)[:places]] = True
+                self.support_left -= places
+            setting = InterviewSetting(
+                supported=with_support,
+                quality=quality,
+                sessions_before=supported_before,
+                boost=boost,
+            )
+            probability = disclosure_probability(factors, setting, params.disclosure, levers)
+            draw = rng.random(n)
+            discloses = waiting & victim & (draw < probability)
+            identified |= discloses
+            supported_before += with_support
+            model.outcomes.add("tier2_sessions", n_waiting)
+            model.outcomes.add("supported_sessions", int(with_support.sum()))
+            model.outcomes.add("cost_hkd", n_waiting * params.costs.tier2_session_hkd)
+        false_positive = ~victim & (rng.random(n) < levers.tier2_false_positive_rate)
+        identified |= false_positive
+        model.outcomes.add("tier2_screenings", n)
+        return identified

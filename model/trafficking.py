@@ -1,0 +1,355 @@
+"""Traffickers and their victims: recruitment with risk traits, control, threats and escape.
+
+* At arrival a migrant is trafficked with a probability from a logistic model of risk traits
+  (first contract, age under 30, debt, confiscated documents). The intercept of each group is
+  solved at initialisation so that the share trafficked matches the sourced prevalence; the odds
+  ratios then decide *who* is trafficked.
+* A new victim needs a trafficker of the right kind with spare recruiting capacity; traffickers
+  under investigation withdraw part of their capacity (displacement). Without capacity the
+  migrant is not trafficked.
+* Victims become aware of their situation, may escape (falling out of status), and fear their
+  trafficker's threat, which rises when the trafficker is investigated or a victim identified.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.agents import Trafficker
+from model.parameters import Parameters
+from model.population import Population
+from model.sampling import stochastic_round, thinned_slots, weekly_probability
+from model.states import (
+    FIRST_TRAFFICKED,
+    Exploitation,
+    Group,
+    LegalStatus,
+    Stage,
+    TraffickerKind,
+)
+
+if TYPE_CHECKING:
+    from model.model import IdentificationModel
+
+DEBT_SCALE_MONTHS = 7.0
+
+
+# ----------------------------------------------------------------------------- risk model
+def risk_log_odds(pop: Population, idx: np.ndarray, params: Parameters) -> np.ndarray:
+    """Log-odds contribution of risk traits (without the group intercept)."""
+    p = params.prevalence
+    return (
+        np.log(p.odds_ratio_first_contract) * pop.first_contract[idx]
+        + np.log(p.odds_ratio_young) * pop.young[idx]
+        + np.log(p.odds_ratio_debt_per_7_months) * pop.debt_months[idx] / DEBT_SCALE_MONTHS
+        + np.log(p.odds_ratio_documents_confiscated) * pop.documents_confiscated[idx]
+    )
+
+
+def solve_intercept(risk: np.ndarray, target: float, iterations: int = 60) -> float:
+    """Intercept ``a`` such that ``mean(logistic(a + risk)) == target`` (bisection).
+
+    Args:
+        risk: Log-odds contributions of a representative sample.
+        target: Wanted mean probability, 0-1.
+        iterations: Bisection steps.
+
+    Returns:
+        The intercept; ``-inf`` for a target of 0 and ``inf`` for 1.
+    """
+    if target <= 0.0 or len(risk) == 0:
+        return -np.inf
+    if target >= 1.0:
+        return np.inf
+    low, high = -40.0, 40.0
+    for _ in range(iterations):
+        mid = 0.5 * (low + high)
+        if np.mean(1.0 / (1.0 + np.exp(-(mid + risk)))) < target:
+            low = mid
+        else:
+            high = mid
+    return 0.5 * (low + high)
+
+
+def group_targets(params: Parameters) -> np.ndarray:
+    """Target trafficked share per ``Group``."""
+    p = params.prevalence
+    return np.array(
+        [
+            p.trafficked_share_domestic,
+            p.trafficked_share_other,
+            p.trafficked_share_sex,
+            p.trafficked_share_irregular,
+        ]
+    )
+
+
+def solve_intercepts(pop: Population, idx: np.ndarray, params: Parameters) -> np.ndarray:
+    """Solve one intercept per group on the migrants ``idx`` (a representative sample)."""
+    targets = group_targets(params)
+    intercepts = np.full(len(Group), -np.inf)
+    groups = pop.group[idx]
+    for g in Group:
+        members = idx[groups == g]
+        intercepts[g] = solve_intercept(risk_log_odds(pop, members[:50_000], params), targets[g])
+    return intercepts
+
+
+def draw_trafficked(
+    rng: np.random.Generator,
+    pop: Population,
+    idx: np.ndarray,
+    intercepts: np.ndarray,
+    params: Parameters,
+) -> np.ndarray:
+    """Decide which of ``idx`` are targeted for trafficking (before capacity is checked)."""
+    log_odds = intercepts[pop.group[idx]] + risk_log_odds(pop, idx, params)
+    with np.errstate(over="ignore"):
+        probability = 1.0 / (1.0 + np.exp(-log_odds))
+    return rng.random(len(idx)) < probability
+
+
+def draw_kinds(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> np.ndarray:
+    """Kind of trafficker who would control a new victim of each group."""
+    agency = rng.random(len(groups)) < params.traffickers.agency_share_labour
+    kind_of_group = np.array(
+        [
+            TraffickerKind.EMPLOYER,
+            TraffickerKind.AGENCY,
+            TraffickerKind.OPERATOR,
+            TraffickerKind.SYNDICATE,
+        ]
+    )
+    kinds = kind_of_group[groups]
+    return np.where((groups == Group.DOMESTIC) & agency, TraffickerKind.AGENCY, kinds)
+
+
+def exploitation_of(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> np.ndarray:
+    """Form of trafficking of new victims of each group."""
+    crime = rng.random(len(groups)) < params.prevalence.criminality_share_irregular
+    status = np.full(len(groups), Exploitation.TRAFFICKED_LABOUR, dtype=np.int8)
+    status[groups == Group.SEX] = Exploitation.TRAFFICKED_SEX
+    status[(groups == Group.IRREGULAR) & crime] = Exploitation.TRAFFICKED_CRIMINALITY
+    return status
+
+
+def mean_victims_per_kind(params: Parameters) -> np.ndarray:
+    """Mean victims per trafficker of each kind."""
+    t = params.traffickers
+    return np.array(
+        [
+            t.victims_per_agency,
+            t.victims_per_employer,
+            t.victims_per_operator,
+            t.victims_per_syndicate,
+        ]
+    )
+
+
+def draw_threat(rng: np.random.Generator, params: Parameters, size: int) -> np.ndarray:
+    """Threat levels of new traffickers (beta, mean = share of victims threatened)."""
+    mean = min(max(params.behaviour.victims_threatened_share, 1e-3), 1 - 1e-3)
+    return rng.beta(4 * mean, 4 * (1 - mean), size)
+
+
+# ----------------------------------------------------------------------------- making victims
+def make_victims(model: IdentificationModel, idx: np.ndarray, trafficker_ids: np.ndarray) -> None:
+    """Turn migrants ``idx`` into victims controlled by ``trafficker_ids``."""
+    if len(idx) == 0:
+        return
+    pop, rng, params = model.population, model.rng_world, model.params
+    behaviour = params.behaviour
+    pop.status[idx] = exploitation_of(rng, pop.group[idx], params)
+    pop.trafficker[idx] = trafficker_ids
+    pop.controlled[idx] = True
+    pop.victim_since[idx] = model.week
+    pop.aware[idx] = rng.random(len(idx)) < behaviour.victims_aware_share
+    threat = np.array([model.traffickers[t].threat for t in trafficker_ids])
+    threatened = rng.random(len(idx)) < threat
+    pop.fear_retaliation[idx] = np.where(
+        threatened, rng.uniform(0.6, 1.0, len(idx)), rng.uniform(0.0, 0.3, len(idx))
+    )
+    pop.ptsd[idx] = rng.random(len(idx)) < behaviour.victims_ptsd_share
+
+
+def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndarray:
+    """Find a trafficker with spare capacity for each wanted victim of the given kinds.
+
+    Traffickers are picked in proportion to their free places, without replacement of places.
+
+    Args:
+        model: The model.
+        kinds: ``TraffickerKind`` wanted for each new victim.
+
+    Returns:
+        Trafficker id per victim, -1 where no trafficker had room.
+    """
+    chosen = np.full(len(kinds), -1, dtype=np.int64)
+    if len(kinds) == 0 or not model.traffickers:
+        return chosen
+    displacement = model.params.traffickers.displacement
+    held = np.bincount(
+        model.population.trafficker[model.population.controlled], minlength=len(model.traffickers)
+    )
+    for kind in np.unique(kinds):
+        wanted = np.flatnonzero(kinds == kind)
+        ids = model.traffickers_by_kind[int(kind)]
+        if not ids:
+            continue
+        free = (
+            np.array([model.traffickers[i].recruiting_capacity(displacement) for i in ids])
+            - held[ids]
+        )
+        places = np.repeat(np.asarray(ids), np.maximum(np.floor(free), 0).astype(np.int64))
+        if len(places) == 0:
+            continue
+        take = min(len(places), len(wanted))
+        picked = model.rng_world.choice(places, size=take, replace=False)
+        chosen[wanted[:take]] = picked
+    return chosen
+
+
+def recruit(model: IdentificationModel, idx: np.ndarray) -> None:
+    """Traffickers recruit among newly arrived migrants ``idx``."""
+    pop, params, rng = model.population, model.params, model.rng_world
+    targeted = draw_trafficked(rng, pop, idx, model.risk_intercepts, params)
+    _assign_forced_labour(model, idx[~targeted])
+    new = idx[targeted]
+    if len(new) == 0:
+        return
+    traffickers = assign_traffickers(model, draw_kinds(rng, pop.group[new], params))
+    placed = traffickers >= 0
+    make_victims(model, new[placed], traffickers[placed])
+    model.outcomes.add("victims_new", int(placed.sum()))
+
+
+def _assign_forced_labour(model: IdentificationModel, idx: np.ndarray) -> None:
+    """Domestic workers who are not trafficked may still be in forced labour."""
+    p = model.params.prevalence
+    share = max(p.forced_labour_share_domestic - p.trafficked_share_domestic, 0.0)
+    share /= max(1.0 - p.trafficked_share_domestic, 1e-9)
+    pop = model.population
+    domestic = idx[pop.group[idx] == Group.DOMESTIC]
+    forced = domestic[model.rng_world.random(len(domestic)) < share]
+    pop.status[forced] = Exploitation.FORCED_LABOUR
+
+
+def create_traffickers(model: IdentificationModel, kind: TraffickerKind, count: int) -> list[int]:
+    """Create ``count`` traffickers of ``kind`` with capacity drawn around the kind's mean."""
+    params, rng = model.params, model.rng_world
+    mean = mean_victims_per_kind(params)[kind]
+    capacities = np.maximum(
+        1, stochastic_round(rng, np.full(count, mean * (1 + params.traffickers.spare_capacity)))
+    )
+    threats = draw_threat(rng, params, count)
+    ids = []
+    for capacity, threat in zip(capacities, threats, strict=True):
+        index = len(model.traffickers)
+        model.traffickers.append(Trafficker(model, index, kind, int(capacity), float(threat)))
+        model.traffickers_by_kind[int(kind)].append(index)
+        ids.append(index)
+    return ids
+
+
+def seed_initial_victims(model: IdentificationModel, idx: np.ndarray) -> None:
+    """Give the initial population its victims and create the traffickers controlling them."""
+    pop, params, rng = model.population, model.params, model.rng_world
+    targeted = draw_trafficked(rng, pop, idx, model.risk_intercepts, params)
+    _assign_forced_labour(model, idx[~targeted])
+    victims = idx[targeted]
+    kinds = draw_kinds(rng, pop.group[victims], params)
+    means = mean_victims_per_kind(params)
+    owner = np.full(len(victims), -1, dtype=np.int64)
+    for kind in TraffickerKind:
+        members = np.flatnonzero(kinds == kind)
+        if len(members) == 0:
+            continue
+        count = max(1, round(len(members) / means[kind]))
+        ids = np.asarray(create_traffickers(model, kind, count))
+        owner[members] = ids[rng.permutation(len(members)) % count]
+    held = np.bincount(owner, minlength=len(model.traffickers))
+    for trafficker in model.traffickers:
+        trafficker.capacity = max(trafficker.capacity, int(held[trafficker.index]))
+    make_victims(model, victims, owner)
+    # Victims already in Hong Kong have been trafficked for a while.
+    pop.victim_since[victims] = -rng.integers(0, 104, len(victims))
+
+
+# ----------------------------------------------------------------------------- weekly dynamics
+def escalate(model: IdentificationModel) -> None:
+    """Migrants in forced labour come under a trafficker's control."""
+    pop, params = model.population, model.params
+    p = weekly_probability(params.prevalence.escalation_rate_per_year)
+    idx = thinned_slots(
+        model.rng_world,
+        pop.capacity,
+        p,
+        lambda s: (pop.status[s] == Exploitation.FORCED_LABOUR) & (pop.stage[s] == Stage.COMMUNITY),
+    )
+    if len(idx) == 0:
+        return
+    traffickers = assign_traffickers(model, draw_kinds(model.rng_world, pop.group[idx], params))
+    placed = traffickers >= 0
+    make_victims(model, idx[placed], traffickers[placed])
+    model.outcomes.add("victims_new", int(placed.sum()))
+
+
+def victim_dynamics(model: IdentificationModel) -> None:
+    """Weekly awareness, escape from control, and overstaying."""
+    pop, params, rng = model.population, model.params, model.rng_world
+    behaviour = params.behaviour
+    community = Stage.COMMUNITY
+
+    aware = thinned_slots(
+        rng,
+        pop.capacity,
+        weekly_probability(behaviour.awareness_rate_per_year),
+        lambda s: (pop.status[s] >= FIRST_TRAFFICKED) & ~pop.aware[s] & (pop.stage[s] == community),
+    )
+    pop.aware[aware] = True
+
+    escaped = thinned_slots(
+        rng,
+        pop.capacity,
+        weekly_probability(behaviour.absconding_rate_per_year),
+        lambda s: pop.controlled[s] & (pop.stage[s] == community),
+    )
+    pop.controlled[escaped] = False
+    regular = escaped[pop.legal[escaped] == LegalStatus.REGULAR]
+    pop.legal[regular] = LegalStatus.OVERSTAYER
+    pop.fear_punishment[escaped] = behaviour.fear_punishment_offender
+    model.outcomes.add("victims_absconded", len(escaped))
+
+    overstay = thinned_slots(
+        rng,
+        pop.capacity,
+        weekly_probability(behaviour.overstay_rate_per_year),
+        lambda s: (
+            (pop.status[s] < FIRST_TRAFFICKED)
+            & (pop.legal[s] == LegalStatus.REGULAR)
+            & (pop.stage[s] == community)
+        ),
+    )
+    pop.legal[overstay] = LegalStatus.OVERSTAYER
+    pop.fear_punishment[overstay] = behaviour.fear_punishment_offender
+
+
+def retaliate(model: IdentificationModel, trafficker: Trafficker) -> None:
+    """A trafficker under pressure raises its threat, and its victims' fear rises with it."""
+    amount = model.params.traffickers.threat_escalation
+    trafficker.escalate_threat(amount)
+    pop = model.population
+    victims = np.flatnonzero(pop.controlled & (pop.trafficker == trafficker.index))
+    pop.fear_retaliation[victims] = np.minimum(1.0, pop.fear_retaliation[victims] + amount)
+
+
+def free_victims(model: IdentificationModel, trafficker: Trafficker) -> int:
+    """Release every victim a convicted trafficker controls; returns how many."""
+    pop = model.population
+    victims = np.flatnonzero(pop.controlled & (pop.trafficker == trafficker.index))
+    pop.controlled[victims] = False
+    pop.status[victims] = Exploitation.NONE
+    pop.fear_retaliation[victims] = 0.0
+    return len(victims)

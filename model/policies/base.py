@@ -58,8 +58,9 @@ class ScreeningPolicy(ABC):
     def at_contact(self, contacts: Contacts) -> None:
         """Handle migrants just met by the authorities (screen, detain, identify or release)."""
 
+    @abstractmethod
     def in_detention(self, detainees: list[Migrant]) -> None:
-        """Handle detainees whose removal is not due this week (default: nothing)."""
+        """Handle detainees whose removal is not due this week."""
 
     # ----------------------------------------------------------------- building blocks
     def screen(

@@ -22,9 +22,7 @@ class ScreeningBeforeDetention(ScreeningPolicy):
     """Screen at first contact, supported in-depth screening, detain only negatives."""
 
     name: ClassVar[str] = "screening_before_detention"
-    summary: ClassVar[str] = (
-        "tier-1 screening at contact, supported tier-2, only negatives detained"
-    )
+    summary: ClassVar[str] = "screen at contact, supported tier-2, detain only negatives"
     lever_defaults: ClassVar[dict[str, Any]] = {"tier2_support": True, "tier2_sessions": 2}
 
     def at_contact(self, contacts: Contacts) -> None:

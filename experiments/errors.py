@@ -1,0 +1,22 @@
+"""Errors a user can fix, and turning them into one clear message with exit status 2."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+class UserError(Exception):
+    """A mistake in the user's input: shown as one message, exit status 2, no traceback."""
+
+
+def describe(err: BaseException) -> str | None:
+    """Return a user-facing message for errors caused by input, or ``None`` for bugs."""
+    from model.policies import UnknownPolicyError
+    from scenarios.loader import ScenarioError, validation_problems
+
+    if isinstance(err, UserError | ScenarioError | UnknownPolicyError):
+        return str(err)
+    if isinstance(err, ValidationError):
+        lines = "\n".join(f"  - {p}" for p in validation_problems(err))
+        return f"invalid parameter value(s):\n{lines}"
+    return None

@@ -78,6 +78,8 @@ class Custody:
         pop = model.population
         victim = pop.is_victim(slots)
         model.outcomes.add("victims_identified", int(victim.sum()))
+        detained = pop.stage[slots] == Stage.DETAINED
+        model.outcomes.add("victims_identified_in_detention", int((victim & detained).sum()))
         model.outcomes.add("false_positives", int((~victim).sum()))
         for slot in slots:
             case = self._case(int(slot), route)
@@ -144,6 +146,7 @@ class Custody:
         )
         leaving, staying = done[~stays], done[stays]
         self._close(done)
+        model.outcomes.add("support_departures", len(leaving))
         pop.stage[staying] = Stage.COMMUNITY
         pop.status[staying] = Exploitation.NONE
         pop.legal[staying] = LegalStatus.REGULAR

@@ -112,6 +112,7 @@ class IdentificationModel(mesa.Model):
         self.policy: ScreeningPolicy = policy_cls(self)
         self.horizon = None if years is None else round(years * WEEKS_PER_YEAR)
 
+        self.week = 0  # index of the current week: 0 during the first step
         self.outcomes = Outcomes()
         self.traffickers: list = []
         self.traffickers_by_kind: dict[int, list[int]] = {int(k): [] for k in TraffickerKind}
@@ -166,11 +167,6 @@ class IdentificationModel(mesa.Model):
 
     # ------------------------------------------------------------------ the week
     @property
-    def week(self) -> int:
-        """Index of the current week (0 during the first step)."""
-        return self.steps
-
-    @property
     def year(self) -> int:
         """Calendar year of the current week."""
         return self.params.time.start_year + self.week // WEEKS_PER_YEAR
@@ -193,7 +189,8 @@ class IdentificationModel(mesa.Model):
         self._count_stocks()
         self.datacollector.collect(self)
         self.outcomes.close_week()
-        if self.horizon is not None and self.week + 1 >= self.horizon:
+        self.week += 1
+        if self.horizon is not None and self.week >= self.horizon:
             self.running = False
 
     def _record_contacts(self, contacts) -> None:

@@ -1,0 +1,81 @@
+"""Checks that must hold after every week of a run; used by the tests and for debugging.
+
+Each check returns a sentence per violation, so a failing test says what broke.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.agents import Migrant
+from model.states import FIRST_TRAFFICKED, Group, Stage
+
+if TYPE_CHECKING:
+    from model.model import IdentificationModel
+
+
+def violations(model: IdentificationModel) -> list[str]:
+    """Return every broken invariant of the model's current state (empty when all hold)."""
+    pop = model.population
+    found: list[str] = []
+    stages = np.bincount(pop.stage, minlength=len(Stage))
+    if len(stages) != len(Stage) or stages.sum() != pop.capacity:
+        found.append(f"stage codes outside {[s.name for s in Stage]}")
+    present = pop.stage != Stage.ABSENT
+    if int(present.sum()) != pop.size:
+        found.append(f"{int(present.sum())} slots occupied but population size is {pop.size}")
+    by_group = np.bincount(pop.group[present], minlength=len(Group))
+    if not np.array_equal(by_group, pop.group_count):
+        found.append(f"group counts {pop.group_count.tolist()} != occupied {by_group.tolist()}")
+    in_hands = set(np.flatnonzero((pop.stage == Stage.DETAINED) | (pop.stage == Stage.SUPPORTED)))
+    cases = set(model.custody.cases)
+    if in_hands != cases:
+        found.append(
+            f"{len(in_hands ^ cases)} migrants detained or supported without a case, or cases "
+            "without such a migrant"
+        )
+    agents = {a.slot for a in model.agents_by_type.get(Migrant, [])}
+    if agents != cases:
+        found.append("Migrant agents and open cases differ")
+    for slot, case in model.custody.cases.items():
+        detained = case.removal_week is not None
+        supported = case.support_until is not None
+        if detained == supported:
+            found.append(f"case of slot {slot} is both or neither detained and supported")
+        elif Stage(int(pop.stage[slot])) != (Stage.DETAINED if detained else Stage.SUPPORTED):
+            found.append(f"case of slot {slot} disagrees with the column store's stage")
+    controlled = np.flatnonzero(pop.controlled)
+    if (pop.status[controlled] < FIRST_TRAFFICKED).any():
+        found.append("a migrant is controlled by a trafficker but not trafficked")
+    if (pop.stage[controlled] != Stage.COMMUNITY).any():
+        found.append("a migrant in the authorities' hands is still controlled by a trafficker")
+    owners = np.unique(pop.trafficker[controlled])
+    if any(not model.traffickers[int(t)].active for t in owners):
+        found.append("a convicted trafficker still controls victims")
+    if (pop.person_id[present] < 0).any() or (pop.person_id[~present] >= 0).any():
+        found.append("person ids out of step with occupied slots")
+    return found
+
+
+def funnel_violations(totals: dict[str, float]) -> list[str]:
+    """Check the order of the identification funnel on cumulative counts."""
+    chain = [
+        ("victims_identified", "victims_screened"),
+        ("victims_screened", "victims_encountered"),
+        ("victims_encountered", "encountered"),
+        ("initial_screenings", "encountered"),
+        ("flagged", "initial_screenings"),
+        ("tier2_screenings", "flagged"),
+        ("victims_identified_in_detention", "victims_identified"),
+        ("victims_detained", "detained"),
+        ("victims_removed_unidentified", "removed"),
+        ("convictions", "prosecutions"),
+        ("prosecutions", "investigations"),
+    ]
+    return [
+        f"{low} ({totals[low]:g}) exceeds {high} ({totals[high]:g})"
+        for low, high in chain
+        if totals[low] > totals[high]
+    ]

@@ -55,7 +55,9 @@ def test_mesa_batch_run_drives_the_model_with_plain_keywords(small_scenario_path
     frame = pd.DataFrame(results)
     assert len(frame) == 4
     assert set(frame["policy"]) == {"detention_first", "screening_before_detention"}
-    assert (frame["Step"] == 26).all()
+    # batch_run reports the last collected step index: 26 weeks run, indices 0-25.
+    assert (frame["Step"] == 25).all()
+    assert (frame["week"] == 25).all()
     assert {"victims_identified", "initial_screenings", "victims_present"} <= set(frame.columns)
 
 

@@ -1,0 +1,233 @@
+"""Reading result folders into tidy tables: one row per run (summary) or per run and week.
+
+A batch folder holds ``manifest.json``, ``summary/<run_id>.parquet`` (one row per run) and
+``weekly/<run_id>.parquet`` (one row per run and week). The folder written by ``tipsim run``
+(``summary.parquet`` and ``weekly.parquet``, one seed, no manifest) is read too, as one
+replicate per policy. Nothing here needs a live model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.errors import UserError
+
+#: Columns that identify a run rather than measure it.
+ID_COLUMNS = ("run_id", "world", "policy", "draw", "replicate", "seed")
+#: Prefix of the columns holding a swept parameter's value (``param:<section.field>``).
+PARAM_PREFIX = "param:"
+#: Column naming the result folder a row came from.
+SOURCE = "source"
+#: Columns of the weekly tables that index time.
+TIME_COLUMNS = ("week", "year")
+#: Columns of a ``tipsim run`` summary that are not outcomes.
+_RUN_EXTRA = ("scenario", "years")
+
+Folders = str | Path | Iterable[str | Path]
+
+
+def load(folders: Folders) -> pd.DataFrame:
+    """Read the run summaries of one or more result folders into one tidy table.
+
+    Args:
+        folders: A result folder or several (e.g. the same policies in two worlds).
+
+    Returns:
+        One row per finished run: ``source`` (the folder's label), ``run_id``, ``world``,
+        ``policy``, ``draw``, ``replicate``, ``seed``, any ``param:<section.field>`` columns,
+        then one column per summary outcome. ``policy`` is an ordered categorical in the
+        order the batch ran the policies.
+
+    Raises:
+        UserError: A folder is missing, unreadable, or holds no finished runs.
+    """
+    labelled = _labelled(folders)
+    frames = [_read_summary(path, label) for path, label in labelled]
+    return _order(pd.concat(frames, ignore_index=True), _policy_order(labelled))
+
+
+def load_weekly(folders: Folders, outcomes: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read the weekly series of one or more result folders into one tidy table.
+
+    Args:
+        folders: A result folder or several.
+        outcomes: Weekly outcomes to read (default: all of them).
+
+    Returns:
+        One row per run and week: ``source``, ``run_id``, ``world``, ``policy``, ``draw``,
+        ``replicate``, ``week``, ``year`` and the outcomes.
+
+    Raises:
+        UserError: A folder is missing or holds no weekly series.
+    """
+    wanted = None if outcomes is None else list(outcomes)
+    labelled = _labelled(folders)
+    frames = [_read_weekly(path, label, wanted) for path, label in labelled]
+    return _order(pd.concat(frames, ignore_index=True), _policy_order(labelled))
+
+
+def load_manifest(folder: str | Path) -> dict[str, Any]:
+    """Return a result folder's manifest (an empty dict for a ``tipsim run`` folder).
+
+    Raises:
+        UserError: The folder is missing or its manifest is not valid JSON.
+    """
+    path = _existing_folder(folder)
+    manifest = path / "manifest.json"
+    if not manifest.exists():
+        return {}
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise UserError(f"{manifest}: not a readable JSON manifest ({err})") from err
+    if not isinstance(data, dict):
+        raise UserError(f"{manifest}: the manifest must be a JSON object")
+    return data
+
+
+def outcome_columns(table: pd.DataFrame) -> list[str]:
+    """Names of the numeric outcome columns of a loaded table, in file order."""
+    skip = {SOURCE, *ID_COLUMNS, *TIME_COLUMNS, *_RUN_EXTRA}
+    return [
+        name
+        for name in table.columns
+        if name not in skip
+        and not name.startswith(PARAM_PREFIX)
+        and pd.api.types.is_numeric_dtype(table[name])
+        and not pd.api.types.is_bool_dtype(table[name])
+    ]
+
+
+def parameter_columns(table: pd.DataFrame) -> list[str]:
+    """Names of the swept-parameter columns (``param:<section.field>``) of a loaded table."""
+    return [name for name in table.columns if name.startswith(PARAM_PREFIX)]
+
+
+def run_status_counts(manifest: dict[str, Any]) -> dict[str, int]:
+    """Count the manifest's runs by status (``done``, ``failed``, ``pending``...)."""
+    counts: dict[str, int] = {}
+    for run in (manifest.get("runs") or {}).values():
+        status = str(run.get("status", "unknown")) if isinstance(run, dict) else "unknown"
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _labelled(folders: Folders) -> list[tuple[Path, str]]:
+    """Resolve the folders and give each a short label, unique among them."""
+    if isinstance(folders, str | Path):
+        folders = [folders]
+    paths = [_existing_folder(folder) for folder in folders]
+    if not paths:
+        raise UserError("no result folder given")
+    labels = [path.name for path in paths]
+    if len(set(labels)) < len(labels):
+        labels = [f"{path.parent.name}/{path.name}" for path in paths]
+    if len(set(labels)) < len(labels):
+        labels = [str(path) for path in paths]
+    return list(zip(paths, labels, strict=True))
+
+
+def _existing_folder(folder: str | Path) -> Path:
+    path = Path(folder)
+    if not path.exists():
+        raise UserError(f"{path}: no such result folder")
+    if not path.is_dir():
+        raise UserError(f"{path}: not a folder (give the batch's result folder)")
+    return path.resolve()
+
+
+def _read_summary(path: Path, label: str) -> pd.DataFrame:
+    files = sorted((path / "summary").glob("*.parquet"))
+    if files:
+        table = pd.concat([_read_parquet(file) for file in files], ignore_index=True)
+        _require_columns(table, ID_COLUMNS, path / "summary")
+    elif (path / "summary.parquet").exists():
+        table = _from_single_run(_read_parquet(path / "summary.parquet"), path)
+    else:
+        raise UserError(f"{path}: no finished runs ({_status_note(path)})")
+    table.insert(0, SOURCE, label)
+    return table
+
+
+def _read_weekly(path: Path, label: str, outcomes: list[str] | None) -> pd.DataFrame:
+    files = sorted((path / "weekly").glob("*.parquet"))
+    if files:
+        table = pd.concat([_read_parquet(file) for file in files], ignore_index=True)
+    elif (path / "weekly.parquet").exists():
+        table = _from_single_run(_read_parquet(path / "weekly.parquet"), path)
+    else:
+        raise UserError(f"{path}: no weekly series ({_status_note(path)})")
+    _require_columns(table, ("run_id", "world", "policy", "draw", "replicate", "week"), path)
+    if outcomes is not None:
+        missing = [name for name in outcomes if name not in table.columns]
+        if missing:
+            raise UserError(f"{path}: no weekly outcome(s) {', '.join(missing)}")
+        keep = [c for c in table.columns if c in ID_COLUMNS or c in TIME_COLUMNS]
+        table = table[keep + [c for c in outcomes if c not in keep]]
+    table.insert(0, SOURCE, label)
+    return table
+
+
+def _from_single_run(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Turn a ``tipsim run`` table (one seed, one row per policy) into the batch layout."""
+    _require_columns(table, ("policy",), path)
+    table = table.copy()
+    world = table.pop("scenario") if "scenario" in table.columns else path.name
+    seed = table.pop("seed") if "seed" in table.columns else 0
+    ids = pd.DataFrame(
+        {
+            "run_id": table["policy"].astype(str) + "-seed" + pd.Series(seed).astype(str),
+            "world": world,
+            "policy": table.pop("policy"),
+            "draw": 0,
+            "replicate": 0,
+            "seed": seed,
+        },
+        index=table.index,
+    )
+    return pd.concat([ids, table], axis=1)
+
+
+def _read_parquet(file: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(file)
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise UserError(f"{file}: not a readable Parquet result file ({err})") from err
+
+
+def _require_columns(table: pd.DataFrame, names: Iterable[str], where: Path) -> None:
+    missing = [name for name in names if name not in table.columns]
+    if missing:
+        raise UserError(f"{where}: result files lack column(s) {', '.join(missing)}")
+
+
+def _status_note(path: Path) -> str:
+    counts = run_status_counts(load_manifest(path))
+    if not counts:
+        return "expected summary/*.parquet or summary.parquet"
+    listed = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    return f"manifest lists {listed}"
+
+
+def _policy_order(labelled: list[tuple[Path, str]]) -> list[str]:
+    """Policies in the order the batches listed their runs."""
+    order: dict[str, None] = {}
+    for path, _ in labelled:
+        for run in (load_manifest(path).get("runs") or {}).values():
+            if isinstance(run, dict) and "policy" in run:
+                order[str(run["policy"])] = None
+    return list(order)
+
+
+def _order(table: pd.DataFrame, preferred: list[str]) -> pd.DataFrame:
+    """Sort rows and make ``policy`` an ordered categorical in the batches' order."""
+    present = list(dict.fromkeys(table["policy"].astype(str)))
+    policies = [p for p in preferred if p in present] + [p for p in present if p not in preferred]
+    table["policy"] = pd.Categorical(table["policy"].astype(str), categories=policies)
+    keys = [c for c in (SOURCE, "world", "draw", "policy", "replicate", "week") if c in table]
+    return table.sort_values(keys, kind="stable").reset_index(drop=True)

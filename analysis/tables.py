@@ -1,0 +1,356 @@
+"""Formatted comparison tables (Markdown, LaTeX, HTML) and the CSV export.
+
+A :class:`Table` holds strings ready to show; the builders here turn the tidy output of
+:func:`analysis.compare` into the outcome table (per policy, with the paired difference against
+the reference) and the funnel table, side by side for up to :data:`SIDE_BY_SIDE` result
+folders, worlds or draws (stacked beyond).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.comparison import FUNNEL, compare, funnel
+from analysis.results import SOURCE, Folders, load
+from analysis.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
+from experiments.errors import UserError
+
+#: Output formats of :func:`render`.
+FORMATS = ("md", "csv", "latex", "html")
+#: At most this many blocks (folder x world x draw) are shown side by side; more are stacked.
+SIDE_BY_SIDE = 3
+#: Outcomes shown as percentages.
+RATES = frozenset({"identification_rate"})
+
+
+@dataclass
+class Table:
+    """A table of formatted cells: a title, a header, rows and a note under it."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str = ""
+    label_columns: int = 1
+    numeric: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.numeric:
+            count = len(self.header)
+            self.numeric = [i >= self.label_columns for i in range(count)]
+
+
+def comparison_text(
+    folders: Folders,
+    reference: str | None = None,
+    metrics: Iterable[str] | None = ("headline",),
+    fmt: str = "md",
+) -> str:
+    """Load result folders, compare the policies and format the tables (for printing).
+
+    Args:
+        folders: One or more result folders.
+        reference: Reference policy (default ``detention_first`` if present).
+        metrics: Outcome or group names (default the headline outcomes and funnel).
+        fmt: One of :data:`FORMATS`.
+
+    Returns:
+        The formatted comparison and funnel tables.
+    """
+    comparison = compare(load(folders), reference=reference, metrics=metrics)
+    return render(comparison, fmt)
+
+
+def render(comparison: pd.DataFrame, fmt: str = "md") -> str:
+    """Format a comparison as text: the tables in Markdown, LaTeX or HTML, or the tidy CSV."""
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")
+    if fmt == "csv":
+        return comparison.to_csv(index=False, float_format="%.10g")
+    writer = {"md": to_markdown, "latex": to_latex, "html": to_html}[fmt]
+    return "\n\n".join(writer(table) for table in comparison_tables(comparison)) + "\n"
+
+
+def comparison_tables(comparison: pd.DataFrame) -> list[Table]:
+    """The outcome table, and the funnel table when the comparison holds the funnel."""
+    tables = [outcome_table(comparison)]
+    if set(FUNNEL) <= set(comparison["metric"]):
+        tables.append(funnel_table(funnel(comparison)))
+    return tables
+
+
+def outcome_table(comparison: pd.DataFrame) -> Table:
+    """Each outcome per policy: mean, median, 95% interval, and the paired difference."""
+    reference = str(comparison["reference"].iloc[0])
+    labels = block_labels(comparison)
+    stats = ["mean", "median", "95% interval", "Δ vs reference [95% CI]", "change [95% CI]"]
+    cells = {
+        (labels[_block_key(row)], str(row["metric"]), str(row["policy"])): _outcome_cells(
+            row, reference
+        )
+        for _, row in comparison.iterrows()
+    }
+    metrics = list(dict.fromkeys(comparison["metric"]))
+    policies = _policies(comparison)
+    table = _arrange(
+        cells,
+        list(dict.fromkeys(labels.values())),
+        [(m, p) for m in metrics for p in policies],
+        ["outcome", "policy"],
+        stats,
+    )
+    table.title = f"Outcomes by policy, compared with {reference}"
+    table.note = _note(comparison)
+    return table
+
+
+def funnel_table(stages: pd.DataFrame) -> Table:
+    """The identification funnel: mean count per stage and share of victims present."""
+    labels = block_labels(stages)
+    policies = _policies(stages)
+    cells: dict[tuple[str, ...], list[str]] = {}
+    for _, row in stages.iterrows():
+        key = (labels[_block_key(row)], str(row["label"]))
+        cells.setdefault(key, [""] * len(policies))
+        cell = f"{_number(row['mean'])} ({_percent(row['share'])})"
+        cells[key][policies.index(str(row["policy"]))] = cell
+    rows_order = [(label,) for label in dict.fromkeys(stages["label"])]
+    table = _arrange(cells, list(dict.fromkeys(labels.values())), rows_order, ["stage"], policies)
+    table.title = "Identification funnel: mean count (share of victims present)"
+    table.note = "Counts over the whole run, means across replicates."
+    return table
+
+
+def block_labels(frame: pd.DataFrame) -> dict[tuple, str]:
+    """Short labels of the blocks (folder x world x draw), naming only what differs."""
+    keys = list(dict.fromkeys(_block_key(row) for _, row in frame.iterrows()))
+    params = [c for c in frame.columns if c.startswith("param:")]
+    many_sources = len({k[0] for k in keys}) > 1
+    many_draws = len({k[2] for k in keys}) > 1
+    labels = {}
+    for key in keys:
+        parts = [str(key[0])] if many_sources else []
+        parts.append(str(key[1]))
+        if many_draws:
+            rows = frame[(frame["draw"] == key[2]) & (frame["world"] == key[1])]
+            values = ", ".join(f"{p[6:]}={_plain(rows[p].iloc[0])}" for p in params)
+            parts.append(f"draw {key[2]}" + (f" ({values})" if values else ""))
+        labels[key] = " · ".join(parts)
+    return labels
+
+
+def to_markdown(table: Table) -> str:
+    """Render as a GitHub-flavoured Markdown table with a heading and a note."""
+    widths = [
+        max(len(cell) for cell in column) for column in zip(table.header, *table.rows, strict=True)
+    ]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            cell.rjust(w) if num else cell.ljust(w)
+            for cell, w, num in zip(cells, widths, table.numeric, strict=True)
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = (
+        "|"
+        + "|".join(
+            ("-" * (w + 1) + ":") if num else (":" + "-" * (w + 1))
+            for w, num in zip(widths, table.numeric, strict=True)
+        )
+        + "|"
+    )
+    lines = [f"### {table.title}", "", line(table.header), rule]
+    lines += [line(row) for row in table.rows]
+    if table.note:
+        lines += ["", table.note]
+    return "\n".join(lines)
+
+
+def to_latex(table: Table) -> str:
+    """Render as a LaTeX ``table`` with ``booktabs`` rules (needs the booktabs package)."""
+    spec = "".join("r" if num else "l" for num in table.numeric)
+    body = [" & ".join(_latex(cell) for cell in row) + r" \\" for row in table.rows]
+    return "\n".join(
+        [
+            r"\begin{table}[htbp]",
+            r"\centering",
+            rf"\caption{{{_latex(table.title)}}}",
+            rf"\begin{{tabular}}{{{spec}}}",
+            r"\toprule",
+            " & ".join(_latex(cell) for cell in table.header) + r" \\",
+            r"\midrule",
+            *body,
+            r"\bottomrule",
+            r"\end{tabular}",
+            *([rf"\par\smallskip{{\footnotesize {_latex(table.note)}}}"] if table.note else []),
+            r"\end{table}",
+        ]
+    )
+
+
+def to_html(table: Table) -> str:
+    """Render as an HTML ``<table>`` with a caption and a note."""
+
+    def cells(row: list[str], tag: str) -> str:
+        return "".join(
+            f'<{tag} class="{"num" if num else "label"}">{html.escape(cell)}</{tag}>'
+            for cell, num in zip(row, table.numeric, strict=True)
+        )
+
+    body = "\n".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
+    note = f'\n<p class="note">{html.escape(table.note)}</p>' if table.note else ""
+    return (
+        f'<table class="comparison">\n<caption>{html.escape(table.title)}</caption>\n'
+        f"<thead><tr>{cells(table.header, 'th')}</tr></thead>\n<tbody>\n{body}\n</tbody>\n"
+        f"</table>{note}"
+    )
+
+
+def format_value(value: float, metric: str) -> str:
+    """A mean or bound: percentages for rates, else a number with sensible precision."""
+    return _percent(value) if metric in RATES else _number(value)
+
+
+def format_difference(value: float, metric: str) -> str:
+    """A signed difference: percentage points for rates."""
+    if _missing(value):
+        return "n/a"
+    if metric in RATES:
+        return f"{_signed(100 * value, digits=2)} pp"
+    return _signed(value)
+
+
+def _outcome_cells(row: pd.Series, reference: str) -> list[str]:
+    metric = str(row["metric"])
+    value = lambda name: format_value(row[name], metric)  # noqa: E731
+    cells = [value("mean"), value("median"), f"[{value('low')}, {value('high')}]"]
+    if str(row["policy"]) == reference:
+        return [*cells, "(reference)", ""]
+    diff = format_difference(row["diff"], metric)
+    if not _missing(row.get("diff_low")):
+        low = format_difference(row["diff_low"], metric)
+        high = format_difference(row["diff_high"], metric)
+        diff += f" [{low}, {high}]"
+    change = _relative(row.get("rel"))
+    if not _missing(row.get("rel_low")):
+        change += f" [{_relative(row['rel_low'])}, {_relative(row['rel_high'])}]"
+    return [*cells, diff, change]
+
+
+def _arrange(
+    cells: dict[tuple[str, ...], list[str]],
+    blocks: list[str],
+    rows_order: list[tuple[str, ...]],
+    row_header: list[str],
+    stats: list[str],
+) -> Table:
+    """Lay cells out: blocks side by side (a few) or stacked under a ``block`` column (many).
+
+    Args:
+        cells: ``(block, *row labels) -> one cell per stat``.
+        blocks: Block labels in order.
+        rows_order: Row labels in order.
+        row_header: Names of the row-label columns.
+        stats: Names of the cells of each block.
+    """
+    blank = [""] * len(stats)
+    if len(blocks) <= SIDE_BY_SIDE:
+        header = [*row_header] + [
+            f"{block}: {stat}" if len(blocks) > 1 else stat for block in blocks for stat in stats
+        ]
+        rows = [
+            [*labels, *(cell for block in blocks for cell in cells.get((block, *labels), blank))]
+            for labels in rows_order
+        ]
+        return Table("", header, rows, label_columns=len(row_header))
+    rows = [
+        [block, *labels, *cells[(block, *labels)]]
+        for block in blocks
+        for labels in rows_order
+        if (block, *labels) in cells
+    ]
+    return Table("", ["block", *row_header, *stats], rows, label_columns=len(row_header) + 1)
+
+
+def _policies(frame: pd.DataFrame) -> list[str]:
+    present = set(frame["policy"].astype(str))
+    return [str(p) for p in frame["policy"].cat.categories if str(p) in present]
+
+
+def _block_key(row: pd.Series) -> tuple:
+    return (row[SOURCE], row["world"], row["draw"])
+
+
+def _note(comparison: pd.DataFrame) -> str:
+    counts = sorted({int(n) for n in comparison["n"]})
+    replicates = str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+    return (
+        f"{replicates} replicate(s) per policy. 95% interval: central 95% of the replicates' "
+        "values. Δ: mean paired difference from the reference policy, replicate by replicate "
+        "on the same random numbers; change: Δ over the reference's mean; brackets: percentile "
+        f"bootstrap 95% CI over replicates ({BOOTSTRAP_RESAMPLES} resamples, seed "
+        f"{BOOTSTRAP_SEED}). n/a: undefined (a zero reference mean, or fewer than 2 pairs)."
+    )
+
+
+def _number(value: float) -> str:
+    if _missing(value):
+        return "n/a"
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _signed(value: float, digits: int | None = None) -> str:
+    text = f"{value:.{digits}f}" if digits is not None else _number(value)
+    return text if text.startswith("-") or text in ("0", "n/a") else f"+{text}"
+
+
+def _percent(value: float) -> str:
+    if _missing(value):
+        return "n/a"
+    return f"{100 * value:.1f}%" if abs(value) >= 0.1 else f"{100 * value:.2f}%"
+
+
+def _relative(value: float | None) -> str:
+    if _missing(value):
+        return "n/a"
+    return f"{_signed(100 * value, digits=0 if abs(value) >= 1 else 1)}%"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+
+
+def _plain(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _latex(text: str) -> str:
+    replacements = {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+        "Δ": r"$\Delta$",
+        "–": "--",
+        "·": r"$\cdot$",
+    }
+    return "".join(replacements.get(char, char) for char in text)

@@ -18,3 +18,15 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def read_tables(folder: Path) -> pd.DataFrame:
+    """Read every Parquet file in ``folder`` (one per run) into one frame, ordered by run id.
+
+    Hidden and temporary files are ignored. Returns an empty frame if there are none.
+    """
+    files = sorted(folder.glob("*.parquet"))
+    if not files:
+        return pd.DataFrame()
+    frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    return frame.sort_values("run_id", kind="stable", ignore_index=True)

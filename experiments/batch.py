@@ -1,0 +1,257 @@
+"""Running a batch: plan, folder, manifest, executor, results on disk, resume.
+
+The parent process is the only writer of the batch folder. It keeps at most a small window of
+runs in flight (twice the executor's slots), writes each result as soon as it arrives
+(``weekly`` first, then ``summary``, each atomically) and then marks the run done in the
+manifest. A run counts as finished when its summary file exists and the manifest says ``done``;
+anything else is run again on resume, overwriting any earlier copy, so nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from experiments.batch_config import BatchConfig, load_batch
+from experiments.errors import UserError
+from experiments.executors import open_workers
+from experiments.manifest import DONE, FAILED, MANIFEST, PENDING, Manifest, config_hash
+from experiments.plan import BatchPlan, RunTask, build_plan
+from experiments.runner import RunResult, execute_run
+from experiments.storage import write_parquet_atomic
+
+SUMMARY_DIR = "summary"
+WEEKLY_DIR = "weekly"
+#: Seconds between manifest writes while runs finish (always written at the end).
+MANIFEST_INTERVAL = 2.0
+#: Runs in flight per executor slot.
+WINDOW_PER_SLOT = 2
+
+
+@dataclass
+class BatchOptions:
+    """How to run a batch (the command line's options)."""
+
+    out: Path | None = None
+    workers: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    replicates: int | None = None
+    years: float | None = None
+    new: bool = False
+    retry_failed: bool = False
+    progress: bool | None = None  # None: a bar when writing to a terminal
+
+
+@dataclass
+class BatchReport:
+    """What one invocation did."""
+
+    folder: Path
+    total: int
+    skipped: int
+    ran: int = 0
+    failed_now: list[str] = field(default_factory=list)
+    failed_kept: list[str] = field(default_factory=list)
+    executor: str = ""
+    resumed: bool = False
+
+    @property
+    def failed(self) -> int:
+        """Runs of the batch that are failed after this invocation."""
+        return len(self.failed_now) + len(self.failed_kept)
+
+
+def summary_path(folder: Path, run_id: str) -> Path:
+    """Where a run's one-row summary is stored."""
+    return folder / SUMMARY_DIR / f"{run_id}.parquet"
+
+
+def weekly_path(folder: Path, run_id: str) -> Path:
+    """Where a run's weekly series is stored."""
+    return folder / WEEKLY_DIR / f"{run_id}.parquet"
+
+
+def run_batch(
+    batch_file: Path,
+    options: BatchOptions,
+    runner: Callable[[RunTask], RunResult] = execute_run,
+) -> BatchReport:
+    """Run (or resume) the batch defined in ``batch_file``.
+
+    Args:
+        batch_file: The batch YAML file.
+        options: Output folder, executor and resume options.
+        runner: Executes one task in a worker (tests substitute one that fails on purpose).
+
+    Returns:
+        What ran, what was skipped and what failed.
+
+    Raises:
+        UserError: For an invalid batch file, or a folder holding a different batch.
+    """
+    config = load_batch(batch_file, replicates=options.replicates, years=options.years)
+    plan = build_plan(config, batch_file)
+    folder = options.out if options.out is not None else Path(config.output)
+    manifest, resumed = _open_folder(folder, config, plan, batch_file, new=options.new)
+    with _locked(manifest.folder):
+        todo, report = _select(manifest, plan, options.retry_failed)
+        report.resumed = resumed
+        _remove_partial_files(manifest.folder)
+        if not todo:
+            report.executor = "no executor (nothing to run)"
+            return report
+        with open_workers(options.executor, options.workers, options.scheduler) as workers:
+            report.executor = workers.description
+            manifest.start_session(workers.description)
+            manifest.save()
+            try:
+                _execute(manifest, todo, workers, runner, report, options.progress)
+            finally:
+                manifest.end_session()
+                manifest.save()
+    return report
+
+
+def fresh_folder(folder: Path) -> Path:
+    """The first of ``DIR-2``, ``DIR-3``, ... that does not exist."""
+    number = 2
+    while (candidate := folder.with_name(f"{folder.name}-{number}")).exists():
+        number += 1
+    return candidate
+
+
+# ---------------------------------------------------------------------------------- folder
+def _open_folder(
+    folder: Path, config: BatchConfig, plan: BatchPlan, batch_file: Path, *, new: bool
+) -> tuple[Manifest, bool]:
+    """Resume the batch in ``folder``, or start one there (or next to it with ``new``)."""
+    settings = config.model_dump(mode="json")
+    occupied = folder.exists() and any(folder.iterdir())
+    if occupied and new:
+        fresh = fresh_folder(folder)
+        print(f"tipsim: --new: starting a fresh batch folder {fresh} ({folder} is left as it is)")
+        folder = fresh
+    elif (folder / MANIFEST).exists():
+        manifest = Manifest.load(folder)
+        if manifest.data["config_hash"] == config_hash(settings, plan.inputs):
+            return manifest, True
+        raise UserError(_mismatch(folder, manifest, settings, plan))
+    elif occupied:
+        raise UserError(
+            f"{folder}: exists, is not empty and holds no batch {MANIFEST}; choose another "
+            "folder with --out, or --new to start DIR-2 next to it"
+        )
+    manifest = Manifest.create(folder, settings, plan, batch_file)
+    manifest.save()
+    return manifest, False
+
+
+def _mismatch(folder: Path, manifest: Manifest, settings: dict, plan: BatchPlan) -> str:
+    stored = manifest.data["config"]
+    changed = sorted(k for k in set(stored) | set(settings) if stored.get(k) != settings.get(k))
+    if sorted(manifest.data.get("inputs", {}).values()) != sorted(plan.inputs.values()):
+        changed.append("contents of the world or policy files")
+    return (
+        f"{folder} holds a batch with a different configuration (changed: "
+        f"{', '.join(changed) or 'name, description or output only'}). Results of different "
+        "configurations are never mixed: use --out for another folder, or --new to start a "
+        f"fresh folder next to it ({fresh_folder(folder).name}); nothing is deleted"
+    )
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder: two processes never write one batch."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks, run one batch per folder
+        yield
+        return
+    with open(folder / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"{folder}: another tipsim batch is writing to this folder") from None
+        yield
+
+
+def _select(
+    manifest: Manifest, plan: BatchPlan, retry_failed: bool
+) -> tuple[list[RunTask], BatchReport]:
+    """The runs to execute now, in plan order, and the report so far."""
+    todo, skipped, kept = [], 0, []
+    for task in plan.tasks:
+        entry = manifest.runs[task.run_id]
+        if entry["status"] == DONE and summary_path(manifest.folder, task.run_id).exists():
+            skipped += 1
+        elif entry["status"] == FAILED and not retry_failed:
+            kept.append(task.run_id)
+        else:
+            entry["status"] = PENDING
+            todo.append(task)
+    report = BatchReport(manifest.folder, len(plan.tasks), skipped, failed_kept=kept)
+    return todo, report
+
+
+def _remove_partial_files(folder: Path) -> None:
+    """Delete temporary files a killed batch left half-written (never a finished result)."""
+    for sub in (".", SUMMARY_DIR, WEEKLY_DIR):
+        for tmp in (folder / sub).glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------- running
+def _execute(manifest, todo, workers, runner, report, progress) -> None:
+    """Submit ``todo`` through a bounded window; store each result as it arrives."""
+    queue = iter(todo)
+    in_flight: dict[Future, RunTask] = {}
+    disable = None if progress is None else not progress  # None: only on a terminal
+    bar = tqdm(total=len(todo), unit="run", disable=disable)
+    bar.set_postfix(failed=0)
+    try:
+        while True:
+            window = WINDOW_PER_SLOT * max(1, workers.slots())
+            for task in queue:
+                in_flight[workers.executor.submit(runner, task)] = task
+                if len(in_flight) >= window:
+                    break
+            if not in_flight:
+                break
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = in_flight.pop(future)
+                _store(manifest, task, _result(future, task), report)
+                bar.update()
+                bar.set_postfix(failed=len(report.failed_now))
+            manifest.save(at_most_every=MANIFEST_INTERVAL)
+    finally:
+        bar.close()
+        for future in in_flight:
+            future.cancel()
+
+
+def _result(future: Future, task: RunTask) -> RunResult:
+    """The run's result; an executor failure (a worker died) becomes a failed result."""
+    try:
+        return future.result()
+    except Exception as err:
+        trace = "".join(traceback.format_exception(err))
+        return RunResult(task.run_id, error=f"{type(err).__name__}: {err}", traceback=trace)
+
+
+def _store(manifest: Manifest, task: RunTask, result: RunResult, report: BatchReport) -> None:
+    report.ran += 1
+    if not result.ok:
+        manifest.mark_failed(task.run_id, result.error or "", result.traceback, result.seconds)
+        report.failed_now.append(task.run_id)
+        return
+    write_parquet_atomic(result.weekly, weekly_path(manifest.folder, task.run_id))
+    write_parquet_atomic(result.summary, summary_path(manifest.folder, task.run_id))
+    manifest.mark_done(task.run_id, result.seconds)

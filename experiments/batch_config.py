@@ -1,0 +1,161 @@
+"""Batch definitions: the YAML file that names worlds, policies, replicates, years and sweeps.
+
+A batch file is validated with pydantic. Unknown keys are refused with the closest known name;
+every problem names the file, the field and what is allowed.
+
+Example::
+
+    name: policy_comparison
+    worlds: [scenarios/hong_kong_baseline.yaml]
+    policies: [detention_first, screening_before_detention]
+    replicates: 10
+    years: 5
+    seed: 20240601
+    output: results/policy_comparison
+    overrides:                      # optional, applied to every run
+      screening.training_share: 0.5
+    sweep:                          # optional: grid OR latin_hypercube
+      grid:
+        screening.tier1_sensitivity: [0.6, 0.8]
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from experiments.errors import UserError
+from scenarios.loader import read_yaml, validation_problems
+
+MAX_REPLICATES = 100_000
+MAX_YEARS = 200
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LatinHypercube(_Strict):
+    """Latin hypercube sample of ``samples`` points over the given ranges."""
+
+    samples: int = Field(ge=1, le=100_000, description="number of parameter sets (draws)")
+    ranges: dict[str, tuple[float, float]] = Field(
+        min_length=1, description="section.field -> [low, high]"
+    )
+
+    @field_validator("ranges")
+    @classmethod
+    def _ordered(cls, ranges: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        for name, (low, high) in ranges.items():
+            if not low < high:
+                raise ValueError(f"{name}: low ({low}) must be below high ({high})")
+        return ranges
+
+
+class Sweep(_Strict):
+    """Parameter sets to cross with every world and policy: a full grid or a Latin hypercube."""
+
+    grid: dict[str, list[Any]] | None = Field(
+        None, description="section.field -> list of values; every combination is run"
+    )
+    latin_hypercube: LatinHypercube | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Sweep:
+        if (self.grid is None) == (self.latin_hypercube is None):
+            raise ValueError("give exactly one of 'grid' or 'latin_hypercube'")
+        if self.grid is not None:
+            empty = [name for name, values in self.grid.items() if not values]
+            if not self.grid or empty:
+                raise ValueError("grid needs at least one parameter, each with >= 1 value")
+        return self
+
+
+class BatchConfig(_Strict):
+    """One batch: worlds x policies x parameter draws x replicates."""
+
+    name: str | None = Field(None, description="a label for the batch")
+    description: str | None = None
+    worlds: list[str] = Field(min_length=1, description="scenario files (or shipped names)")
+    policies: list[str] = Field(min_length=1, description="policy names or policy files")
+    replicates: int = Field(ge=1, le=MAX_REPLICATES, description="seeds per world and policy")
+    years: float = Field(gt=0, le=MAX_YEARS, description="simulated years per run")
+    seed: int = Field(ge=0, description="root seed of the batch")
+    output: str = Field(description="results folder")
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, description="section.field -> value for every run"
+    )
+    sweep: Sweep | None = None
+
+    @field_validator("worlds", "policies")
+    @classmethod
+    def _distinct(cls, values: list[str]) -> list[str]:
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise ValueError(f"listed more than once: {', '.join(repeated)}")
+        return values
+
+
+def load_batch(
+    path: Path, *, replicates: int | None = None, years: float | None = None
+) -> BatchConfig:
+    """Read and validate a batch file, with command-line overrides of replicates and years.
+
+    Args:
+        path: The batch YAML file.
+        replicates: Replace the file's ``replicates`` (a quick look at a big batch).
+        years: Replace the file's ``years``.
+
+    Returns:
+        The validated batch definition.
+
+    Raises:
+        UserError: Naming the file, each invalid field and what is allowed.
+    """
+    if not path.is_file():
+        raise UserError(f"{path}: no such batch file")
+    try:
+        data = read_yaml(path)
+    except ValueError as err:  # ScenarioError: not YAML, too large, not a mapping
+        raise UserError(str(err)) from None
+    if replicates is not None:
+        data["replicates"] = replicates
+    if years is not None:
+        data["years"] = years
+    try:
+        return BatchConfig.model_validate(data)
+    except ValidationError as err:
+        problems = batch_problems(err)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise UserError(f"{path}: {len(problems)} problem(s):\n{lines}") from None
+
+
+def batch_problems(err: ValidationError) -> list[str]:
+    """One line per problem; unknown keys get the closest allowed name and the allowed names."""
+    problems = []
+    for item, line in zip(err.errors(), validation_problems(err), strict=True):
+        if item["type"] == "extra_forbidden":
+            allowed = _allowed_keys(item["loc"][:-1])
+            close = difflib.get_close_matches(str(item["loc"][-1]), allowed, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            line = f"{line}{hint} Allowed: {', '.join(allowed)}"
+        elif item["type"] == "missing":
+            line = f"{'.'.join(map(str, item['loc']))}: required field is missing"
+        problems.append(line)
+    return problems
+
+
+def _allowed_keys(location: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = BatchConfig
+    for part in location:
+        annotation = model.model_fields[str(part)].annotation
+        nested = [a for a in getattr(annotation, "__args__", (annotation,)) if _is_model(a)]
+        model = nested[0]
+    return list(model.model_fields)
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

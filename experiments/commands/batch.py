@@ -1,0 +1,82 @@
+"""``tipsim batch``: run a batch of worlds x policies x draws x replicates, resumably."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from experiments.batch import BatchOptions, run_batch
+from experiments.executors import EXECUTORS
+from experiments.summary_table import print_batch_table
+
+HELP = "run (or resume) a batch of scenario runs defined in a YAML file"
+
+#: Exit status when some runs failed (input errors exit with 2).
+FAILED_RUNS_STATUS = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the arguments of ``tipsim batch``."""
+    parser.add_argument("batch_file", type=Path, metavar="FILE", help="batch YAML file")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="results folder (default: output)")
+    parser.add_argument(
+        "--workers", type=int, metavar="N", help="worker processes (default: cores)"
+    )
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="local",
+        help="local process pool (default) or Dask distributed",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (tcp://host:8786); without it a local Dask cluster starts",
+    )
+    parser.add_argument("--replicates", type=int, metavar="N", help="replace the file's replicates")
+    parser.add_argument("--years", type=float, metavar="Y", help="replace the file's years")
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="if the folder holds results, start a fresh folder DIR-2 (DIR-3, ...) next to it",
+    )
+    parser.add_argument(
+        "--retry-failed", action="store_true", help="run again the runs that failed before"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the batch, print what happened and the key outcomes; 1 if any run failed."""
+    options = BatchOptions(
+        out=args.out,
+        workers=args.workers,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        replicates=args.replicates,
+        years=args.years,
+        new=args.new,
+        retry_failed=args.retry_failed,
+        progress=False if args.quiet else None,
+    )
+    report = run_batch(args.batch_file, options)
+    done = report.skipped + report.ran - len(report.failed_now)
+    print(
+        f"batch {report.folder}: {report.total} runs; {report.skipped} already finished, "
+        f"{report.ran} run now on {report.executor}, {len(report.failed_now)} failed now"
+        + (
+            f", {len(report.failed_kept)} failed before (--retry-failed)"
+            if report.failed_kept
+            else ""
+        )
+    )
+    if not args.quiet:
+        print_batch_table(report.folder)
+    if report.failed:
+        print(
+            f"tipsim: {report.failed} of {report.total} runs failed ({done} done); errors and "
+            f"tracebacks are in {report.folder / 'manifest.json'}; "
+            "run again with --retry-failed to retry them"
+        )
+        return FAILED_RUNS_STATUS
+    return 0

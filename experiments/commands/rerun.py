@@ -1,0 +1,54 @@
+"""``tipsim rerun``: run one run of a batch again from its manifest and compare the results."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.batch import summary_path
+from experiments.manifest import Manifest
+from experiments.runner import simulate_task
+
+HELP = "re-run one run of a batch from its manifest and check it matches the stored summary"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the arguments of ``tipsim rerun``."""
+    parser.add_argument("folder", type=Path, metavar="DIR", help="batch folder")
+    parser.add_argument("run_id", metavar="RUN_ID", help="run id (a file name under DIR/summary)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Re-run the run in this process; 0 if it matches the stored summary, 1 if not."""
+    manifest = Manifest.load(args.folder)
+    task = manifest.task(args.run_id)
+    print(f"re-running {task.run_id} (seed {task.seed_text}, {task.years:g} years)")
+    summary, _ = simulate_task(task)
+    stored_path = summary_path(args.folder, task.run_id)
+    if not stored_path.exists():
+        print(summary.T.to_string(header=False))
+        print(f"no stored summary to compare ({stored_path} missing: the run never finished)")
+        return 0
+    differences = compare(pd.read_parquet(stored_path), summary)
+    if differences:
+        print(f"DIFFERS from {stored_path}:")
+        for line in differences:
+            print(f"  {line}")
+        return 1
+    print(f"identical to {stored_path} ({summary.shape[1]} columns)")
+    return 0
+
+
+def compare(stored: pd.DataFrame, fresh: pd.DataFrame) -> list[str]:
+    """Column-by-column differences between two one-row summaries (empty if identical)."""
+    lines = []
+    for column in sorted(set(stored.columns) | set(fresh.columns)):
+        if column not in stored.columns or column not in fresh.columns:
+            lines.append(f"{column}: only in {'fresh' if column in fresh.columns else 'stored'}")
+            continue
+        old, new = stored[column].iloc[0], fresh[column].iloc[0]
+        if old != new:
+            lines.append(f"{column}: stored {old!r}, re-run {new!r}")
+    return lines

@@ -1,0 +1,205 @@
+"""The runs of a batch: worlds x policies x draws x replicates, with their seeds.
+
+Seeds follow one rule: ``numpy.random.SeedSequence(root).spawn(replicates)`` gives one child per
+replicate, and every world, policy and draw of replicate *r* uses child *r* (common random
+numbers: policies are compared pair by pair on the same simulated world). A child is recorded
+as the root entropy and its spawn key, from which ``SeedSequence(entropy, spawn_key=key)``
+rebuilds it exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from experiments.batch_config import BatchConfig
+from experiments.errors import UserError
+from experiments.sweeps import draws, effective_value, parameter_annotation
+from model import Parameters, resolve_parameters
+from scenarios.loader import load_scenario, resolve_path, validation_problems
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything a worker needs to execute one run (plain data, picklable).
+
+    Attributes:
+        run_id: ``<world>__<policy>__d<draw>__r<replicate>``.
+        world: Stem of the world file.
+        world_path: Absolute path of the world file.
+        policy: Policy name (stem of the file for a policy file).
+        policy_arg: The policy as given in the batch file, passed to the model.
+        draw: Index of the parameter draw.
+        replicate: Index of the replicate.
+        entropy: Root seed entropy.
+        spawn_key: Spawn key of the replicate's seed (``(replicate,)``).
+        years: Simulated years.
+        overrides: Flat ``section.field -> value`` (fixed overrides and the draw's values).
+        swept: The draw's values (``section.field -> value``), stored as ``param:`` columns.
+    """
+
+    run_id: str
+    world: str
+    world_path: str
+    policy: str
+    policy_arg: str
+    draw: int
+    replicate: int
+    entropy: int
+    spawn_key: tuple[int, ...]
+    years: float
+    overrides: dict[str, Any] = field(default_factory=dict)
+    swept: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def seed_text(self) -> str:
+        """The seed as stored in result tables: ``<entropy>:<spawn key joined by '.'>``."""
+        return f"{self.entropy}:{'.'.join(map(str, self.spawn_key))}"
+
+    def seed_sequence(self) -> np.random.SeedSequence:
+        """Rebuild the run's ``SeedSequence``."""
+        return np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key)
+
+
+@dataclass
+class BatchPlan:
+    """The runs of a batch in a fixed order, with the inputs they read."""
+
+    tasks: list[RunTask]
+    draws: list[dict[str, Any]]
+    inputs: dict[str, str]  # "<world>/<policy>/d<draw>" -> sha256 of the effective parameters
+
+    def by_id(self) -> dict[str, RunTask]:
+        """Tasks keyed by run id."""
+        return {task.run_id: task for task in self.tasks}
+
+
+def run_id(world: str, policy: str, draw: int, replicate: int) -> str:
+    """The run's identifier, safe as a file name."""
+    return _safe(f"{world}__{policy}__d{draw:03d}__r{replicate:04d}")
+
+
+def policy_name(policy: str) -> str:
+    """A policy's name: the registry name as given, or the file's stem for a policy file."""
+    if policy.endswith((".yaml", ".yml")) or "/" in policy or "\\" in policy:
+        return Path(policy).stem
+    return policy
+
+
+def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
+    """Expand a batch into runs, validating every world, policy and parameter set first.
+
+    Args:
+        config: The batch definition.
+        batch_file: The batch file (relative world paths not found from the current folder are
+            looked up next to it).
+
+    Returns:
+        The plan; nothing has run yet.
+
+    Raises:
+        UserError: Naming the batch file and what is wrong.
+    """
+    worlds = {_world_path(world, batch_file): world for world in config.worlds}
+    stems = [path.stem for path in worlds]
+    if len(set(stems)) < len(stems):
+        raise UserError(f"{batch_file}: worlds: two world files share a name: {stems}")
+    for name in config.overrides:
+        parameter_annotation(name, f"{batch_file}: overrides")
+    try:
+        parameter_sets = draws(config.sweep, config.seed)
+    except UserError as err:
+        raise UserError(f"{batch_file}: {err}") from None
+    names = [policy_name(p) for p in config.policies]
+    if len(set(names)) < len(names):
+        raise UserError(f"{batch_file}: policies: two policies share a name: {config.policies}")
+    loaded = {path: load_scenario(path) for path in worlds}
+    normalised, inputs = _validate_draws(config, batch_file, loaded, parameter_sets)
+    seeds = np.random.SeedSequence(config.seed).spawn(config.replicates)
+    tasks = []
+    for path in worlds:
+        for policy in config.policies:
+            name = policy_name(policy)
+            for draw, swept in enumerate(normalised):
+                for replicate, child in enumerate(seeds):
+                    tasks.append(
+                        RunTask(
+                            run_id=run_id(path.stem, name, draw, replicate),
+                            world=path.stem,
+                            world_path=str(path),
+                            policy=name,
+                            policy_arg=_policy_arg(policy, batch_file),
+                            draw=draw,
+                            replicate=replicate,
+                            entropy=int(child.entropy),
+                            spawn_key=tuple(int(k) for k in child.spawn_key),
+                            years=config.years,
+                            overrides={**config.overrides, **swept},
+                            swept=swept,
+                        )
+                    )
+    return BatchPlan(tasks=tasks, draws=normalised, inputs=inputs)
+
+
+def _validate_draws(
+    config: BatchConfig,
+    batch_file: Path,
+    worlds: dict[Path, Parameters],
+    parameter_sets: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Resolve every world x policy x draw before anything runs.
+
+    Returns:
+        The draws with schema-typed values, and a digest of the effective parameters of each
+        world, policy and draw (so a changed world file, policy file or default is noticed).
+    """
+    normalised: list[dict[str, Any]] = []
+    digests: dict[str, str] = {}
+    for number, swept in enumerate(parameter_sets):
+        typed: dict[str, Any] = {}
+        for path, world in worlds.items():
+            for policy in config.policies:
+                try:
+                    params = resolve_parameters(
+                        world, _policy_arg(policy, batch_file), {**config.overrides, **swept}
+                    )
+                except ValidationError as err:
+                    problems = "; ".join(validation_problems(err))
+                    where = f"draw {number} {swept}" if swept else "overrides"
+                    raise UserError(
+                        f"{batch_file}: {where} is invalid for world {path.stem} and policy "
+                        f"{policy}: {problems}"
+                    ) from None
+                typed = {name: effective_value(params, name) for name in swept}
+                key = f"{path.stem}/{policy_name(policy)}/d{number}"
+                digests[key] = hashlib.sha256(params.model_dump_json().encode()).hexdigest()
+        normalised.append(typed)
+    return normalised, digests
+
+
+def _world_path(world: str, batch_file: Path) -> Path:
+    """Find a world: as given, next to the batch file, or in the shipped scenario library."""
+    given = Path(world)
+    if not given.is_absolute() and not given.is_file():
+        beside = batch_file.parent / given
+        if beside.is_file():
+            return beside.resolve()
+    return resolve_path(world).resolve()
+
+
+def _policy_arg(policy: str, batch_file: Path) -> str:
+    """A policy file as an absolute path (workers may run elsewhere); a name as it is."""
+    for candidate in (Path(policy), batch_file.parent / policy):
+        if policy_name(policy) != policy and candidate.is_file():
+            return str(candidate.resolve())
+    return policy
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)

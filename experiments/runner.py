@@ -1,0 +1,101 @@
+"""Executing one run of a batch, in whatever process or machine the executor chose.
+
+The worker receives a plain :class:`~experiments.plan.RunTask`, builds the model there, steps
+it and returns plain tables. Nothing here touches the batch folder: the parent process writes
+the results, so a worker on another machine needs the project and the world files, no shared
+results folder.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from experiments.plan import RunTask
+
+#: Columns that identify a run, first in both result tables.
+ID_COLUMNS = ("run_id", "world", "policy", "draw", "replicate")
+WEEKS_PER_YEAR = 52
+
+
+@dataclass
+class RunResult:
+    """What a worker sends back: the tables, or the error of a run that raised."""
+
+    run_id: str
+    summary: pd.DataFrame | None = None
+    weekly: pd.DataFrame | None = None
+    error: str | None = None
+    traceback: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run finished."""
+        return self.error is None
+
+
+def execute_run(task: RunTask) -> RunResult:
+    """Run one task and return its tables; an exception becomes a failed result.
+
+    Never raises for errors inside the model: the batch records them and goes on.
+    """
+    start = time.perf_counter()
+    try:
+        summary, weekly = simulate_task(task)
+    except Exception as err:  # recorded in the manifest; the batch goes on
+        return RunResult(
+            task.run_id,
+            error=f"{type(err).__name__}: {err}",
+            traceback=traceback.format_exc(),
+            seconds=time.perf_counter() - start,
+        )
+    return RunResult(task.run_id, summary, weekly, seconds=time.perf_counter() - start)
+
+
+def simulate_task(task: RunTask) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build the model for ``task``, step it ``round(years * 52)`` weeks, return its tables.
+
+    Returns:
+        The one-row summary table and the weekly table (columns in storage order).
+    """
+    from model import IdentificationModel  # imported in the worker, not sent to it
+
+    overrides = {name.replace(".", "__"): value for name, value in task.overrides.items()}
+    model = IdentificationModel(
+        scenario=task.world_path,
+        policy=task.policy_arg,
+        rng=task.seed_sequence(),
+        **overrides,
+    )
+    for _ in range(round(task.years * WEEKS_PER_YEAR)):
+        model.step()
+    return summary_table(task, model.summary()), weekly_table(task, model.weekly())
+
+
+def identity(task: RunTask) -> dict[str, Any]:
+    """The identifying columns of a run."""
+    return {name: getattr(task, name) for name in ID_COLUMNS}
+
+
+def summary_table(task: RunTask, summary: dict[str, Any]) -> pd.DataFrame:
+    """One row: identity, seed, ``param:`` columns, then every summary key.
+
+    The model's own ``policy`` and ``seed`` keys are replaced by the run's policy name and
+    seed text, so the columns agree with the run id.
+    """
+    row: dict[str, Any] = {**identity(task), "seed": task.seed_text}
+    row.update({f"param:{name}": value for name, value in task.swept.items()})
+    row.update({k: v for k, v in summary.items() if k not in ("policy", "seed")})
+    return pd.DataFrame([row])
+
+
+def weekly_table(task: RunTask, weekly: pd.DataFrame) -> pd.DataFrame:
+    """The weekly series with the identifying columns in front."""
+    weekly = weekly.reset_index(drop=True)
+    front = pd.DataFrame({k: [v] * len(weekly) for k, v in identity(task).items()})
+    return pd.concat([front, weekly], axis=1)

@@ -1,0 +1,104 @@
+"""Parameter draws of a batch: a full grid, or a Latin hypercube over ranges.
+
+A draw is one set of swept parameter values (``section.field -> value``). Draws are numbered
+from 0 in a fixed order, so the same batch file always gives the same draws.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+from scipy.stats import qmc
+
+from experiments.batch_config import Sweep
+from experiments.errors import UserError
+from model.parameters import Parameters
+
+#: Spawn key of the Latin hypercube's random stream, away from the replicates' keys (0, 1, ...).
+SAMPLER_STREAM = 2**32 - 1
+
+
+def parameter_annotation(path: str, where: str) -> Any:
+    """The type of the parameter at dotted ``path`` (e.g. ``screening.tier1_sensitivity``).
+
+    Args:
+        path: Dotted field path in the parameter schema.
+        where: Where the path was given (for the message), e.g. ``"sweep.grid"``.
+
+    Raises:
+        UserError: If the path does not name a parameter, with the closest names.
+    """
+    model: type[BaseModel] = Parameters
+    parts = path.split(".")
+    for depth, part in enumerate(parts):
+        fields = model.model_fields
+        if part not in fields:
+            known = list(fields)
+            close = difflib.get_close_matches(part, known, n=1)
+            hint = f" Did you mean '{'.'.join([*parts[:depth], close[0]])}'?" if close else ""
+            prefix = ".".join(parts[:depth]) or "the top level"
+            raise UserError(
+                f"{where}: '{path}' is not a parameter.{hint} "
+                f"Names under {prefix}: {', '.join(known)}"
+            )
+        annotation = fields[part].annotation
+        last = depth == len(parts) - 1
+        is_section = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        if last and not is_section:
+            return annotation
+        if last or not is_section:
+            raise UserError(
+                f"{where}: '{path}' is not a parameter; use section.field, "
+                "e.g. screening.tier1_sensitivity"
+            )
+        model = annotation
+    raise AssertionError("unreachable")
+
+
+def draws(sweep: Sweep | None, root_seed: int) -> list[dict[str, Any]]:
+    """The parameter sets of a sweep, in draw order; ``[{}]`` (one empty draw) without a sweep.
+
+    The Latin hypercube uses ``scipy.stats.qmc.LatinHypercube`` seeded from the batch's root
+    seed, so the draws are reproducible. Integer parameters are rounded to whole numbers.
+
+    Raises:
+        UserError: If a swept name is not a parameter.
+    """
+    if sweep is None:
+        return [{}]
+    if sweep.grid is not None:
+        for name in sweep.grid:
+            parameter_annotation(name, "sweep.grid")
+        names = list(sweep.grid)
+        return [
+            dict(zip(names, combo, strict=True))
+            for combo in itertools.product(*sweep.grid.values())
+        ]
+    lhs = sweep.latin_hypercube
+    assert lhs is not None
+    kinds = {
+        name: parameter_annotation(name, "sweep.latin_hypercube.ranges") for name in lhs.ranges
+    }
+    stream = np.random.SeedSequence(root_seed, spawn_key=(SAMPLER_STREAM,))
+    sampler = qmc.LatinHypercube(d=len(lhs.ranges), rng=np.random.default_rng(stream))
+    low, high = np.array(list(lhs.ranges.values()), dtype=float).T
+    points = qmc.scale(sampler.random(lhs.samples), low, high)
+    result = []
+    for row in points:
+        draw = {}
+        for (name, kind), value in zip(kinds.items(), row, strict=True):
+            draw[name] = round(float(value)) if kind is int else float(value)
+        result.append(draw)
+    return result
+
+
+def effective_value(params: Parameters, path: str) -> Any:
+    """The value of dotted ``path`` in ``params``, as a plain scalar (enums as their value)."""
+    node: Any = params
+    for part in path.split("."):
+        node = getattr(node, part)
+    return getattr(node, "value", node)

@@ -55,9 +55,14 @@ def thinned_slots(
         Selected slot indices, sorted.
     """
     slots = candidate_slots(rng, capacity, p_max)
-    slots = slots[eligible(slots)]
-    if acceptance is not None and len(slots):
-        slots = slots[rng.random(len(slots)) < acceptance(slots)]
+    # Draw every candidate's uniform before filtering, so that how many numbers the stream
+    # consumes does not depend on the state: runs that share a seed stay in step (common
+    # random numbers) even when policies have made their populations differ.
+    uniforms = rng.random(len(slots)) if acceptance is not None else None
+    keep = eligible(slots)
+    slots = slots[keep]
+    if uniforms is not None and len(slots):
+        slots = slots[uniforms[keep] < acceptance(slots)]
     return slots
 
 

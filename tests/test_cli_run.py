@@ -1,0 +1,108 @@
+"""``tipsim run`` end to end on the small scenario, and its handling of bad input."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT
+
+
+def tipsim(*args, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_run_prints_a_row_per_policy_and_writes_parquet(small_scenario_path, tmp_path):
+    result = tipsim(
+        "run",
+        str(small_scenario_path),
+        "--years",
+        "1",
+        "--seed",
+        "4",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "detention_first" in result.stdout
+    assert "screening_before_detention" in result.stdout
+    assert "victims_identified" in result.stdout
+    folder = tmp_path / "small-seed4-1y"
+    summary = pd.read_parquet(folder / "summary.parquet")
+    weekly = pd.read_parquet(folder / "weekly.parquet")
+    assert list(summary["policy"]) == ["detention_first", "screening_before_detention"]
+    assert (summary["seed"] == 4).all()
+    assert len(weekly) == 2 * 52
+    assert weekly.groupby("policy")["victims_identified"].sum().to_dict() == dict(
+        zip(summary["policy"], summary["victims_identified"], strict=True)
+    )
+
+
+def test_policy_option_picks_one_policy_and_overrides_apply(small_scenario_path, tmp_path):
+    result = tipsim(
+        "run",
+        str(small_scenario_path),
+        "--years",
+        "0.5",
+        "--policy",
+        "detention_first",
+        "--set",
+        "screening.tier1_sensitivity=0",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
+    assert result.returncode == 0, result.stderr
+    summary = pd.read_parquet(next(tmp_path.glob("*/summary.parquet")))
+    assert list(summary["policy"]) == ["detention_first"]
+    assert summary["victims_identified"].item() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "missing.yaml"], ["missing.yaml", "no such file"]),
+        (
+            ["run", "{small}", "--policy", "detention_frist"],
+            ["unknown policy 'detention_frist'", "Did you mean 'detention_first'"],
+        ),
+        (
+            ["run", "{small}", "--set", "screening.tier1_sensitivity=1.5"],
+            ["screening.tier1_sensitivity", "less than or equal to 1"],
+        ),
+        (
+            ["run", "{small}", "--set", "screening.tier_one=1"],
+            ["screening.tier_one", "unknown field"],
+        ),
+        (["run", "{small}", "--set", "nonsense"], ["expected section.field=value"]),
+        (["run", "{small}", "--years", "0"], ["--years"]),
+    ],
+)
+def test_bad_input_gives_one_message_and_exit_status_2(
+    args, expected, small_scenario_path, tmp_path
+):
+    args = [a.replace("{small}", str(small_scenario_path)) for a in args]
+    result = tipsim(*args, "--out", str(tmp_path), "--quiet")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("tipsim: error:")
+    for text in expected:
+        assert text in result.stderr
+    assert not list(tmp_path.iterdir()), "nothing is written when the input is bad"
+
+
+def test_invalid_yaml_is_reported_with_its_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("population:\n  domestic_workers: [1, 2\n")
+    result = tipsim("run", str(bad), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 2
+    assert "bad.yaml" in result.stderr and "line" in result.stderr
+    assert "Traceback" not in result.stderr

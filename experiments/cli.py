@@ -16,6 +16,8 @@ from experiments.errors import describe
 #: Sub-command name -> module implementing it.
 COMMANDS: dict[str, str] = {
     "run": "experiments.commands.run",
+    "batch": "experiments.commands.batch",
+    "rerun": "experiments.commands.rerun",
 }
 
 

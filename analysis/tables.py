@@ -9,13 +9,13 @@ folders, worlds or draws (stacked beyond).
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis.comparison import FUNNEL, compare, funnel
+from analysis.formatting import format_difference, format_value, missing, number, percent, relative
 from analysis.results import SOURCE, Folders, load
 from analysis.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
 from experiments.errors import UserError
@@ -24,8 +24,6 @@ from experiments.errors import UserError
 FORMATS = ("md", "csv", "latex", "html")
 #: At most this many blocks (folder x world x draw) are shown side by side; more are stacked.
 SIDE_BY_SIDE = 3
-#: Outcomes shown as percentages.
-RATES = frozenset({"identification_rate"})
 
 
 @dataclass
@@ -84,7 +82,7 @@ def comparison_tables(comparison: pd.DataFrame) -> list[Table]:
     return tables
 
 
-def outcome_table(comparison: pd.DataFrame) -> Table:
+def outcome_table(comparison: pd.DataFrame, title: str = "Outcomes by policy") -> Table:
     """Each outcome per policy: mean, median, 95% interval, and the paired difference."""
     reference = str(comparison["reference"].iloc[0])
     labels = block_labels(comparison)
@@ -104,7 +102,7 @@ def outcome_table(comparison: pd.DataFrame) -> Table:
         ["outcome", "policy"],
         stats,
     )
-    table.title = f"Outcomes by policy, compared with {reference}"
+    table.title = f"{title}, compared with {reference}"
     table.note = _note(comparison)
     return table
 
@@ -117,7 +115,7 @@ def funnel_table(stages: pd.DataFrame) -> Table:
     for _, row in stages.iterrows():
         key = (labels[_block_key(row)], str(row["label"]))
         cells.setdefault(key, [""] * len(policies))
-        cell = f"{_number(row['mean'])} ({_percent(row['share'])})"
+        cell = f"{number(row['mean'])} ({percent(row['share'])})"
         cells[key][policies.index(str(row["policy"]))] = cell
     rows_order = [(label,) for label in dict.fromkeys(stages["label"])]
     table = _arrange(cells, list(dict.fromkeys(labels.values())), rows_order, ["stage"], policies)
@@ -212,20 +210,6 @@ def to_html(table: Table) -> str:
     )
 
 
-def format_value(value: float, metric: str) -> str:
-    """A mean or bound: percentages for rates, else a number with sensible precision."""
-    return _percent(value) if metric in RATES else _number(value)
-
-
-def format_difference(value: float, metric: str) -> str:
-    """A signed difference: percentage points for rates."""
-    if _missing(value):
-        return "n/a"
-    if metric in RATES:
-        return f"{_signed(100 * value, digits=2)} pp"
-    return _signed(value)
-
-
 def _outcome_cells(row: pd.Series, reference: str) -> list[str]:
     metric = str(row["metric"])
     value = lambda name: format_value(row[name], metric)  # noqa: E731
@@ -233,13 +217,13 @@ def _outcome_cells(row: pd.Series, reference: str) -> list[str]:
     if str(row["policy"]) == reference:
         return [*cells, "(reference)", ""]
     diff = format_difference(row["diff"], metric)
-    if not _missing(row.get("diff_low")):
+    if not missing(row.get("diff_low")):
         low = format_difference(row["diff_low"], metric)
         high = format_difference(row["diff_high"], metric)
         diff += f" [{low}, {high}]"
-    change = _relative(row.get("rel"))
-    if not _missing(row.get("rel_low")):
-        change += f" [{_relative(row['rel_low'])}, {_relative(row['rel_high'])}]"
+    change = relative(row.get("rel"))
+    if not missing(row.get("rel_low")):
+        change += f" [{relative(row['rel_low'])}, {relative(row['rel_high'])}]"
     return [*cells, diff, change]
 
 
@@ -297,40 +281,6 @@ def _note(comparison: pd.DataFrame) -> str:
         f"bootstrap 95% CI over replicates ({BOOTSTRAP_RESAMPLES} resamples, seed "
         f"{BOOTSTRAP_SEED}). n/a: undefined (a zero reference mean, or fewer than 2 pairs)."
     )
-
-
-def _number(value: float) -> str:
-    if _missing(value):
-        return "n/a"
-    size = abs(value)
-    if size == 0:
-        return "0"
-    if size >= 100:
-        return f"{value:,.0f}"
-    if size >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
-
-
-def _signed(value: float, digits: int | None = None) -> str:
-    text = f"{value:.{digits}f}" if digits is not None else _number(value)
-    return text if text.startswith("-") or text in ("0", "n/a") else f"+{text}"
-
-
-def _percent(value: float) -> str:
-    if _missing(value):
-        return "n/a"
-    return f"{100 * value:.1f}%" if abs(value) >= 0.1 else f"{100 * value:.2f}%"
-
-
-def _relative(value: float | None) -> str:
-    if _missing(value):
-        return "n/a"
-    return f"{_signed(100 * value, digits=0 if abs(value) >= 1 else 1)}%"
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
 
 
 def _plain(value: object) -> str:

@@ -1,0 +1,350 @@
+"""Figures of a comparison: funnel, weekly series, paired differences and sweeps.
+
+Each function returns a ``matplotlib.figure.Figure``; :func:`save_figure` writes it as PNG
+and SVG.
+
+Figures are built on ``Figure`` objects directly (no pyplot state), with the Agg renderer, so
+they work on servers and in worker processes alike.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.comparison import FUNNEL
+from analysis.formatting import number, percent
+from analysis.results import SOURCE
+
+matplotlib.use("Agg")
+
+#: Weekly outcomes that are stocks (read at the end of each week) and so never accumulated;
+#: the same names as ``model.outcomes.STOCKS`` (checked by the tests).
+STOCKS = frozenset(
+    {"population_size", "victims_present", "detainees", "victims_supported", "traffickers_active"}
+)
+#: Weekly outcomes drawn by default.
+WEEKLY_DEFAULT = (
+    "victims_present",
+    "victims_identified",
+    "victims_detained",
+    "victims_removed_unidentified",
+)
+#: Outcomes whose paired differences are drawn by default.
+DIFFERENCES_DEFAULT = (
+    "victims_identified",
+    "identification_rate",
+    "witnesses_cooperating",
+    "convictions",
+    "victims_detained",
+    "victims_removed_unidentified",
+)
+#: Outcomes drawn against swept parameters by default.
+SWEEP_DEFAULT = ("victims_identified", "identification_rate", "victims_detained", "convictions")
+_PANEL = (4.2, 3.0)
+
+
+def funnel_figure(stages: pd.DataFrame) -> Figure:
+    """The funnel per policy: mean count at each stage, log scale, 95% interval of replicates.
+
+    Args:
+        stages: Output of :func:`analysis.funnel`.
+    """
+    blocks = _blocks(stages)
+    policies = _policy_names(stages)
+    fig = Figure(figsize=(6.4 * len(blocks), 1.2 + 0.45 * len(FUNNEL) * max(1, len(policies) / 2)))
+    axes = fig.subplots(1, len(blocks), squeeze=False, sharex=True)[0]
+    labels = list(FUNNEL.values())
+    height = 0.8 / len(policies)
+    positive = stages.loc[stages["mean"] > 0, "mean"]
+    floor = 10 ** np.floor(np.log10(positive.min() / 2)) if len(positive) else 0.1
+    for ax, (title, block) in zip(axes, blocks.items(), strict=True):
+        for i, policy in enumerate(policies):
+            rows = block[block["policy"].astype(str) == policy].set_index("stage").loc[list(FUNNEL)]
+            y = np.arange(len(labels)) + (i - (len(policies) - 1) / 2) * height
+            mean = rows["mean"].to_numpy(dtype=float)
+            err = np.vstack(
+                [mean - rows["low"].to_numpy(float), rows["high"].to_numpy(float) - mean]
+            )
+            ax.barh(
+                y,
+                np.maximum(mean, floor) - floor,
+                left=floor,
+                height=height,
+                color=_colour(stages, policy),
+                label=policy,
+            )
+            ax.errorbar(
+                np.maximum(mean, floor),
+                y,
+                xerr=np.clip(err, 0, None),
+                fmt="none",
+                ecolor="black",
+                elinewidth=0.8,
+                capsize=2,
+            )
+            ends = np.maximum(rows["high"].to_numpy(float), mean)
+            for yi, value, end, share in zip(y, mean, ends, rows["share"], strict=True):
+                ax.annotate(
+                    f"{number(value)} ({percent(share)})",
+                    (max(end, floor), yi),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=7,
+                )
+        ax.set_xscale("log")
+        ax.set_xlim(left=floor)
+        ax.set_yticks(np.arange(len(labels)), labels)
+        ax.invert_yaxis()
+        ax.set_xlabel("mean count over the run (log scale; bars: 95% of replicates)")
+        ax.set_title(title)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].legend(loc="lower right", fontsize=8)
+    fig.suptitle("Identification funnel")
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def weekly_figure(
+    weekly: pd.DataFrame, outcomes: Iterable[str] = WEEKLY_DEFAULT, cumulative: bool = True
+) -> Figure:
+    """Weekly series per policy: median across replicates with 50% and 95% bands.
+
+    Args:
+        weekly: Output of :func:`analysis.load_weekly`. With several draws (a sweep) only
+            the first draw is drawn, as bands across draws would mix parameter sets.
+        outcomes: Weekly outcomes, one panel each.
+        cumulative: Accumulate flows over the run (stocks are drawn as they are).
+    """
+    outcomes = [name for name in outcomes if name in weekly.columns]
+    draws = sorted(weekly["draw"].unique())
+    weekly = weekly[weekly["draw"] == draws[0]]
+    blocks = _blocks(weekly)
+    panels = [(title, outcome) for title in blocks for outcome in outcomes]
+    ncols = len(blocks) if len(blocks) > 1 else min(2, len(outcomes))
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig = Figure(figsize=(_PANEL[0] * ncols, 0.6 + _PANEL[1] * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
+    # One column per block: fill column by column.
+    order = axes.T.ravel() if len(blocks) > 1 else axes.ravel()
+    for ax, (title, outcome) in zip(order, panels, strict=False):
+        block = blocks[title]
+        accumulate = cumulative and outcome not in STOCKS
+        for policy in _policy_names(weekly):
+            runs = block[block["policy"].astype(str) == policy]
+            series = runs.pivot_table(index="week", columns="run_id", values=outcome)
+            if accumulate:
+                series = series.cumsum()
+            q = np.nanquantile(series.to_numpy(float), [0.025, 0.25, 0.5, 0.75, 0.975], axis=1)
+            colour = _colour(weekly, policy)
+            ax.fill_between(series.index, q[0], q[4], color=colour, alpha=0.15, lw=0)
+            ax.fill_between(series.index, q[1], q[3], color=colour, alpha=0.35, lw=0)
+            ax.plot(series.index, q[2], color=colour, lw=1.4, label=policy)
+        kind = "cumulative" if accumulate else "end of week"
+        ax.set_title(f"{title}: {outcome}" if len(blocks) > 1 else outcome, fontsize=9)
+        ax.set_ylabel(kind, fontsize=8)
+        ax.grid(alpha=0.3)
+    for ax in order[len(panels) :]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("week")
+    axes[0, 0].legend(fontsize=7, title="median; bands 50%, 95%", title_fontsize=7)
+    note = f" (draw {draws[0]} of {len(draws)})" if len(draws) > 1 else ""
+    fig.suptitle(f"Weekly outcomes across replicates{note}")
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def differences_figure(
+    differences: pd.DataFrame,
+    comparison: pd.DataFrame,
+    metrics: Iterable[str] = DIFFERENCES_DEFAULT,
+) -> Figure:
+    """Distribution of paired differences (policy minus reference), one panel per outcome.
+
+    Each replicate's difference is a dot; the black bar is the mean with its bootstrap 95% CI.
+
+    Args:
+        differences: Output of :func:`analysis.paired_differences`.
+        comparison: Output of :func:`analysis.compare` (for the means and intervals).
+        metrics: Outcomes to draw.
+    """
+    metrics = [m for m in metrics if m in differences.columns]
+    reference = str(comparison["reference"].iloc[0])
+    labels = _row_labels(differences)
+    ncols = min(3, max(1, len(metrics)))
+    nrows = int(np.ceil(len(metrics) / ncols)) or 1
+    fig = Figure(figsize=(_PANEL[0] * ncols, 0.6 + (0.9 + 0.35 * len(labels)) * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    jitter = np.random.default_rng(0)
+    keys = [SOURCE, "world", "draw", "policy"]
+    for ax, metric in zip(axes, metrics, strict=False):
+        for y, key in enumerate(labels):
+            rows = differences[
+                np.logical_and.reduce([differences[k] == v for k, v in zip(keys, key, strict=True)])
+            ]
+            values = rows[metric].to_numpy(dtype=float)
+            colour = _colour(comparison, key[3])
+            ax.scatter(
+                values,
+                y + jitter.uniform(-0.18, 0.18, len(values)),
+                s=10,
+                color=colour,
+                alpha=0.6,
+                lw=0,
+            )
+            stat = comparison[
+                np.logical_and.reduce(
+                    [comparison[k].astype(str) == str(v) for k, v in zip(keys, key, strict=True)]
+                )
+                & (comparison["metric"] == metric)
+            ]
+            if len(stat) and pd.notna(stat["diff_low"].iloc[0]):
+                mean, low, high = stat[["diff", "diff_low", "diff_high"]].iloc[0]
+                ax.errorbar(
+                    mean,
+                    y,
+                    xerr=[[mean - low], [high - mean]],
+                    fmt="o",
+                    color="black",
+                    ms=4,
+                    capsize=3,
+                    lw=1.2,
+                )
+        ax.axvline(0, color="grey", lw=0.8, ls="--")
+        ax.set_yticks(range(len(labels)), list(labels.values()), fontsize=7)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.set_title(metric, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    for ax in axes[len(metrics) :]:
+        ax.set_visible(False)
+    fig.suptitle(
+        f"Paired differences from {reference}, replicate by replicate "
+        "(black: mean and bootstrap 95% CI)",
+        fontsize=10,
+    )
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def sweep_figures(comparison: pd.DataFrame, metrics: Iterable[str] = SWEEP_DEFAULT) -> list[Figure]:
+    """For each swept parameter, each outcome against the parameter's value, per policy.
+
+    Points are means across replicates, bars their bootstrap 95% CI. Points are joined by
+    lines only when the parameter is the only one that varies.
+
+    Args:
+        comparison: Output of :func:`analysis.compare` on a sweep (``param:`` columns).
+        metrics: Outcomes to draw.
+
+    Returns:
+        One figure per parameter that takes more than one value (none for a plain batch).
+    """
+    params = [c for c in comparison.columns if c.startswith("param:")]
+    varying = [p for p in params if comparison[p].nunique(dropna=True) > 1]
+    metrics = [m for m in metrics if m in set(comparison["metric"])]
+    figures = []
+    for param in varying:
+        if not pd.api.types.is_numeric_dtype(comparison[param]):
+            continue
+        figures.append(_sweep_figure(comparison, param, metrics, join=len(varying) == 1))
+    return figures
+
+
+def _sweep_figure(comparison: pd.DataFrame, param: str, metrics: list[str], join: bool) -> Figure:
+    blocks = _blocks(comparison)
+    fig = Figure(figsize=(_PANEL[0] * len(metrics), _PANEL[1] * len(blocks)))
+    axes = fig.subplots(len(blocks), len(metrics), squeeze=False)
+    for row, (title, block) in enumerate(blocks.items()):
+        for col, metric in enumerate(metrics):
+            ax = axes[row, col]
+            for policy in _policy_names(comparison):
+                points = block[
+                    (block["metric"] == metric) & (block["policy"].astype(str) == policy)
+                ]
+                points = points.sort_values(param)
+                x = points[param].to_numpy(dtype=float)
+                mean = points["mean"].to_numpy(dtype=float)
+                low = points["mean_low"].fillna(points["mean"]).to_numpy(dtype=float)
+                high = points["mean_high"].fillna(points["mean"]).to_numpy(dtype=float)
+                ax.errorbar(
+                    x,
+                    mean,
+                    yerr=[mean - low, high - mean],
+                    fmt="o-" if join else "o",
+                    color=_colour(comparison, policy),
+                    ms=4,
+                    capsize=2,
+                    lw=1.2,
+                    label=policy,
+                )
+            ax.set_xlabel(param.removeprefix("param:"))
+            ax.set_ylabel(metric)
+            ax.grid(alpha=0.3)
+            if col == 0:
+                ax.set_title(title, loc="left", fontsize=9)
+    axes[0, 0].legend(fontsize=8)
+    fig.suptitle(f"Outcomes against {param.removeprefix('param:')} (mean, bootstrap 95% CI)")
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def save_figure(fig: Figure, folder: Path, stem: str) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` and ``stem.svg`` in ``folder``; return both paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
+    fig.savefig(paths[0], dpi=150, metadata={"Software": None})
+    fig.savefig(paths[1], metadata={"Date": None})
+    return paths
+
+
+def svg_bytes(fig: Figure) -> bytes:
+    """The figure as SVG (text drawn as paths, so it needs no fonts)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _blocks(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Split by result folder and world; title each part by what differs."""
+    groups = list(frame.groupby([SOURCE, "world"], sort=False, observed=True))
+    many_sources = len({key[0] for key, _ in groups}) > 1
+    return {(f"{key[0]} · {key[1]}" if many_sources else str(key[1])): part for key, part in groups}
+
+
+def _policy_names(frame: pd.DataFrame) -> list[str]:
+    present = set(frame["policy"].astype(str))
+    categories = frame["policy"].cat.categories if hasattr(frame["policy"], "cat") else present
+    return [str(p) for p in categories if str(p) in present]
+
+
+def _colour(frame: pd.DataFrame, policy: str) -> str:
+    categories = (
+        [str(p) for p in frame["policy"].cat.categories]
+        if hasattr(frame["policy"], "cat")
+        else [policy]
+    )
+    index = categories.index(str(policy)) if str(policy) in categories else 0
+    return f"C{index % 10}"
+
+
+def _row_labels(differences: pd.DataFrame) -> dict[tuple, str]:
+    keys = differences[[SOURCE, "world", "draw", "policy"]].drop_duplicates()
+    many_sources = keys[SOURCE].nunique() > 1
+    many_worlds = keys["world"].nunique() > 1
+    many_draws = keys["draw"].nunique() > 1
+    labels = {}
+    for key in keys.itertuples(index=False, name=None):
+        parts = [str(key[0])] if many_sources else []
+        parts += [str(key[1])] if many_worlds else []
+        parts += [f"draw {key[2]}"] if many_draws else []
+        parts.append(str(key[3]))
+        labels[key] = " · ".join(parts)
+    return labels

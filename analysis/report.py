@@ -1,0 +1,246 @@
+"""The report of one or more result folders: a self-contained HTML file and a Markdown version.
+
+Both hold the comparison tables, the figures and the provenance of every folder (config,
+seeds, commit, package versions, runs by status). The HTML embeds its figures (SVG as base64
+data) so it can be mailed on its own; the Markdown refers to PNG and SVG files written next to
+it in ``figures/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import figures as plots
+from analysis.comparison import compare, funnel, group_columns
+from analysis.results import Folders, load, load_manifest, load_weekly, run_status_counts
+from analysis.statistics import paired_differences
+from analysis.tables import Table, funnel_table, outcome_table, to_html, to_markdown
+from experiments.errors import UserError
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; color: #222;
+       line-height: 1.4; padding: 0 1em; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; }
+table.comparison { border-collapse: collapse; margin: 1em 0; font-size: .85em; }
+table.comparison caption { text-align: left; font-weight: bold; padding: .3em 0; }
+table.comparison th, table.comparison td { padding: .25em .6em; border-bottom: 1px solid #e4e4e4; }
+table.comparison th { background: #f3f3f3; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+p.note { font-size: .8em; color: #555; max-width: 60em; }
+figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; }
+figcaption { font-size: .85em; color: #444; }
+pre { background: #f6f6f6; padding: .8em; overflow-x: auto; font-size: .8em; }
+dl.provenance dt { font-weight: bold; float: left; clear: left; width: 9em; }
+dl.provenance dd { margin-left: 10em; }
+"""
+
+
+@dataclass
+class ReportFigure:
+    """A figure of the report: its file stem, caption and the written files."""
+
+    stem: str
+    caption: str
+    png: Path
+    svg: Path
+
+
+def write_report(
+    folders: Folders,
+    out: str | Path | None = None,
+    reference: str | None = None,
+    metrics: Iterable[str] | None = None,
+) -> dict[str, Path]:
+    """Write ``report.html`` (self-contained) and ``report.md`` (with ``figures/``).
+
+    Args:
+        folders: One or more result folders.
+        out: Folder to write into (default ``<first folder>/report``).
+        reference: Reference policy (default ``detention_first`` if present).
+        metrics: Outcomes of the full table (default every outcome).
+
+    Returns:
+        Paths of the written files: ``html``, ``markdown`` and ``figures`` (the folder).
+    """
+    paths = [Path(folders)] if isinstance(folders, str | Path) else [Path(f) for f in folders]
+    runs = load(paths)
+    full = compare(runs, reference=reference, metrics=metrics)
+    headline = compare(runs, reference=reference, metrics=["headline"])
+    target = Path(out) if out is not None else paths[0] / "report"
+    if target.exists() and not target.is_dir():
+        raise UserError(f"{target}: --out must be a folder (the report writes several files)")
+    figure_dir = target / "figures"
+    tables = [
+        ("table-headline", outcome_table(headline, "Headline outcomes by policy")),
+        ("table-funnel", funnel_table(funnel(headline))),
+        ("table-all", outcome_table(full, "All outcomes by policy")),
+    ]
+    figures = _figures(paths, runs, headline, figure_dir)
+    provenance = [(str(path), load_manifest(path)) for path in paths]
+    title = "tipsim report: " + ", ".join(path.name for path in paths)
+    target.mkdir(parents=True, exist_ok=True)
+    html_path, md_path = target / "report.html", target / "report.md"
+    html_path.write_text(_html(title, tables, figures, provenance, runs), encoding="utf-8")
+    md_path.write_text(_markdown(title, tables, figures, provenance, runs, target), "utf-8")
+    return {"html": html_path, "markdown": md_path, "figures": figure_dir}
+
+
+def _figures(
+    paths: list[Path], runs: pd.DataFrame, comparison: pd.DataFrame, folder: Path
+) -> list[ReportFigure]:
+    made: list[tuple[str, str, Any]] = [
+        (
+            "funnel",
+            "Identification funnel per policy: mean count at each stage over the run (log "
+            "scale), bars the central 95% of replicates, labels the share of victims present.",
+            plots.funnel_figure(funnel(comparison)),
+        )
+    ]
+    weekly = _weekly(paths)
+    if weekly is not None:
+        made.append(
+            (
+                "weekly",
+                "Weekly outcomes: median across replicates (line), 50% and 95% bands; flows "
+                "accumulated over the run, stocks at the end of each week.",
+                plots.weekly_figure(weekly),
+            )
+        )
+    reference = str(comparison["reference"].iloc[0])
+    if runs["policy"].astype(str).nunique() > 1:
+        metrics = [m for m in plots.DIFFERENCES_DEFAULT if m in runs.columns]
+        differences = paired_differences(runs, reference, group_columns(runs), metrics)
+        if len(differences):
+            made.append(
+                (
+                    "differences",
+                    f"Paired differences from {reference}: one dot per replicate (same random "
+                    "numbers under both policies); black, the mean and its bootstrap 95% CI.",
+                    plots.differences_figure(differences, comparison),
+                )
+            )
+    for i, fig in enumerate(plots.sweep_figures(comparison)):
+        made.append(
+            (
+                f"sweep-{i + 1}",
+                "Outcomes against a swept parameter, per policy: means across replicates with "
+                "bootstrap 95% CIs.",
+                fig,
+            )
+        )
+    result = []
+    for stem, caption, fig in made:
+        png, svg = plots.save_figure(fig, folder, stem)
+        result.append(ReportFigure(stem, caption, png, svg))
+    return result
+
+
+def _weekly(paths: list[Path]) -> pd.DataFrame | None:
+    """The weekly series the figure needs, or ``None`` when no folder has them."""
+    try:
+        return load_weekly(paths, outcomes=plots.WEEKLY_DEFAULT)
+    except UserError:
+        return None
+
+
+def _html(
+    title: str,
+    tables: list[tuple[str, Table]],
+    figures: list[ReportFigure],
+    provenance: list[tuple[str, dict[str, Any]]],
+    runs: pd.DataFrame,
+) -> str:
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+        f"<p>{esc(_summary_line(runs))}</p>",
+        "<h2>Comparison</h2>",
+    ]
+    for anchor, table in tables:
+        parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
+    parts.append("<h2>Figures</h2>")
+    for figure in figures:
+        data = base64.b64encode(figure.svg.read_bytes()).decode("ascii")
+        parts.append(
+            f'<figure id="fig-{figure.stem}"><img src="data:image/svg+xml;base64,{data}" '
+            f'alt="{esc(figure.caption)}"><figcaption>{esc(figure.caption)}</figcaption></figure>'
+        )
+    parts.append("<h2>Provenance</h2>")
+    for folder, manifest in provenance:
+        parts.append(f"<h3>{esc(folder)}</h3>")
+        parts.append('<dl class="provenance">')
+        for key, value in _provenance_items(manifest):
+            parts.append(f"<dt>{esc(key)}</dt><dd>{esc(value)}</dd>")
+        parts.append("</dl>")
+        if manifest.get("config") is not None:
+            parts.append("<p><b>Configuration</b></p>")
+            parts.append(f"<pre>{esc(json.dumps(manifest['config'], indent=2, default=str))}</pre>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _markdown(
+    title: str,
+    tables: list[tuple[str, Table]],
+    figures: list[ReportFigure],
+    provenance: list[tuple[str, dict[str, Any]]],
+    runs: pd.DataFrame,
+    target: Path,
+) -> str:
+    parts = [f"# {title}", "", _summary_line(runs), "", "## Comparison", ""]
+    for _, table in tables:
+        parts += [to_markdown(table), ""]
+    parts += ["## Figures", ""]
+    for figure in figures:
+        png = figure.png.relative_to(target).as_posix()
+        svg = figure.svg.relative_to(target).as_posix()
+        parts += [f"![{figure.stem}]({png})", "", f"*{figure.caption}* ([SVG]({svg}))", ""]
+    parts += ["## Provenance", ""]
+    for folder, manifest in provenance:
+        parts += [f"### {folder}", ""]
+        parts += [f"- **{key}**: {value}" for key, value in _provenance_items(manifest)]
+        if manifest.get("config") is not None:
+            config = json.dumps(manifest["config"], indent=2, default=str)
+            parts += ["", "Configuration:", "", "```json", config, "```"]
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _provenance_items(manifest: dict[str, Any]) -> list[tuple[str, str]]:
+    if not manifest:
+        return [("manifest", "none (a single `tipsim run` folder)")]
+    counts = run_status_counts(manifest)
+    packages = manifest.get("packages") or {}
+    return [
+        ("config hash", str(manifest.get("config_hash", "unknown"))),
+        ("root seed", str(manifest.get("root_seed", "unknown"))),
+        ("git commit", str(manifest.get("git_commit") or "unknown (not a git checkout)")),
+        ("started", str(manifest.get("started", "unknown"))),
+        ("finished", str(manifest.get("finished") or "not finished")),
+        ("runs", ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"),
+        ("packages", ", ".join(f"{name} {version}" for name, version in packages.items())),
+    ]
+
+
+def _summary_line(runs: pd.DataFrame) -> str:
+    worlds = ", ".join(sorted(runs["world"].astype(str).unique()))
+    policies = ", ".join(str(p) for p in runs["policy"].cat.categories)
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{len(runs)} finished runs; worlds: {worlds}; policies: {policies}; "
+        f"{runs['draw'].nunique()} draw(s); {runs['replicate'].nunique()} replicate(s). "
+        f"Written {now}."
+    )

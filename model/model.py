@@ -13,7 +13,7 @@ One step is one week:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -24,10 +24,12 @@ from model.custody import Custody
 from model.encounters import draw_encounters
 from model.outcomes import Outcomes, summarise
 from model.parameters import Parameters, nest_dotted
-from model.policies import ScreeningPolicy, get_policy
+from model.policies import POLICIES, ScreeningPolicy, get_policy
 from model.population import Population, draw_arrivals, draw_stay_weeks, group_sizes
 from model.screening import ScreeningService
 from model.states import FIRST_TRAFFICKED, Agency, Group, Stage, TraffickerKind
+from model.timeline import apply_due as apply_timeline
+from model.timeline import settle as settle_timeline
 from model.trafficking import escalate, seed_initial_victims, solve_intercepts, victim_dynamics
 from model.turnover import arrive, count_victims, depart
 
@@ -36,23 +38,34 @@ STREAMS = ("world", "encounter", "screening", "justice", "officers")
 
 
 def resolve_parameters(
-    world: Parameters,
-    policy: type[ScreeningPolicy],
+    world: Parameters | str | Path | None,
+    policy: Any,
     overrides: dict[str, Any] | None = None,
 ) -> Parameters:
-    """Combine a world, a policy's lever defaults and user overrides into one parameter set.
+    """Combine a world, a policy and user overrides into one parameter set.
 
-    Precedence, lowest first: the world's parameters, the policy's ``lever_defaults``, then
-    ``overrides`` (nested, or flat with ``section.field`` or ``section__field`` keys).
+    Precedence, lowest first: the world's parameters, the strategy's ``lever_defaults``, the
+    policy file's ``screening`` levers, then ``overrides`` (nested, or flat with
+    ``section.field`` or ``section__field`` keys). Timeline entries dated at or before the first
+    week are then folded in (see ``model.timeline.settle``).
+
+    Args:
+        world: ``Parameters``, a scenario path or name, or ``None`` for the baseline.
+        policy: A strategy class, a registry name, a shipped policy file's name, a policy file
+            path, or a :class:`PolicyChoice`.
+        overrides: Parameter overrides.
 
     Raises:
         pydantic.ValidationError: If an override names an unknown field or is out of range.
     """
-    params = world.updated({"screening": dict(policy.lever_defaults)})
+    choice = _policy(policy)
+    params = _world(world).updated(
+        {"screening": {**choice.strategy.lever_defaults, **choice.levers}}
+    )
     if overrides:
         flat = {k.replace("__", "."): v for k, v in overrides.items()}
         params = params.updated(nest_dotted(flat))
-    return params
+    return settle_timeline(params)
 
 
 def seed_sequence(rng: Any) -> np.random.SeedSequence:
@@ -72,7 +85,8 @@ class IdentificationModel(mesa.Model):
     Args:
         scenario: A scenario YAML path, a ``Parameters`` object, or ``None`` for the embedded
             Hong Kong baseline.
-        policy: Registry name of the screening policy.
+        policy: Registry name of a screening strategy, name of a shipped policy file
+            (``scenarios/policies/*.yaml``) or path of a policy file.
         rng: Seed (int), ``numpy.random.SeedSequence`` or ``None``. All policies given the same
             seed start from the same population and share random streams.
         years: Stop (``running = False``) after this many years; ``None`` runs until stopped.
@@ -92,7 +106,7 @@ class IdentificationModel(mesa.Model):
     def __init__(
         self,
         scenario: str | Path | Parameters | None = None,
-        policy: str = "detention_first",
+        policy: Any = "detention_first",
         rng: Any = None,
         years: float | None = None,
         **overrides: Any,
@@ -107,9 +121,10 @@ class IdentificationModel(mesa.Model):
         self.rng_justice = np.random.default_rng(streams["justice"])
         rng_officers = np.random.default_rng(streams["officers"])
 
-        policy_cls = get_policy(policy)
-        self.params = resolve_parameters(_world(scenario), policy_cls, overrides)
-        self.policy: ScreeningPolicy = policy_cls(self)
+        choice = _policy(policy)
+        self.params = resolve_parameters(scenario, choice, overrides)
+        self.policy: ScreeningPolicy = choice.strategy(self)
+        self.policy.name = choice.name  # a policy file's own name, e.g. ..._plus
         self.horizon = None if years is None else round(years * WEEKS_PER_YEAR)
 
         self.week = 0  # index of the current week: 0 during the first step
@@ -173,6 +188,7 @@ class IdentificationModel(mesa.Model):
 
     def step(self) -> None:
         """Advance the model by one week."""
+        apply_timeline(self)
         self.screening.start_week()
         depart(self)
         arrive(self)
@@ -266,3 +282,26 @@ def _world(scenario: str | Path | Parameters | None) -> Parameters:
     from scenarios.loader import load_scenario  # the YAML boundary lives outside model/
 
     return load_scenario(scenario)
+
+
+class PolicyChoice(NamedTuple):
+    """A resolved policy: its name, its strategy class and the levers its file sets."""
+
+    name: str
+    strategy: type[ScreeningPolicy]
+    levers: dict[str, Any]
+
+
+def _policy(policy: Any) -> PolicyChoice:
+    if isinstance(policy, PolicyChoice):
+        return policy
+    if isinstance(policy, type) and issubclass(policy, ScreeningPolicy):
+        return PolicyChoice(policy.name, policy, {})
+    if isinstance(policy, str) and policy in POLICIES:
+        return PolicyChoice(policy, POLICIES[policy], {})
+    if isinstance(policy, str | Path):
+        from scenarios.policy_loader import load_policy  # the YAML boundary lives outside model/
+
+        policy = load_policy(policy)
+    # A policy read from a file (``scenarios.policy_loader.PolicySpec``).
+    return PolicyChoice(policy.name, get_policy(policy.strategy), dict(policy.levers))

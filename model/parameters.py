@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from model.timeline import TimelineEntry
+
 ASSUMPTION = "assumption"
 
 
@@ -1135,6 +1137,10 @@ class Parameters(Section):
     traffickers: TraffickerParameters = Field(default_factory=TraffickerParameters)
     costs: CostParameters = Field(default_factory=CostParameters)
     screening: ScreeningLevers = Field(default_factory=ScreeningLevers)
+    timeline: list[TimelineEntry] = Field(
+        default_factory=list,
+        description="Dated changes to world fields (see model.timeline).",
+    )
 
     def updated(self, changes: dict[str, Any]) -> Parameters:
         """Return a validated copy with nested ``changes`` deep-merged in.

@@ -1,7 +1,8 @@
-"""Read scenario YAML files into validated ``Parameters``, with errors that help.
+"""Read scenario (world) files into validated ``Parameters``, with errors that help.
 
-YAML is only ever read with ``yaml.safe_load``. Every problem in a file is reported at once,
-each naming the file, the field path and what is allowed.
+YAML is only ever read with PyYAML's safe loader (see :mod:`scenarios.yaml_io`). Every problem
+in a file, and in the files it ``extends``, is reported at once, each naming the file, the line,
+the field path and what is allowed.
 """
 
 from __future__ import annotations
@@ -9,31 +10,41 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from model.parameters import Parameters
+from scenarios.compose import Composed, compose
+from scenarios.files import METADATA_KEYS, WORLD
+from scenarios.problems import closest, problems_from
+from scenarios.yaml_io import MAX_FILE_BYTES, ScenarioError, read_document
 
 SCENARIO_DIR = Path(__file__).resolve().parent
-METADATA_KEYS = ("name", "description", "sources")
-MAX_FILE_BYTES = 1_000_000
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "METADATA_KEYS",
+    "SCENARIO_DIR",
+    "ScenarioError",
+    "load_scenario",
+    "load_world",
+    "parameters_from_mapping",
+    "read_yaml",
+    "resolve_path",
+    "shipped_scenarios",
+    "validation_problems",
+]
 
 
-class ScenarioError(ValueError):
-    """A scenario file that cannot be used; ``problems`` lists every reason."""
-
-    def __init__(self, path: Path | str, problems: list[str]) -> None:
-        self.path = Path(path)
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{self.path}: {len(problems)} problem(s):\n{lines}")
+def shipped_scenarios() -> list[str]:
+    """Names of the scenario (world) files shipped in ``scenarios/``."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
 
 
 def resolve_path(scenario: str | Path) -> Path:
     """Find a scenario file: a path as given, or a name in the shipped scenario library.
 
     Raises:
-        ScenarioError: If no such file exists.
+        ScenarioError: If no such file exists (naming the closest shipped scenario).
     """
     path = Path(scenario)
     if path.is_file():
@@ -41,54 +52,28 @@ def resolve_path(scenario: str | Path) -> Path:
     for candidate in (SCENARIO_DIR / path.name, SCENARIO_DIR / f"{path.name}.yaml"):
         if candidate.is_file():
             return candidate
-    shipped = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml")))
+    shipped = shipped_scenarios()
+    hint = closest(path.stem, shipped)
+    did_you_mean = f"did you mean {hint!r}? " if hint else ""
     raise ScenarioError(
-        path, [f"no such file; give a path or one of the shipped scenarios: {shipped}"]
+        path,
+        [f"no such file; {did_you_mean}give a path or a shipped scenario: {', '.join(shipped)}"],
     )
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    """Read a YAML mapping safely.
+    """Read a YAML mapping safely (hostile and oversized files are refused).
 
     Raises:
-        ScenarioError: If the file is too large, not YAML, or not a mapping.
+        ScenarioError: If the file is too large, not YAML, unsafe, or not a mapping.
     """
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(path, [f"file is {size} bytes; scenario files are limited to 1 MB"])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise ScenarioError(path, [f"{where}not valid YAML ({problem})"]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError(path, ["not a UTF-8 text file"]) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ScenarioError(path, ["the file must be a mapping of sections (key: value)"])
-    return data
+    return read_document(Path(path)).data
 
 
 def validation_problems(err: ValidationError) -> list[str]:
-    """Turn a pydantic error into one line per problem: field path and what is allowed."""
-    problems = []
-    for item in err.errors():
-        field = ".".join(str(part) for part in item["loc"])
-        kind = item["type"]
-        ctx = item.get("ctx", {})
-        if kind == "extra_forbidden":
-            message = "unknown field"
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            message = f"{item['msg'].lower()} (got {item.get('input')!r})"
-        else:
-            message = f"{item['msg']} (got {item.get('input')!r})"
-        if ctx.get("expected"):
-            message += f"; allowed: {ctx['expected']}"
-        problems.append(f"{field}: {message}")
-    return problems
+    """One line per problem in ``err``: field path, what is wrong and what is allowed."""
+    root = Parameters if err.title == "Parameters" else None
+    return problems_from(err, root)
 
 
 def parameters_from_mapping(data: dict[str, Any], path: Path | str) -> Parameters:
@@ -101,7 +86,19 @@ def parameters_from_mapping(data: dict[str, Any], path: Path | str) -> Parameter
     try:
         return Parameters.model_validate(body)
     except ValidationError as err:
-        raise ScenarioError(path, validation_problems(err)) from None
+        raise ScenarioError(path, problems_from(err, Parameters)) from None
+
+
+def load_world(scenario: str | Path) -> Composed:
+    """Read a world file with everything it extends, validated.
+
+    Args:
+        scenario: A path, or the name of a shipped scenario (e.g. ``hong_kong_baseline``).
+
+    Raises:
+        ScenarioError: If the file is missing, unreadable, hostile or invalid.
+    """
+    return compose(resolve_path(scenario), WORLD)
 
 
 def load_scenario(scenario: str | Path) -> Parameters:
@@ -111,10 +108,10 @@ def load_scenario(scenario: str | Path) -> Parameters:
         scenario: A path, or the name of a shipped scenario (e.g. ``hong_kong_baseline``).
 
     Returns:
-        The parameters (defaults fill whatever the file does not set).
+        The parameters (defaults fill whatever the files do not set).
 
     Raises:
         ScenarioError: If the file is missing, unreadable or invalid.
     """
-    path = resolve_path(scenario)
-    return parameters_from_mapping(read_yaml(path), path)
+    world = load_world(scenario)
+    return parameters_from_mapping(world.body, world.path)

@@ -1,0 +1,96 @@
+"""What a world (scenario) file and a policy file may contain, as pydantic models.
+
+The same models validate files and generate the JSON Schemas editors use, so the two cannot
+drift apart. A world file sets the world sections of :class:`model.parameters.Parameters` (and a
+``timeline``); a policy file names a strategy and sets ``screening`` levers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from model.parameters import WORLD_SECTIONS, Parameters, ScreeningLevers
+from model.policies import POLICIES
+from model.timeline import TimelineEntry
+
+WORLD = "world"
+POLICY = "policy"
+
+_METADATA: dict[str, Any] = {
+    "name": (
+        str | None,
+        Field(None, description="Short name (defaults to the file name without .yaml)."),
+    ),
+    "description": (str | None, Field(None, description="What this file describes.")),
+    "sources": (
+        list[str],
+        Field(default_factory=list, description="Where the values come from."),
+    ),
+    "extends": (
+        str | None,
+        Field(
+            None,
+            description="Another file of the same kind (path relative to this one) whose "
+            "values this file starts from and overrides (deep merge).",
+        ),
+    ),
+}
+#: Keys that describe a file rather than set parameters.
+METADATA_KEYS: tuple[str, ...] = tuple(_METADATA)
+
+WorldFile: type[BaseModel] = create_model(
+    "WorldFile",
+    __config__=ConfigDict(extra="forbid", title="tipsim world (scenario) file"),
+    __doc__="A world: the uncertainties a policy is tested against.",
+    **_METADATA,
+    timeline=(
+        list[TimelineEntry],
+        Field(
+            default_factory=list,
+            description="Dated changes to world fields, applied at the start of their week.",
+        ),
+    ),
+    **{
+        section: (
+            Parameters.model_fields[section].annotation,
+            Field(
+                default_factory=Parameters.model_fields[section].default_factory,
+                description=Parameters.model_fields[section].annotation.__doc__,
+            ),
+        )
+        for section in WORLD_SECTIONS
+    },
+)
+
+StrategyName = Literal[tuple(POLICIES)]  # type: ignore[valid-type]
+
+PolicyFile: type[BaseModel] = create_model(
+    "PolicyFile",
+    __config__=ConfigDict(extra="forbid", title="tipsim policy file"),
+    __doc__="A policy: a screening strategy and the levers it sets.",
+    **_METADATA,
+    strategy=(
+        StrategyName | None,
+        Field(
+            None,
+            description="Registry name of the screening strategy (how encounters are handled): "
+            + "; ".join(f"{name}: {cls.summary}" for name, cls in POLICIES.items()),
+        ),
+    ),
+    screening=(
+        ScreeningLevers,
+        Field(
+            default_factory=ScreeningLevers,
+            description="Screening levers; those not given take the strategy's defaults, then "
+            "the schema defaults.",
+        ),
+    ),
+)
+
+FILE_MODELS: dict[str, type[BaseModel]] = {WORLD: WorldFile, POLICY: PolicyFile}
+#: Top-level keys of each kind of file.
+FILE_KEYS: dict[str, tuple[str, ...]] = {
+    kind: tuple(model.model_fields) for kind, model in FILE_MODELS.items()
+}

@@ -16,8 +16,11 @@ from experiments.errors import describe
 #: Sub-command name -> module implementing it.
 COMMANDS: dict[str, str] = {
     "run": "experiments.commands.run",
+    "compare": "experiments.commands.compare",
+    "report": "experiments.commands.report",
     "batch": "experiments.commands.batch",
     "rerun": "experiments.commands.rerun",
+    "calibrate": "experiments.commands.calibrate",
 }
 
 

@@ -19,7 +19,12 @@ import numpy as np
 from model.agents import Trafficker
 from model.parameters import LegalRegime
 from model.states import LegalState, TraffickerKind
-from model.trafficking import create_traffickers, free_victims, retaliate
+from model.trafficking import (
+    create_traffickers,
+    free_victims,
+    retaliate,
+    traffickers_changed,
+)
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -51,6 +56,7 @@ def open_investigation(model: IdentificationModel, trafficker: Trafficker, witne
     trafficker.has_witness = witness
     trafficker.next_event_week = model.week + model.params.justice.investigation_weeks
     model.open_cases.add(trafficker.index)
+    traffickers_changed(model)
     model.outcomes.add("investigations")
     retaliate(model, trafficker)
 
@@ -98,5 +104,6 @@ def _close_case(model: IdentificationModel, trafficker: Trafficker, state: Legal
     trafficker.next_event_week = None
     trafficker.has_witness = False
     model.open_cases.discard(trafficker.index)
+    traffickers_changed(model)
     if state == LegalState.CONVICTED:
         model.traffickers_by_kind[int(trafficker.kind)].remove(trafficker.index)

@@ -132,6 +132,7 @@ class IdentificationModel(mesa.Model):
         self.traffickers: list = []
         self.traffickers_by_kind: dict[int, list[int]] = {int(k): [] for k in TraffickerKind}
         self.open_cases: set[int] = set()
+        self.trafficker_capacity_cache: tuple[float, np.ndarray] | None = None
         self.screening = ScreeningService(self)
         self.custody = Custody(self)
 

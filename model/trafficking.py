@@ -174,6 +174,28 @@ def make_victims(model: IdentificationModel, idx: np.ndarray, trafficker_ids: np
     pop.ptsd[idx] = rng.random(len(idx)) < behaviour.victims_ptsd_share
 
 
+def recruiting_capacities(model: IdentificationModel) -> np.ndarray:
+    """Victims each trafficker is willing to control now (0 once convicted), by id.
+
+    Cached between changes: ``traffickers_changed`` must be called whenever a trafficker is
+    created or its capacity or legal state changes; a change of the displacement parameter
+    (e.g. by a timeline) is noticed by itself.
+    """
+    displacement = model.params.traffickers.displacement
+    cached = model.trafficker_capacity_cache
+    if cached is None or cached[0] != displacement:
+        capacity = np.array(
+            [t.recruiting_capacity(displacement) for t in model.traffickers], dtype=float
+        )
+        model.trafficker_capacity_cache = cached = (displacement, capacity)
+    return cached[1]
+
+
+def traffickers_changed(model: IdentificationModel) -> None:
+    """Forget cached trafficker capacities after a trafficker was created or changed state."""
+    model.trafficker_capacity_cache = None
+
+
 def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndarray:
     """Find a trafficker with spare capacity for each wanted victim of the given kinds.
 
@@ -189,20 +211,17 @@ def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndar
     chosen = np.full(len(kinds), -1, dtype=np.int64)
     if len(kinds) == 0 or not model.traffickers:
         return chosen
-    displacement = model.params.traffickers.displacement
+    capacity = recruiting_capacities(model)
     held = np.bincount(
         model.population.trafficker[model.population.controlled], minlength=len(model.traffickers)
     )
+    free = np.maximum(np.floor(capacity - held), 0).astype(np.int64)
     for kind in np.unique(kinds):
         wanted = np.flatnonzero(kinds == kind)
-        ids = model.traffickers_by_kind[int(kind)]
-        if not ids:
+        ids = np.asarray(model.traffickers_by_kind[int(kind)], dtype=np.int64)
+        if len(ids) == 0:
             continue
-        free = (
-            np.array([model.traffickers[i].recruiting_capacity(displacement) for i in ids])
-            - held[ids]
-        )
-        places = np.repeat(np.asarray(ids), np.maximum(np.floor(free), 0).astype(np.int64))
+        places = np.repeat(ids, free[ids])
         if len(places) == 0:
             continue
         take = min(len(places), len(wanted))
@@ -250,6 +269,7 @@ def create_traffickers(model: IdentificationModel, kind: TraffickerKind, count: 
         model.traffickers.append(Trafficker(model, index, kind, int(capacity), float(threat)))
         model.traffickers_by_kind[int(kind)].append(index)
         ids.append(index)
+    traffickers_changed(model)
     return ids
 
 
@@ -272,6 +292,7 @@ def seed_initial_victims(model: IdentificationModel, idx: np.ndarray) -> None:
     held = np.bincount(owner, minlength=len(model.traffickers))
     for trafficker in model.traffickers:
         trafficker.capacity = max(trafficker.capacity, int(held[trafficker.index]))
+    traffickers_changed(model)
     make_victims(model, victims, owner)
     # Victims already in Hong Kong have been trafficked for a while.
     pop.victim_since[victims] = -rng.integers(0, 104, len(victims))

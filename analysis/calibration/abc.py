@@ -1,0 +1,325 @@
+"""Approximate Bayesian computation: rejection and ABC-SMC, on any executor.
+
+* **Rejection**: draw ``max_simulations`` parameter sets from the prior, run each once, and
+  accept the ``population`` closest to the published patterns.
+* **ABC-SMC** (the population Monte Carlo scheme of Beaver et al. 2009, *Biometrika* 96(4), with
+  adaptive tolerances): a first population drawn from the prior; then, each generation, sets are
+  drawn from the previous population by weight, perturbed with a Gaussian kernel of twice the
+  weighted covariance, and kept when their distance is within the tolerance, the ``quantile``
+  of the previous population's distances. Importance weights correct for the perturbation.
+  A generation that cannot fill its population within the budget is dropped, and the last
+  complete one is returned.
+
+Priors are uniform in the sampling scale (log-uniform for log ranges). Each run's seed is
+derived from the calibration seed and the run's number, and runs are submitted in fixed batches
+and read back in order, so the result does not depend on the executor or on how many workers
+it has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.calibration.patterns import Pattern, combined_distance
+from analysis.calibration.replay import replay
+from analysis.calibration.space import ParameterSpace
+from model.parameters import Parameters
+
+#: Progress callback: (runs done, runs planned at most, message).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """One replay to run: everything a worker process needs (picklable)."""
+
+    number: int
+    world: Parameters
+    values: dict[str, Any]
+    policy: str
+    seed: int
+    years: int
+    scale: float
+    patterns: tuple[Pattern, ...]
+    combine: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished replay: its yearly statistics and distances."""
+
+    number: int
+    values: dict[str, Any]
+    yearly: pd.DataFrame
+    distances: dict[str, float]
+    distance: float
+
+
+def run_simulation(task: Simulation) -> Outcome:
+    """Run one replay and measure its distance to every pattern (runs in a worker)."""
+    yearly = replay(
+        task.world,
+        policy=task.policy,
+        seed=np.random.SeedSequence([task.seed, task.number]),
+        years=task.years,
+        scale=task.scale,
+        values=task.values,
+    )
+    distances = {p.name: p.distance(yearly) for p in task.patterns}
+    return Outcome(
+        task.number, task.values, yearly, distances, combined_distance(distances, task.combine)
+    )
+
+
+@dataclass
+class Problem:
+    """What a calibration fits: the world, the varying parameters and the patterns."""
+
+    world: Parameters
+    space: ParameterSpace
+    patterns: tuple[Pattern, ...]
+    policy: str = "detention_first"
+    years: int = 5
+    scale: float = 1.0
+    seed: int = 1
+    combine: str = "max"
+
+    def task(self, number: int, internal: np.ndarray) -> Simulation:
+        """The simulation of one parameter set (given in the sampling scale)."""
+        return Simulation(
+            number=number,
+            world=self.world,
+            values=self.space.to_values(internal),
+            policy=self.policy,
+            seed=self.seed,
+            years=self.years,
+            scale=self.scale,
+            patterns=self.patterns,
+            combine=self.combine,
+        )
+
+
+@dataclass
+class Result:
+    """Everything a calibration produced.
+
+    Attributes:
+        accepted: The final population: one row per accepted set (parameter values,
+            ``distance``, one ``distance_<pattern>`` column each, ``weight``, ``number``).
+        simulations: Every run: ``number``, ``generation``, parameter values, distances,
+            ``tolerance`` of its generation and ``accepted``.
+        yearly: Yearly official statistics of every run (long: ``number``, ``year``, views).
+        tolerances: Tolerance of each generation (``inf`` for the prior one).
+        method: ``"smc"`` or ``"rejection"``.
+    """
+
+    accepted: pd.DataFrame
+    simulations: pd.DataFrame
+    yearly: pd.DataFrame
+    tolerances: list[float] = field(default_factory=list)
+    method: str = "smc"
+
+
+class Runner:
+    """Runs batches of simulations on an executor and keeps every outcome."""
+
+    def __init__(self, problem: Problem, executor: Executor, progress: Progress | None) -> None:
+        self.problem = problem
+        self.executor = executor
+        self.progress = progress
+        self.outcomes: list[Outcome] = []
+        self.generation_of: dict[int, int] = {}
+        self.tolerance_of: dict[int, float] = {}
+
+    def run(
+        self, points: np.ndarray, generation: int, tolerance: float, planned: int
+    ) -> list[Outcome]:
+        """Run one batch (rows of ``points`` in the sampling scale), results in order."""
+        start = len(self.outcomes)
+        tasks = [self.problem.task(start + i, x) for i, x in enumerate(points)]
+        futures = [self.executor.submit(run_simulation, t) for t in tasks]
+        batch = []
+        for future in futures:
+            outcome = future.result()
+            batch.append(outcome)
+            self.outcomes.append(outcome)
+            self.generation_of[outcome.number] = generation
+            self.tolerance_of[outcome.number] = tolerance
+            if self.progress:
+                self.progress(len(self.outcomes), planned, f"generation {generation}")
+        return batch
+
+
+def rejection(
+    problem: Problem,
+    executor: Executor,
+    *,
+    population: int,
+    max_simulations: int,
+    progress: Progress | None = None,
+) -> Result:
+    """ABC rejection: keep the ``population`` sets closest to the patterns.
+
+    Args:
+        problem: What to fit.
+        executor: Where runs execute.
+        population: Sets to accept.
+        max_simulations: Sets drawn from the prior (at least ``population``).
+        progress: Optional progress callback.
+    """
+    if max_simulations < population:
+        raise ValueError(f"max_simulations {max_simulations} is below population {population}")
+    rng = np.random.default_rng(np.random.SeedSequence([problem.seed, 0]))
+    runner = Runner(problem, executor, progress)
+    points = problem.space.from_unit(rng.random((max_simulations, len(problem.space))))
+    outcomes = runner.run(points, 0, float("inf"), max_simulations)
+    order = np.argsort([o.distance for o in outcomes], kind="stable")[:population]
+    chosen = [outcomes[i] for i in order]
+    tolerance = chosen[-1].distance
+    weights = np.full(len(chosen), 1.0 / len(chosen))
+    return _result(runner, chosen, weights, [tolerance], "rejection")
+
+
+def smc(
+    problem: Problem,
+    executor: Executor,
+    *,
+    population: int,
+    generations: int,
+    quantile: float,
+    max_simulations: int,
+    progress: Progress | None = None,
+) -> Result:
+    """ABC-SMC with adaptive tolerances (population Monte Carlo).
+
+    Args:
+        problem: What to fit.
+        executor: Where runs execute.
+        population: Accepted sets per generation.
+        generations: Generations after the prior one.
+        quantile: Each tolerance is this quantile of the previous population's distances.
+        max_simulations: Most runs in all.
+        progress: Optional progress callback.
+    """
+    if max_simulations < population:
+        raise ValueError(f"max_simulations {max_simulations} is below population {population}")
+    space = problem.space
+    rng = np.random.default_rng(np.random.SeedSequence([problem.seed, 0]))
+    runner = Runner(problem, executor, progress)
+    points = space.from_unit(rng.random((population, len(space))))
+    current = runner.run(points, 0, float("inf"), max_simulations)
+    weights = np.full(population, 1.0 / population)
+    tolerances = [float("inf")]
+    for generation in range(1, generations + 1):
+        tolerance = float(np.quantile([o.distance for o in current], quantile))
+        previous = np.array([_internal(space, o.values) for o in current])
+        covariance = 2.0 * np.atleast_2d(np.cov(previous, rowvar=False, aweights=weights))
+        covariance += np.eye(len(space)) * 1e-12
+        accepted: list[Outcome] = []
+        while len(accepted) < population:
+            room = max_simulations - len(runner.outcomes)
+            if room <= 0:
+                break
+            size = min(population, room)
+            proposals = _perturbed(rng, space, previous, weights, covariance, size)
+            batch = runner.run(proposals, generation, tolerance, max_simulations)
+            accepted.extend(o for o in batch if o.distance <= tolerance)
+        if len(accepted) < population:
+            break
+        accepted = accepted[:population]
+        points = np.array([_internal(space, o.values) for o in accepted])
+        weights = _importance_weights(points, previous, weights, covariance)
+        current = accepted
+        tolerances.append(tolerance)
+    return _result(runner, current, weights, tolerances, "smc")
+
+
+def _perturbed(
+    rng: np.random.Generator,
+    space: ParameterSpace,
+    previous: np.ndarray,
+    weights: np.ndarray,
+    covariance: np.ndarray,
+    size: int,
+) -> np.ndarray:
+    """Draw ``size`` points by weight from ``previous`` and perturb them within the box."""
+    points = np.empty((size, len(space)))
+    filled = 0
+    while filled < size:
+        picks = rng.choice(len(previous), size=size, p=weights)
+        moved = previous[picks] + rng.multivariate_normal(
+            np.zeros(len(space)), covariance, size=size
+        )
+        moved = _rounded(space, moved)
+        keep = moved[space.inside(moved)][: size - filled]
+        points[filled : filled + len(keep)] = keep
+        filled += len(keep)
+    return points
+
+
+def _rounded(space: ParameterSpace, points: np.ndarray) -> np.ndarray:
+    """Round integer parameters (linear ranges only) so that a point is the set it runs."""
+    for j, (name, spec) in enumerate(space.ranges.items()):
+        if space.is_integer(name) and not spec.log:
+            points[:, j] = np.round(points[:, j])
+    return points
+
+
+def _importance_weights(
+    points: np.ndarray, previous: np.ndarray, weights: np.ndarray, covariance: np.ndarray
+) -> np.ndarray:
+    """Weights ∝ prior / Σ_j w_j K(θ | θ_j); the prior is uniform over the box."""
+    inverse = np.linalg.inv(covariance)
+    diff = points[:, None, :] - previous[None, :, :]
+    mahalanobis = np.einsum("ijk,kl,ijl->ij", diff, inverse, diff)
+    kernel = np.exp(-0.5 * mahalanobis) @ weights
+    raw = 1.0 / np.maximum(kernel, 1e-300)
+    return raw / raw.sum()
+
+
+def _internal(space: ParameterSpace, values: dict[str, Any]) -> np.ndarray:
+    return np.array(
+        [
+            np.log(values[name]) if spec.log else float(values[name])
+            for name, spec in space.ranges.items()
+        ]
+    )
+
+
+def _result(
+    runner: Runner,
+    final: Sequence[Outcome],
+    weights: np.ndarray,
+    tolerances: list[float],
+    method: str,
+) -> Result:
+    final_numbers = {o.number for o in final}
+    rows = []
+    for outcome in runner.outcomes:
+        tolerance = runner.tolerance_of[outcome.number]
+        rows.append(
+            {
+                "number": outcome.number,
+                "generation": runner.generation_of[outcome.number],
+                **outcome.values,
+                "distance": outcome.distance,
+                **{f"distance_{k}": v for k, v in outcome.distances.items()},
+                "tolerance": tolerance,
+                "in_final_population": outcome.number in final_numbers,
+            }
+        )
+    simulations = pd.DataFrame(rows)
+    accepted = simulations.set_index("number").loc[[o.number for o in final]].reset_index()
+    accepted = accepted.drop(columns=["in_final_population"])
+    accepted["weight"] = weights
+    yearly = pd.concat(
+        [o.yearly.reset_index().assign(number=o.number) for o in runner.outcomes],
+        ignore_index=True,
+    )
+    return Result(accepted, simulations, yearly, tolerances, method)

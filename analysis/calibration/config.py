@@ -1,0 +1,142 @@
+"""The calibration file (``experiments/calibration_hong_kong.yaml``), validated with pydantic.
+
+Unknown keys are refused; every problem names the file, the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from analysis.calibration.patterns import DEFINITIONS
+from analysis.calibration.space import ParameterRange, ParameterSpace, check_range
+
+MAX_FILE_BYTES = 1_000_000
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class ConfigError(ValueError):
+    """A calibration or sensitivity file that cannot be used."""
+
+
+class Strict(BaseModel):
+    """Unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PatternSpec(Strict):
+    """Which years a pattern covers and how close the model must come."""
+
+    years: list[int] = Field(min_length=1, description="Years compared or pooled.")
+    relative: float = Field(gt=0, le=10, description="Tolerance as a share of the figure.")
+    absolute: float = Field(0.0, ge=0, description="Smallest tolerance, in the figure's unit.")
+
+
+class ABCSettings(Strict):
+    """Approximate Bayesian computation settings (the budget)."""
+
+    method: Literal["smc", "rejection"] = "smc"
+    population: int = Field(20, ge=2, le=100_000, description="Accepted sets wanted.")
+    generations: int = Field(
+        3, ge=1, le=50, description="SMC generations after the prior one (ignored by rejection)."
+    )
+    quantile: float = Field(
+        0.5, gt=0, lt=1, description="SMC: next tolerance is this quantile of the distances."
+    )
+    max_simulations: int = Field(
+        200, ge=2, le=10_000_000, description="Most runs in all (rejection draws this many)."
+    )
+
+
+class CalibrationConfig(Strict):
+    """A calibration: which world, which parameters vary, which patterns must hold."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Name of the output folder.")
+    description: str = ""
+    scenario: str = Field(description="Scenario file (relative to this file) or shipped name.")
+    policy: str = "detention_first"
+    years: int = Field(5, ge=1, le=50)
+    scale: float = Field(0.25, gt=0, le=1, description="Population scale of each run.")
+    seed: int = Field(1, ge=0)
+    figures: str | None = Field(None, description="Published-figures CSV (default: shipped).")
+    parameters: dict[str, ParameterRange] = Field(min_length=1)
+    patterns: dict[str, PatternSpec] = Field(min_length=1)
+    combine: Literal["max", "mean"] = "max"
+    abc: ABCSettings = Field(default_factory=ABCSettings)
+    output: str = Field("results/calibration", description="Folder for result folders.")
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, value: dict[str, ParameterRange]) -> dict[str, ParameterRange]:
+        for path, spec in value.items():
+            check_range(path, spec)
+        return value
+
+    @field_validator("patterns")
+    @classmethod
+    def _known_patterns(cls, value: dict[str, PatternSpec]) -> dict[str, PatternSpec]:
+        unknown = [name for name in value if name not in DEFINITIONS]
+        if unknown:
+            raise ValueError(
+                f"unknown pattern(s) {', '.join(unknown)}; allowed: {', '.join(DEFINITIONS)}"
+            )
+        return value
+
+    def space(self) -> ParameterSpace:
+        """The uncertain parameters as a sampling space."""
+        return ParameterSpace(self.parameters)
+
+
+def read_mapping(path: Path) -> dict:
+    """Read a YAML mapping safely.
+
+    Raises:
+        ConfigError: If the file is missing, too large, not YAML or not a mapping.
+    """
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ConfigError(f"{path}: larger than 1 MB")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid YAML ({err})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the file must be a mapping (key: value)")
+    return data
+
+
+def validate_file(path: Path, model: type[ModelT]) -> ModelT:
+    """Validate a YAML file against ``model``.
+
+    Raises:
+        ConfigError: Listing each problem as ``field: message``.
+    """
+    try:
+        return model.model_validate(read_mapping(path))
+    except ValidationError as err:
+        lines = []
+        for item in err.errors():
+            field = ".".join(str(p) for p in item["loc"]) or "(file)"
+            message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
+            lines.append(f"  - {field}: {message}")
+        raise ConfigError(f"{path}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+
+
+def resolve_relative(path: Path, value: str) -> Path:
+    """A path written in ``path``: relative to that file's folder, else as given."""
+    candidate = path.parent / value
+    return candidate if candidate.exists() else Path(value)
+
+
+def load_calibration(path: str | Path) -> CalibrationConfig:
+    """Read and validate a calibration file.
+
+    Raises:
+        ConfigError: If the file cannot be used.
+    """
+    return validate_file(Path(path), CalibrationConfig)

@@ -1,0 +1,125 @@
+"""The accepted parameter sets as a scenario ensemble that batches can use.
+
+``FOLDER/ensemble/`` holds one world file per accepted set, ``member_000.yaml`` ...; each
+``extends`` the calibrated scenario (by a path relative to the member file) and sets the
+calibrated values, so it loads with ``tipsim run`` and in a batch's ``worlds`` list like any
+scenario. ``ensemble.csv`` lists the members with their ABC weights and distances, and
+``batch.yaml`` is a ready-to-run policy comparison over every member.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from model.parameters import nest_dotted
+
+ENSEMBLE_DIR = "ensemble"
+LISTING = "ensemble.csv"
+
+
+def member_document(
+    values: dict[str, Any], extends: str, name: str, description: str
+) -> dict[str, Any]:
+    """The YAML mapping of one ensemble member."""
+    return {
+        "name": name,
+        "extends": extends,
+        "description": description,
+        **nest_dotted({k: _plain(v) for k, v in values.items()}),
+    }
+
+
+def write_ensemble(
+    accepted: pd.DataFrame,
+    parameters: Sequence[str],
+    scenario: Path,
+    folder: Path,
+    *,
+    calibration: str,
+    policies: Sequence[str] = ("detention_first", "screening_before_detention"),
+    years: int = 5,
+    replicates: int = 1,
+) -> list[Path]:
+    """Write one world file per accepted set, the listing and a batch file.
+
+    Args:
+        accepted: Accepted sets (columns: the parameters, ``weight``, ``distance``, ``number``).
+        parameters: Names of the calibrated parameters (``section.field``).
+        scenario: The calibrated scenario file (members extend it).
+        folder: The calibration's output folder; members go to ``folder/ensemble``.
+        calibration: Name of the calibration (recorded in each member).
+        policies: Policies of the batch file.
+        years: Years of the batch file.
+        replicates: Replicates per member in the batch file.
+
+    Returns:
+        Paths of the member files.
+    """
+    target = folder / ENSEMBLE_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    extends = os.path.relpath(scenario.resolve(), target.resolve())
+    paths, rows = [], []
+    for i, record in enumerate(accepted.to_dict("records")):
+        values = {p: record[_column(accepted, p)] for p in parameters}
+        member = f"member_{i:03d}"
+        description = (
+            f"Accepted set {i} of calibration '{calibration}' (run {record['number']}, "
+            f"distance {record['distance']:.3f}, weight {record['weight']:.4f})."
+        )
+        document = member_document(values, extends, f"{calibration}_{member}", description)
+        path = target / f"{member}.yaml"
+        _write_text(path, yaml.safe_dump(document, sort_keys=False))
+        paths.append(path)
+        rows.append(
+            {"member": path.name, "weight": record["weight"], "distance": record["distance"]}
+            | values
+        )
+    _write_text(target / LISTING, pd.DataFrame(rows).to_csv(index=False))
+    batch = {
+        "name": f"{calibration}_ensemble",
+        "worlds": [p.name for p in paths],
+        "policies": list(policies),
+        "replicates": replicates,
+        "years": years,
+        "seed": 1,
+        "output": f"results/{calibration}_ensemble",
+    }
+    _write_text(target / "batch.yaml", yaml.safe_dump(batch, sort_keys=False))
+    return paths
+
+
+def read_ensemble(folder: Path) -> pd.DataFrame:
+    """The listing of an ensemble folder, with member paths resolved.
+
+    Args:
+        folder: A calibration output folder or its ``ensemble`` sub-folder.
+    """
+    folder = Path(folder)
+    if (folder / ENSEMBLE_DIR / LISTING).is_file():
+        folder = folder / ENSEMBLE_DIR
+    listing = pd.read_csv(folder / LISTING)
+    listing["path"] = [folder / name for name in listing["member"]]
+    return listing
+
+
+def _column(frame: pd.DataFrame, parameter: str) -> str:
+    if parameter not in frame.columns:
+        raise KeyError(f"accepted sets lack parameter '{parameter}'")
+    return parameter
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars into plain Python numbers (for YAML)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,91 @@
+"""Simulated against published: the fit of the accepted sets, pattern by pattern.
+
+Reads only result tables (the yearly statistics of every run and the accepted sets), so it works
+on a finished calibration folder as well as in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.calibration.patterns import Pattern
+
+#: Views shown next to published figures (pattern or not).
+COMPARED_VIEWS = (
+    "initial_screenings",
+    "identified_mechanism",
+    "investigations",
+    "prosecutions",
+    "ngo_yield",
+    "domestic_prevalence",
+)
+
+
+def pattern_table(
+    yearly: pd.DataFrame, numbers: Sequence[int], patterns: Sequence[Pattern]
+) -> pd.DataFrame:
+    """Published value next to the simulated median and 5-95% range of the given runs.
+
+    Args:
+        yearly: Long table of yearly statistics (``number``, ``year``, views).
+        numbers: Runs to summarise (e.g. the accepted sets).
+        patterns: The patterns.
+
+    Returns:
+        One row per pattern and point (year, or ``pooled``): ``pattern``, ``point``,
+        ``published``, ``tolerance``, ``median``, ``low`` (5%), ``high`` (95%),
+        ``within_tolerance`` (share of runs within one tolerance).
+    """
+    rows = []
+    selected = yearly[yearly["number"].isin(list(numbers))]
+    for pattern in patterns:
+        values: dict[object, list[float]] = {}
+        for _, table in selected.groupby("number"):
+            simulated = pattern.simulated(table.set_index("year"))
+            for key, value in simulated.items():
+                values.setdefault(key, []).append(value)
+        for key, published in pattern.observed.items():
+            series = pd.Series(values.get(key, []), dtype=float)
+            tolerance = pattern.tolerance(published)
+            rows.append(
+                {
+                    "pattern": pattern.name,
+                    "point": "pooled" if key is None else str(key),
+                    "published": published,
+                    "tolerance": tolerance,
+                    "median": series.median(),
+                    "low": series.quantile(0.05),
+                    "high": series.quantile(0.95),
+                    "within_tolerance": float(((series - published).abs() <= tolerance).mean()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def yearly_summary(yearly: pd.DataFrame, numbers: Sequence[int]) -> pd.DataFrame:
+    """Median and 5-95% range of each compared view by year over the given runs."""
+    selected = yearly[yearly["number"].isin(list(numbers))]
+    views = [v for v in COMPARED_VIEWS if v in selected.columns]
+    grouped = selected.groupby("year")[views]
+    table = pd.concat(
+        {
+            "median": grouped.median(),
+            "low": grouped.quantile(0.05),
+            "high": grouped.quantile(0.95),
+        },
+        axis=1,
+    )
+    return table
+
+
+def read_calibration(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read a calibration folder: (simulations, yearly statistics, accepted sets)."""
+    folder = Path(folder)
+    return (
+        pd.read_parquet(folder / "simulations.parquet"),
+        pd.read_parquet(folder / "yearly.parquet"),
+        pd.read_csv(folder / "accepted.csv"),
+    )

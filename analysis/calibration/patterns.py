@@ -1,0 +1,212 @@
+"""Patterns the model must reproduce at once, and a normalised distance for each.
+
+A pattern compares a view of the simulated yearly official statistics (see
+:func:`analysis.calibration.replay.official_statistics`) with published figures:
+
+* ``initial_screenings`` — initial screenings a year, 2016-2020 (2,500 to 7,500);
+* ``identified_mechanism`` — victims identified through the official mechanism a year (6, 9, 18,
+  3, 3); simulated as true plus false positives;
+* ``ngo_yield`` — victims NGOs identify per person they screen (63 / 1,037 = 6.1% in 2018);
+  simulated over the years named (NGO-identified over NGO-screened, pooled);
+* ``prevalence_domestic`` — share of domestic workers who are trafficked (~2.4%, 2-3%);
+  simulated at each year's end and averaged.
+
+The distance of a pattern is the root mean square, over its points, of
+``(simulated - published) / tolerance`` with ``tolerance = max(relative * |published|,
+absolute)``: a distance of 1 means "off by one tolerance on average". Patterns are combined by
+their maximum (every pattern must hold) or their mean.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.calibration import published
+
+
+@dataclass(frozen=True)
+class PatternDefinition:
+    """What one pattern compares.
+
+    Attributes:
+        name: Pattern name used in configuration files.
+        description: One line for reports.
+        metric: Published metric in the figures table.
+        yearly: Whether it is compared year by year (else one pooled value).
+        simulate: Turns the simulated yearly table (restricted to the pattern's years) into a
+            value per year (yearly) or one value (pooled).
+    """
+
+    name: str
+    description: str
+    metric: str
+    yearly: bool
+    simulate: Callable[[pd.DataFrame], pd.Series | float]
+
+
+def _screenings(table: pd.DataFrame) -> pd.Series:
+    return table["initial_screenings"]
+
+
+def _identified(table: pd.DataFrame) -> pd.Series:
+    return table["identified_mechanism"]
+
+
+def _prevalence(table: pd.DataFrame) -> float:
+    return float(table["domestic_prevalence"].mean())
+
+
+def _ngo_yield(table: pd.DataFrame) -> float:
+    screened = float(table["ngo_screened"].sum())
+    return float(table["ngo_victims_identified"].sum()) / screened if screened else 0.0
+
+
+DEFINITIONS: dict[str, PatternDefinition] = {
+    d.name: d
+    for d in (
+        PatternDefinition(
+            "initial_screenings",
+            "initial (tier-1) screenings a year",
+            "initial_screenings",
+            True,
+            _screenings,
+        ),
+        PatternDefinition(
+            "identified_mechanism",
+            "victims identified through the official mechanism a year",
+            "victims_identified_mechanism",
+            True,
+            _identified,
+        ),
+        PatternDefinition(
+            "ngo_yield",
+            "share of NGO-screened migrants identified as victims",
+            "ngo_yield",
+            False,
+            _ngo_yield,
+        ),
+        PatternDefinition(
+            "prevalence_domestic",
+            "share of domestic workers trafficked",
+            "prevalence_trafficked_mdw",
+            False,
+            _prevalence,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One pattern with its published target and tolerance.
+
+    Attributes:
+        definition: What is compared.
+        years: Years simulated values are taken from.
+        observed: Published value by year (yearly patterns) or under key ``None`` (pooled).
+        relative: Tolerance as a share of the published value.
+        absolute: Smallest tolerance (in the pattern's unit).
+    """
+
+    definition: PatternDefinition
+    years: tuple[int, ...]
+    observed: Mapping[int | None, float]
+    relative: float
+    absolute: float
+
+    @property
+    def name(self) -> str:
+        """The pattern's name."""
+        return self.definition.name
+
+    def simulated(self, table: pd.DataFrame) -> dict[int | None, float]:
+        """The simulated value(s) comparable with :attr:`observed`.
+
+        Raises:
+            KeyError: If the simulated table lacks one of the pattern's years.
+        """
+        missing = [y for y in self.years if y not in table.index]
+        if missing:
+            first, last = table.index.min(), table.index.max()
+            raise KeyError(
+                f"pattern '{self.name}' needs year(s) {missing}; the run covers {first}-{last}"
+            )
+        view = self.definition.simulate(table.loc[list(self.years)])
+        if self.definition.yearly:
+            return {int(y): float(view[y]) for y in self.observed}
+        return {None: float(view)}
+
+    def tolerance(self, observed: float) -> float:
+        """Tolerance for one published value."""
+        return max(self.relative * abs(observed), self.absolute)
+
+    def distance(self, table: pd.DataFrame) -> float:
+        """Root mean square of the tolerance-scaled errors over the pattern's points."""
+        simulated = self.simulated(table)
+        errors = [
+            ((simulated[key] - obs) / self.tolerance(obs)) ** 2
+            for key, obs in self.observed.items()
+        ]
+        return math.sqrt(sum(errors) / len(errors))
+
+
+def build_pattern(
+    name: str,
+    figures: pd.DataFrame,
+    *,
+    years: tuple[int, ...],
+    relative: float,
+    absolute: float,
+) -> Pattern:
+    """Build a pattern from its definition and the published figures.
+
+    Args:
+        name: One of :data:`DEFINITIONS`.
+        figures: Published figures (see :func:`analysis.calibration.published.load_figures`).
+        years: Years compared (yearly patterns) or pooled (the others).
+        relative: Relative tolerance.
+        absolute: Smallest tolerance.
+
+    Raises:
+        KeyError: If the name is unknown.
+        analysis.calibration.published.FiguresError: If a published value is missing.
+    """
+    definition = DEFINITIONS[name]
+    observed: dict[int | None, float]
+    if definition.yearly:
+        values = published.yearly(figures, definition.metric)
+        missing = [y for y in years if y not in values]
+        if missing:
+            raise published.FiguresError(
+                f"no published '{definition.metric}' for year(s) {missing}"
+            )
+        observed = {y: values[y] for y in years}
+    elif definition.metric == "ngo_yield":
+        year = _published_year(figures, "ngo_screened")
+        screened = published.value(figures, "ngo_screened", year)
+        found = published.value(figures, "ngo_victims_identified", year)
+        observed = {None: found / screened}
+    else:
+        observed = {None: published.value(figures, definition.metric)}
+    return Pattern(definition, tuple(years), observed, relative, absolute)
+
+
+def combined_distance(distances: Mapping[str, float], how: str = "max") -> float:
+    """Combine per-pattern distances by ``"max"`` (all must hold) or ``"mean"``."""
+    values = list(distances.values())
+    if how == "max":
+        return max(values)
+    if how == "mean":
+        return sum(values) / len(values)
+    raise ValueError(f"unknown combination '{how}'; allowed: max, mean")
+
+
+def _published_year(figures: pd.DataFrame, metric: str) -> int:
+    years = published.yearly(figures, metric)
+    if not years:
+        raise published.FiguresError(f"no published '{metric}'")
+    return max(years)

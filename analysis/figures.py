@@ -54,8 +54,9 @@ def funnel_figure(stages: pd.DataFrame) -> Figure:
     """The funnel per policy: mean count at each stage, log scale, 95% interval of replicates.
 
     Args:
-        stages: Output of :func:`analysis.funnel`.
+        stages: Output of :func:`analysis.funnel` (the first draw is drawn).
     """
+    stages, note = first_draw(stages)
     blocks = _blocks(stages)
     policies = _policy_names(stages)
     fig = Figure(figsize=(6.4 * len(blocks), 1.2 + 0.45 * len(FUNNEL) * max(1, len(policies) / 2)))
@@ -107,7 +108,7 @@ def funnel_figure(stages: pd.DataFrame) -> Figure:
         ax.set_title(title)
         ax.grid(axis="x", alpha=0.3)
     axes[0].legend(loc="lower right", fontsize=8)
-    fig.suptitle("Identification funnel")
+    fig.suptitle(f"Identification funnel{note}")
     fig.set_layout_engine("constrained")
     return fig
 
@@ -118,14 +119,12 @@ def weekly_figure(
     """Weekly series per policy: median across replicates with 50% and 95% bands.
 
     Args:
-        weekly: Output of :func:`analysis.load_weekly`. With several draws (a sweep) only
-            the first draw is drawn, as bands across draws would mix parameter sets.
+        weekly: Output of :func:`analysis.load_weekly` (the first draw is drawn).
         outcomes: Weekly outcomes, one panel each.
         cumulative: Accumulate flows over the run (stocks are drawn as they are).
     """
     outcomes = [name for name in outcomes if name in weekly.columns]
-    draws = sorted(weekly["draw"].unique())
-    weekly = weekly[weekly["draw"] == draws[0]]
+    weekly, note = first_draw(weekly)
     blocks = _blocks(weekly)
     panels = [(title, outcome) for title in blocks for outcome in outcomes]
     ncols = len(blocks) if len(blocks) > 1 else min(2, len(outcomes))
@@ -156,7 +155,6 @@ def weekly_figure(
     for ax in axes[-1]:
         ax.set_xlabel("week")
     axes[0, 0].legend(fontsize=7, title="median; bands 50%, 95%", title_fontsize=7)
-    note = f" (draw {draws[0]} of {len(draws)})" if len(draws) > 1 else ""
     fig.suptitle(f"Weekly outcomes across replicates{note}")
     fig.set_layout_engine("constrained")
     return fig
@@ -172,10 +170,11 @@ def differences_figure(
     Each replicate's difference is a dot; the black bar is the mean with its bootstrap 95% CI.
 
     Args:
-        differences: Output of :func:`analysis.paired_differences`.
+        differences: Output of :func:`analysis.paired_differences` (the first draw is drawn).
         comparison: Output of :func:`analysis.compare` (for the means and intervals).
         metrics: Outcomes to draw.
     """
+    differences, note = first_draw(differences)
     metrics = [m for m in metrics if m in differences.columns]
     reference = str(comparison["reference"].iloc[0])
     labels = _row_labels(differences)
@@ -226,7 +225,7 @@ def differences_figure(
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
     fig.suptitle(
-        f"Paired differences from {reference}, replicate by replicate "
+        f"Paired differences from {reference}, replicate by replicate{note} "
         "(black: mean and bootstrap 95% CI)",
         fontsize=10,
     )
@@ -310,6 +309,18 @@ def svg_bytes(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def first_draw(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows of the first draw, and a note for the title when there are several draws.
+
+    Funnels, weekly bands and paired differences are drawn for one parameter set: pooling
+    draws would mix parameter sets; the sweep figures show how outcomes vary across draws.
+    """
+    draws = sorted(frame["draw"].unique())
+    if len(draws) <= 1:
+        return frame, ""
+    return frame[frame["draw"] == draws[0]], f" (draw {draws[0]} of {len(draws)})"
 
 
 def _blocks(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -23,7 +23,7 @@ from analysis import figures as plots
 from analysis.comparison import compare, funnel, group_columns
 from analysis.results import Folders, load, load_manifest, load_weekly, run_status_counts
 from analysis.statistics import paired_differences
-from analysis.tables import Table, funnel_table, outcome_table, to_html, to_markdown
+from analysis.tables import Table, funnel_tables, outcome_tables, to_html, to_markdown
 from experiments.errors import UserError
 
 _CSS = """
@@ -80,9 +80,9 @@ def write_report(
         raise UserError(f"{target}: --out must be a folder (the report writes several files)")
     figure_dir = target / "figures"
     tables = [
-        ("table-headline", outcome_table(headline, "Headline outcomes by policy")),
-        ("table-funnel", funnel_table(funnel(headline))),
-        ("table-all", outcome_table(full, "All outcomes by policy")),
+        *_anchored("table-headline", outcome_tables(headline, "Headline outcomes by policy")),
+        *_anchored("table-funnel", funnel_tables(funnel(headline))),
+        *_anchored("table-all", outcome_tables(full, "All outcomes by policy")),
     ]
     figures = _figures(paths, runs, headline, figure_dir)
     provenance = [(str(path), load_manifest(path)) for path in paths]
@@ -223,16 +223,23 @@ def _provenance_items(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     if not manifest:
         return [("manifest", "none (a single `tipsim run` folder)")]
     counts = run_status_counts(manifest)
-    packages = manifest.get("packages") or {}
+    packages = manifest.get("packages") or manifest.get("versions") or {}
     return [
         ("config hash", str(manifest.get("config_hash", "unknown"))),
         ("root seed", str(manifest.get("root_seed", "unknown"))),
-        ("git commit", str(manifest.get("git_commit") or "unknown (not a git checkout)")),
+        ("git commit", _commit(manifest)),
         ("started", str(manifest.get("started", "unknown"))),
         ("finished", str(manifest.get("finished") or "not finished")),
         ("runs", ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"),
         ("packages", ", ".join(f"{name} {version}" for name, version in packages.items())),
     ]
+
+
+def _commit(manifest: dict[str, Any]) -> str:
+    commit = manifest.get("git_commit")
+    if not commit:
+        return "unknown (not run from a git checkout)"
+    return f"{commit} (uncommitted changes)" if manifest.get("git_dirty") else str(commit)
 
 
 def _summary_line(runs: pd.DataFrame) -> str:
@@ -244,3 +251,8 @@ def _summary_line(runs: pd.DataFrame) -> str:
         f"{runs['draw'].nunique()} draw(s); {runs['replicate'].nunique()} replicate(s). "
         f"Written {now}."
     )
+
+
+def _anchored(anchor: str, tables: list[Table]) -> list[tuple[str, Table]]:
+    """HTML anchors for tables: ``anchor``, then ``anchor-2``... when split by block."""
+    return [(anchor if i == 0 else f"{anchor}-{i + 1}", t) for i, t in enumerate(tables)]

@@ -2,8 +2,8 @@
 
 A :class:`Table` holds strings ready to show; the builders here turn the tidy output of
 :func:`analysis.compare` into the outcome table (per policy, with the paired difference against
-the reference) and the funnel table, side by side for up to :data:`SIDE_BY_SIDE` result
-folders, worlds or draws (stacked beyond).
+the reference) and the funnel table, with up to :data:`SIDE_BY_SIDE` result folders or worlds
+side by side, and one table each beyond that or for each draw of a sweep.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from experiments.errors import UserError
 
 #: Output formats of :func:`render`.
 FORMATS = ("md", "csv", "latex", "html")
-#: At most this many blocks (folder x world x draw) are shown side by side; more are stacked.
+#: At most this many blocks (folder x world) are shown side by side in one table.
 SIDE_BY_SIDE = 3
 
 
@@ -75,14 +75,39 @@ def render(comparison: pd.DataFrame, fmt: str = "md") -> str:
 
 
 def comparison_tables(comparison: pd.DataFrame) -> list[Table]:
-    """The outcome table, and the funnel table when the comparison holds the funnel."""
-    tables = [outcome_table(comparison)]
+    """The outcome tables, and the funnel tables when the comparison holds the funnel."""
+    tables = outcome_tables(comparison)
     if set(FUNNEL) <= set(comparison["metric"]):
-        tables.append(funnel_table(funnel(comparison)))
+        tables += funnel_tables(funnel(comparison))
     return tables
 
 
-def outcome_table(comparison: pd.DataFrame, title: str = "Outcomes by policy") -> Table:
+def outcome_tables(comparison: pd.DataFrame, title: str = "Outcomes by policy") -> list[Table]:
+    """Outcome tables: one with the blocks side by side, or one per block (see ``split``)."""
+    return [outcome_table(part, title, suffix) for suffix, part in split(comparison)]
+
+
+def funnel_tables(stages: pd.DataFrame) -> list[Table]:
+    """Funnel tables: one with the blocks side by side, or one per block (see ``split``)."""
+    return [funnel_table(part, suffix) for suffix, part in split(stages)]
+
+
+def split(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Parts shown as one table each, with a title suffix.
+
+    Up to :data:`SIDE_BY_SIDE` result folders or worlds of a single draw fit side by side in
+    one table; sweeps (several draws) and more blocks get one table per block.
+    """
+    labels = block_labels(frame)
+    if len(labels) <= SIDE_BY_SIDE and frame["draw"].nunique() == 1:
+        return [("", frame)]
+    keys = frame.apply(_block_key, axis=1)
+    return [(f" — {label}", frame[keys == key]) for key, label in labels.items()]
+
+
+def outcome_table(
+    comparison: pd.DataFrame, title: str = "Outcomes by policy", suffix: str = ""
+) -> Table:
     """Each outcome per policy: mean, median, 95% interval, and the paired difference."""
     reference = str(comparison["reference"].iloc[0])
     labels = block_labels(comparison)
@@ -102,12 +127,12 @@ def outcome_table(comparison: pd.DataFrame, title: str = "Outcomes by policy") -
         ["outcome", "policy"],
         stats,
     )
-    table.title = f"{title}, compared with {reference}"
+    table.title = f"{title}, compared with {reference}{suffix}"
     table.note = _note(comparison)
     return table
 
 
-def funnel_table(stages: pd.DataFrame) -> Table:
+def funnel_table(stages: pd.DataFrame, suffix: str = "") -> Table:
     """The identification funnel: mean count per stage and share of victims present."""
     labels = block_labels(stages)
     policies = _policies(stages)
@@ -119,7 +144,7 @@ def funnel_table(stages: pd.DataFrame) -> Table:
         cells[key][policies.index(str(row["policy"]))] = cell
     rows_order = [(label,) for label in dict.fromkeys(stages["label"])]
     table = _arrange(cells, list(dict.fromkeys(labels.values())), rows_order, ["stage"], policies)
-    table.title = "Identification funnel: mean count (share of victims present)"
+    table.title = f"Identification funnel: mean count (share of victims present){suffix}"
     table.note = "Counts over the whole run, means across replicates."
     return table
 
@@ -234,7 +259,7 @@ def _arrange(
     row_header: list[str],
     stats: list[str],
 ) -> Table:
-    """Lay cells out: blocks side by side (a few) or stacked under a ``block`` column (many).
+    """Lay cells out with the blocks side by side.
 
     Args:
         cells: ``(block, *row labels) -> one cell per stat``.
@@ -244,22 +269,14 @@ def _arrange(
         stats: Names of the cells of each block.
     """
     blank = [""] * len(stats)
-    if len(blocks) <= SIDE_BY_SIDE:
-        header = [*row_header] + [
-            f"{block}: {stat}" if len(blocks) > 1 else stat for block in blocks for stat in stats
-        ]
-        rows = [
-            [*labels, *(cell for block in blocks for cell in cells.get((block, *labels), blank))]
-            for labels in rows_order
-        ]
-        return Table("", header, rows, label_columns=len(row_header))
-    rows = [
-        [block, *labels, *cells[(block, *labels)]]
-        for block in blocks
-        for labels in rows_order
-        if (block, *labels) in cells
+    header = [*row_header] + [
+        f"{block}: {stat}" if len(blocks) > 1 else stat for block in blocks for stat in stats
     ]
-    return Table("", ["block", *row_header, *stats], rows, label_columns=len(row_header) + 1)
+    rows = [
+        [*labels, *(cell for block in blocks for cell in cells.get((block, *labels), blank))]
+        for labels in rows_order
+    ]
+    return Table("", header, rows, label_columns=len(row_header))
 
 
 def _policies(frame: pd.DataFrame) -> list[str]:

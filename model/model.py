@@ -46,8 +46,9 @@ def resolve_parameters(
 
     Precedence, lowest first: the world's parameters, the strategy's ``lever_defaults``, the
     policy file's ``screening`` levers, then ``overrides`` (nested, or flat with
-    ``section.field`` or ``section__field`` keys). Timeline entries dated at or before the first
-    week are then folded in (see ``model.timeline.settle``).
+    ``section.field`` or ``section__field`` keys). The world's timeline entries dated at or
+    before the first week are folded into the world first, so overrides win over them; later
+    entries still change their fields at their week (see ``model.timeline``).
 
     Args:
         world: ``Parameters``, a scenario path or name, or ``None`` for the baseline.
@@ -59,7 +60,7 @@ def resolve_parameters(
         pydantic.ValidationError: If an override names an unknown field or is out of range.
     """
     choice = _policy(policy)
-    params = _world(world).updated(
+    params = settle_timeline(_world(world)).updated(
         {"screening": {**choice.strategy.lever_defaults, **choice.levers}}
     )
     if overrides:

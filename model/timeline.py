@@ -116,9 +116,31 @@ def changes_model() -> type[BaseModel]:
 def _changes_schema(schema: dict[str, Any]) -> None:
     """JSON Schema of ``set``: the world fields by dotted path."""
     generated = changes_model().model_json_schema()
+    definitions = generated.pop("$defs", {})
+
+    def inline(node: Any) -> Any:  # the host schema has its own $defs: resolve ours here
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
     schema.clear()
-    schema.update(generated)
+    schema.update(inline(generated))
+    for field in schema["properties"].values():
+        field.pop("default", None)  # absent means unchanged
     schema["minProperties"] = 1
+
+
+def _date_schema(schema: dict[str, Any]) -> None:
+    """JSON Schema of ``date``: a year, or a year and month."""
+    schema.pop("type", None)
+    schema["anyOf"] = [
+        {"type": "string", "pattern": r"^\d{4}(-\d{1,2})?$"},
+        {"type": "integer", "minimum": 1900, "maximum": 2200},
+    ]
 
 
 class TimelineEntry(BaseModel):
@@ -126,7 +148,10 @@ class TimelineEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: str = Field(description="Month the change takes effect: YYYY-MM or YYYY.")
+    date: str = Field(
+        description="Month the change takes effect: YYYY-MM or YYYY.",
+        json_schema_extra=_date_schema,
+    )
     set: dict[str, Any] = Field(
         description="World fields by dotted path (e.g. ngo.screenings_per_year) and new values.",
         json_schema_extra=_changes_schema,

@@ -116,8 +116,14 @@ def _validate(document: Document, kind: str) -> tuple[BaseModel | None, list[str
     try:
         validated = model.model_validate(data)
     except ValidationError as err:
-        return None, problems + problems_from(err, model, document)
+        return None, sorted(problems + problems_from(err, model, document), key=_line_of)
     return validated, problems
+
+
+def _line_of(problem: str) -> int:
+    """Line number a problem starts with (0 when it names none), to list problems in order."""
+    head = problem.split(":", 1)[0]
+    return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
 
 
 def merge(documents: list[Document]) -> dict[str, Any]:

@@ -68,12 +68,12 @@ def resolve_policy_path(policy: str | Path) -> Path:
         return candidate
     known = sorted({*shipped_policies(), *POLICIES})
     hint = closest(path.stem, known)
-    did_you_mean = f"did you mean {hint!r}? " if hint else ""
+    did_you_mean = f" Did you mean '{hint}'?" if hint else ""
     raise ScenarioError(
         path,
         [
-            f"unknown policy; {did_you_mean}give a policy file path, a shipped policy "
-            f"({', '.join(shipped_policies())}) or a strategy ({', '.join(sorted(POLICIES))})"
+            f"unknown policy '{policy}'.{did_you_mean} Give a policy file path, a shipped policy "
+            f"({', '.join(shipped_policies())}) or a strategy ({', '.join(sorted(POLICIES))})."
         ],
     )
 

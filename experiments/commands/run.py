@@ -12,8 +12,10 @@ from tqdm import tqdm
 from experiments.errors import UserError
 from experiments.overrides import parse_assignments
 from experiments.storage import write_parquet_atomic
-from model import POLICIES, IdentificationModel, get_policy, resolve_parameters
+from model import POLICIES, IdentificationModel, resolve_parameters
+from scenarios.compose import check_overrides
 from scenarios.loader import load_scenario, resolve_path
+from scenarios.policy_loader import load_policy
 
 HELP = "run a scenario under each policy with one seed and print a summary row per policy"
 
@@ -43,8 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--policy",
         action="append",
-        metavar="NAME",
-        help=f"policy to run, repeatable (default: all of {', '.join(POLICIES)})",
+        metavar="POLICY",
+        help="policy to run, repeatable: a policy file, a shipped policy's name "
+        f"(scenarios/policies) or a strategy (default: {', '.join(POLICIES)})",
     )
     parser.add_argument(
         "--set",
@@ -63,8 +66,11 @@ def main(args: argparse.Namespace) -> int:
     path = resolve_path(args.scenario)
     world = load_scenario(path)
     names = args.policy or list(POLICIES)
-    policies = [get_policy(name) for name in names]
-    overrides = parse_assignments(args.set)
+    policies = [load_policy(name) for name in names]
+    duplicates = sorted({p.name for p in policies if [q.name for q in policies].count(p.name) > 1})
+    if duplicates:
+        raise UserError(f"--policy: the same policy name is given twice: {', '.join(duplicates)}")
+    overrides = check_overrides(parse_assignments(args.set))
     # Validate every combination before the first run starts.
     for policy in policies:
         resolve_parameters(world, policy, overrides)
@@ -72,7 +78,7 @@ def main(args: argparse.Namespace) -> int:
     summaries, weekly = [], []
     weeks = round(args.years * 52)
     for policy in policies:
-        model = IdentificationModel(world, policy.name, rng=args.seed, **overrides)
+        model = IdentificationModel(world, policy, rng=args.seed, **overrides)
         bar = tqdm(total=weeks, desc=policy.name, unit="week", disable=args.quiet or None)
         for _ in range(weeks):
             model.step()

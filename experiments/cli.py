@@ -16,6 +16,9 @@ from experiments.errors import describe
 #: Sub-command name -> module implementing it.
 COMMANDS: dict[str, str] = {
     "run": "experiments.commands.run",
+    "validate": "experiments.commands.validate",
+    "show": "experiments.commands.show",
+    "schema": "experiments.commands.schema",
     "compare": "experiments.commands.compare",
     "report": "experiments.commands.report",
     "batch": "experiments.commands.batch",

@@ -1,0 +1,200 @@
+"""Loading result folders, ``analysis.compare``, the formatted tables and ``tipsim compare``."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.comparison import FUNNEL, HEADLINE
+from analysis.tables import render
+from experiments.cli import main as tipsim
+from experiments.errors import UserError
+from tests.analysis_folders import synthetic_summary, write_folder
+
+REFERENCE = [10.0, 20.0, 30.0, 40.0]
+
+
+@pytest.fixture
+def batch(tmp_path):
+    """A folder where the new policy identifies exactly 5 more victims in every replicate."""
+    values = {
+        "detention_first": {"victims_identified": REFERENCE, "victims_present": [100.0] * 4},
+        "screening_before_detention": {
+            "victims_identified": [v + 5 for v in REFERENCE],
+            "victims_present": [100.0] * 4,
+        },
+    }
+    return write_folder(tmp_path / "batch", synthetic_summary(values), pending=2)
+
+
+def test_load_gives_one_tidy_row_per_finished_run(batch):
+    runs = analysis.load(batch)
+    assert len(runs) == 8
+    assert list(runs.columns[:7]) == [
+        "source",
+        "run_id",
+        "world",
+        "policy",
+        "draw",
+        "replicate",
+        "seed",
+    ]
+    assert list(runs["policy"].cat.categories) == ["detention_first", "screening_before_detention"]
+    assert set(runs["source"]) == {"batch"}
+
+
+def test_compare_gives_known_paired_difference_and_relative_change(batch):
+    table = analysis.compare(analysis.load(batch), metrics=["victims_identified"])
+    row = table[table["policy"] == "screening_before_detention"].iloc[0]
+    assert row["reference"] == "detention_first"
+    assert (row["diff"], row["diff_low"], row["diff_high"]) == (5.0, 5.0, 5.0)
+    assert row["rel"] == pytest.approx(5.0 / 25.0)
+    assert row["mean"] == 30.0
+    ref = table[table["policy"] == "detention_first"].iloc[0]
+    assert ref["mean"] == 25.0 and ref["median"] == 25.0
+    assert pd.isna(ref["diff"])
+
+
+def test_reference_can_be_chosen_and_signs_follow(batch):
+    table = analysis.compare(
+        analysis.load(batch), reference="screening_before_detention", metrics=["victims_identified"]
+    )
+    row = table[table["policy"] == "detention_first"].iloc[0]
+    assert row["diff"] == -5.0
+
+
+def test_default_metrics_are_every_outcome_funnel_first(batch):
+    table = analysis.compare(analysis.load(batch))
+    metrics = list(dict.fromkeys(table["metric"]))
+    assert metrics[: len(FUNNEL)] == list(FUNNEL)
+    assert set(HEADLINE) <= set(metrics)
+
+
+def test_funnel_shares_of_victims_present(batch):
+    stages = analysis.funnel(analysis.compare(analysis.load(batch), metrics=["funnel"]))
+    identified = stages[(stages["stage"] == "victims_identified")].set_index("policy")
+    assert identified.loc["detention_first", "share"] == pytest.approx(0.25)
+    assert identified.loc["screening_before_detention", "share"] == pytest.approx(0.30)
+    assert list(stages["stage"].iloc[: len(FUNNEL)]) == list(FUNNEL)
+
+
+def test_two_folders_side_by_side(tmp_path):
+    values = {
+        "detention_first": {"victims_identified": [1.0, 2.0]},
+        "screening_before_detention": {"victims_identified": [3.0, 4.0]},
+    }
+    a = write_folder(tmp_path / "hk", synthetic_summary(values, world="hong_kong"))
+    b = write_folder(tmp_path / "sg", synthetic_summary(values, world="singapore"))
+    table = analysis.compare(analysis.load([a, b]), metrics=["victims_identified"])
+    assert set(table["world"]) == {"hong_kong", "singapore"}
+    assert (table.dropna(subset=["diff"])["diff"] == 2.0).all()
+    text = render(table, "md")
+    assert "hong_kong: mean" in text and "singapore: mean" in text
+
+
+def test_tipsim_run_folder_is_read_as_one_replicate(tmp_path):
+    folder = tmp_path / "small-seed1-1y"
+    folder.mkdir()
+    pd.DataFrame(
+        {
+            "policy": ["detention_first", "screening_before_detention"],
+            "seed": [1, 1],
+            "years": [1.0, 1.0],
+            "victims_identified": [2, 6],
+            "scenario": ["small", "small"],
+        }
+    ).to_parquet(folder / "summary.parquet")
+    table = analysis.compare(analysis.load(folder), metrics=["victims_identified"])
+    row = table[table["policy"] == "screening_before_detention"].iloc[0]
+    assert row["diff"] == 4.0 and row["n_pairs"] == 1 and pd.isna(row["diff_low"])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda f: analysis.load(f / "missing"), "no such result folder"),
+        (
+            lambda f: analysis.compare(analysis.load(f), metrics=["victims_identifed"]),
+            "did you mean 'victims_identified'",
+        ),
+        (
+            lambda f: analysis.compare(analysis.load(f), reference="screening"),
+            "unknown reference policy 'screening'",
+        ),
+    ],
+)
+def test_user_errors(batch, call, message):
+    with pytest.raises(UserError, match=message):
+        call(batch)
+
+
+def test_folder_without_finished_runs_says_what_the_manifest_lists(tmp_path):
+    folder = tmp_path / "empty"
+    (folder / "summary").mkdir(parents=True)
+    (folder / "manifest.json").write_text(
+        json.dumps({"runs": {"a": {"status": "pending"}, "b": {"status": "failed"}}})
+    )
+    with pytest.raises(UserError, match=r"no finished runs .*1 failed, 1 pending"):
+        analysis.load(folder)
+
+
+def test_damaged_result_file_is_named(batch):
+    damaged = next((batch / "summary").glob("*.parquet"))
+    damaged.write_bytes(b"not parquet")
+    with pytest.raises(UserError, match=damaged.name):
+        analysis.load(batch)
+
+
+@pytest.mark.parametrize("fmt", ["md", "latex", "html"])
+def test_formats_hold_every_outcome_and_the_funnel(batch, fmt):
+    table = analysis.compare(analysis.load(batch), metrics=["headline"])
+    text = render(table, fmt)
+    for metric in HEADLINE:
+        assert metric.replace("_", r"\_" if fmt == "latex" else "_") in text
+    assert "victims present" in text  # funnel stage label
+    assert "+5.00 [+5.00, +5.00]" in text  # the known paired difference and its CI
+    assert "+20.0%" in text.replace(r"\%", "%")
+
+
+def test_csv_is_the_tidy_numeric_table(batch):
+    table = analysis.compare(analysis.load(batch), metrics=["victims_identified"])
+    back = pd.read_csv(io.StringIO(render(table, "csv")))
+    assert list(back.columns) == list(table.columns)
+    assert back.loc[back["policy"] == "screening_before_detention", "diff"].item() == 5.0
+
+
+def test_comparison_text_for_the_batch_command(batch):
+    text = analysis.comparison_text(batch)
+    assert "Outcomes by policy, compared with detention_first" in text
+    assert "Identification funnel" in text
+
+
+def test_cli_compare_prints_and_writes(batch, tmp_path, capsys):
+    assert tipsim(["compare", str(batch), "--metrics", "victims_identified"]) == 0
+    assert "+5.00 [+5.00, +5.00]" in capsys.readouterr().out
+    out = tmp_path / "t" / "comparison.tex"
+    assert tipsim(["compare", str(batch), "--format", "latex", "--out", str(out)]) == 0
+    assert out.read_text().startswith(r"\begin{table}")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--metrics", "victims_identifed"], "did you mean 'victims_identified'?"),
+        (["--reference", "detention"], "did you mean 'detention_first'?"),
+    ],
+)
+def test_cli_compare_errors_exit_2_with_one_message(batch, capsys, args, message):
+    assert tipsim(["compare", str(batch), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tipsim: error:") and message in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_cli_compare_missing_folder_exits_2(tmp_path, capsys):
+    assert tipsim(["compare", str(tmp_path / "nowhere")]) == 2
+    assert "no such result folder" in capsys.readouterr().err

@@ -1,0 +1,157 @@
+"""``tipsim report``: every table and figure is in the HTML and Markdown reports, the HTML is
+self-contained and opens in a headless browser without errors."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.figures import STOCKS
+from experiments.cli import main as tipsim
+from tests.analysis_folders import simulate_folder, synthetic_summary, write_folder
+
+POLICIES = ["detention_first", "screening_before_detention"]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, small_scenario_path) -> Path:
+    """Real runs of the small world: 2 policies x 3 replicates x 1 year, weekly series too."""
+    folder = tmp_path_factory.mktemp("results") / "small-batch"
+    return simulate_folder(folder, small_scenario_path, POLICIES, replicates=3, years=1.0)
+
+
+@pytest.fixture(scope="module")
+def report(batch, tmp_path_factory) -> dict[str, Path]:
+    return analysis.write_report(batch, out=tmp_path_factory.mktemp("report"))
+
+
+def embedded_images(page: str) -> list[bytes]:
+    return [
+        base64.b64decode(data)
+        for data in re.findall(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    ]
+
+
+def test_html_report_holds_every_table_and_figure_embedded(report):
+    page = report["html"].read_text(encoding="utf-8")
+    for anchor in ("table-headline", "table-funnel", "table-all"):
+        assert f'<section id="{anchor}">' in page
+    for figure in ("funnel", "weekly", "differences"):
+        assert f'<figure id="fig-{figure}">' in page
+    images = embedded_images(page)
+    assert len(images) == 3
+    assert all(b"<svg" in image[:2000] for image in images)
+    # Self-contained: nothing is fetched from elsewhere.
+    assert not re.search(r'(src|href)="(?!data:|#)', page)
+
+
+def test_html_report_has_provenance_and_every_outcome(report, batch):
+    page = report["html"].read_text(encoding="utf-8")
+    manifest = analysis.load_manifest(batch)
+    assert f"<dd>{manifest['root_seed']}</dd>" in page
+    assert manifest["git_commit"] in page and manifest["config_hash"] in page
+    assert "numpy" in page and "6 done" in page
+    for outcome in analysis.load(batch).columns[7:]:
+        assert f">{outcome}<" in page, outcome
+
+
+def test_markdown_report_refers_to_figure_files_next_to_it(report):
+    text = report["markdown"].read_text(encoding="utf-8")
+    links = re.findall(r"\]\((figures/[^)]+)\)", text)
+    assert {Path(link).stem for link in links} == {"funnel", "weekly", "differences"}
+    assert {Path(link).suffix for link in links} == {".png", ".svg"}
+    for link in links:
+        assert (report["markdown"].parent / link).stat().st_size > 1000
+    for stem in ("funnel", "weekly", "differences"):
+        assert (report["figures"] / f"{stem}.png").read_bytes().startswith(b"\x89PNG")
+    assert text.count("\n### ") >= 4  # three tables and a provenance section
+    assert "victims_identified" in text and "Identification funnel" in text
+
+
+def test_sweep_report_draws_outcomes_against_the_swept_parameter(tmp_path):
+    frames = []
+    for draw, sensitivity in enumerate([0.5, 0.7, 0.9]):
+        values = {
+            "detention_first": {"victims_identified": [1.0, 2.0, 3.0]},
+            "screening_before_detention": {
+                "victims_identified": [10 * sensitivity + r for r in range(3)]
+            },
+        }
+        part = synthetic_summary(values)
+        part["draw"] = draw
+        part["run_id"] = part["run_id"] + f"-d{draw}"
+        part.insert(6, "param:screening.tier1_sensitivity", sensitivity)
+        frames.append(part)
+    folder = write_folder(tmp_path / "sweep", pd.concat(frames, ignore_index=True))
+    paths = analysis.write_report(folder)
+    assert paths["html"].parent == folder / "report"
+    page = paths["html"].read_text(encoding="utf-8")
+    assert '<figure id="fig-sweep-1">' in page
+    assert '<figure id="fig-weekly">' not in page  # this folder has no weekly series
+    assert "draw 2 (screening.tier1_sensitivity=0.9)" in page  # one table per draw
+    assert (paths["figures"] / "sweep-1.svg").exists()
+
+
+def test_cli_report(batch, tmp_path, capsys):
+    assert tipsim(["report", str(batch), "--out", str(tmp_path / "r")]) == 0
+    assert "report.html" in capsys.readouterr().out
+    assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "r" / "report.md").exists()
+
+
+def test_cli_report_errors_exit_2(tmp_path, batch, capsys):
+    assert tipsim(["report", str(tmp_path / "nowhere")]) == 2
+    assert "no such result folder" in capsys.readouterr().err
+    assert tipsim(["report", str(batch), "--reference", "nobody"]) == 2
+    assert "unknown reference policy 'nobody'" in capsys.readouterr().err
+
+
+def test_stock_names_match_the_model():
+    from model.outcomes import STOCKS as MODEL_STOCKS
+
+    assert set(MODEL_STOCKS) == STOCKS
+
+
+def test_report_opens_in_a_headless_browser_without_errors(report, tmp_path):
+    if CHROMIUM is None or CHROMEDRIVER is None:
+        pytest.skip("no chromium/chromedriver on this machine (CI installs Debian's chromium)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        driver.get(report["html"].resolve().as_uri())
+        state = driver.execute_script(
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth]);"
+        )
+        tables = driver.execute_script("return document.querySelectorAll('table').length;")
+        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    finally:
+        driver.quit()
+    assert errors == []
+    assert len(state) == 3
+    assert all(complete and width > 0 for complete, width in state), state
+    assert tables == 3

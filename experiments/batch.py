@@ -81,14 +81,15 @@ def weekly_path(folder: Path, run_id: str) -> Path:
 def run_batch(
     batch_file: Path,
     options: BatchOptions,
-    runner: Callable[[RunTask], RunResult] = execute_run,
+    runner: Callable[[RunTask], RunResult] | None = None,
 ) -> BatchReport:
     """Run (or resume) the batch defined in ``batch_file``.
 
     Args:
         batch_file: The batch YAML file.
         options: Output folder, executor and resume options.
-        runner: Executes one task in a worker (tests substitute one that fails on purpose).
+        runner: Executes one task in a worker; default ``experiments.runner.execute_run``
+            (a module-level function, so that it can be sent to worker processes).
 
     Returns:
         What ran, what was skipped and what failed.
@@ -112,7 +113,7 @@ def run_batch(
             manifest.start_session(workers.description)
             manifest.save()
             try:
-                _execute(manifest, todo, workers, runner, report, options.progress)
+                _execute(manifest, todo, workers, runner or execute_run, report, options.progress)
             finally:
                 manifest.end_session()
                 manifest.save()
@@ -157,7 +158,7 @@ def _mismatch(folder: Path, manifest: Manifest, settings: dict, plan: BatchPlan)
     stored = manifest.data["config"]
     changed = sorted(k for k in set(stored) | set(settings) if stored.get(k) != settings.get(k))
     if sorted(manifest.data.get("inputs", {}).values()) != sorted(plan.inputs.values()):
-        changed.append("contents of the world or policy files")
+        changed.append("effective parameters of a world or policy (a file or default changed)")
     return (
         f"{folder} holds a batch with a different configuration (changed: "
         f"{', '.join(changed) or 'name, description or output only'}). Results of different "

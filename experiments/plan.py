@@ -19,10 +19,10 @@ import numpy as np
 from pydantic import ValidationError
 
 from experiments.batch_config import BatchConfig
-from experiments.errors import UserError
+from experiments.errors import UserError, describe
 from experiments.sweeps import draws, effective_value, parameter_annotation
 from model import Parameters, resolve_parameters
-from scenarios.loader import load_scenario, resolve_path, validation_problems
+from scenarios.loader import ScenarioError, load_scenario, resolve_path, validation_problems
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,12 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
     Raises:
         UserError: Naming the batch file and what is wrong.
     """
-    worlds = {_world_path(world, batch_file): world for world in config.worlds}
+    worlds = {}
+    for world in config.worlds:
+        try:
+            worlds[_world_path(world, batch_file)] = world
+        except ScenarioError as err:
+            raise UserError(f"{batch_file}: worlds: {err}") from None
     stems = [path.stem for path in worlds]
     if len(set(stems)) < len(stems):
         raise UserError(f"{batch_file}: worlds: two world files share a name: {stems}")
@@ -119,7 +124,22 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
     names = [policy_name(p) for p in config.policies]
     if len(set(names)) < len(names):
         raise UserError(f"{batch_file}: policies: two policies share a name: {config.policies}")
-    loaded = {path: load_scenario(path) for path in worlds}
+    loaded = {}
+    for path in worlds:
+        try:
+            loaded[path] = load_scenario(path)
+        except ScenarioError as err:
+            raise UserError(f"{batch_file}: worlds: {err}") from None
+    for policy in config.policies:
+        try:
+            resolve_parameters(next(iter(loaded.values())), _policy_arg(policy, batch_file))
+        except ValidationError:
+            pass  # the policy file's levers are checked with each draw below
+        except Exception as err:
+            message = describe(err)
+            if message is None:
+                raise
+            raise UserError(f"{batch_file}: policies: {message}") from None
     normalised, inputs = _validate_draws(config, batch_file, loaded, parameter_sets)
     seeds = np.random.SeedSequence(config.seed).spawn(config.replicates)
     tasks = []

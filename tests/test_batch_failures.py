@@ -1,0 +1,65 @@
+"""A run that raises is recorded and the others go on; --retry-failed re-runs only those."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from experiments import batch as batch_module
+from experiments.cli import main as tipsim
+from tests.batch_support import FAIL_MARKER, flaky_runner, run, tables, write_batch
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_failures_are_isolated_recorded_and_retried(tmp_path, workers):
+    batch = write_batch(tmp_path)
+    marker = tmp_path / FAIL_MARKER
+    marker.touch()
+
+    report = run(batch, runner=flaky_runner, workers=workers)
+    assert report.ran == 4 and report.failed == 2
+    assert sorted(report.failed_now) == [
+        "small__detention_first__d000__r0001",
+        "small__screening_before_detention__d000__r0001",
+    ]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    failed = {k: v for k, v in manifest["runs"].items() if v["status"] == "failed"}
+    assert sorted(failed) == sorted(report.failed_now)
+    for entry in failed.values():
+        assert entry["error"].startswith("RuntimeError: injected failure in small__")
+        assert "Traceback" in entry["traceback"] and "flaky_runner" in entry["traceback"]
+    assert manifest["finished"] is None
+    summary, _ = tables(tmp_path / "out")
+    assert sorted(summary["replicate"]) == [0, 0]  # the others finished and were stored
+
+    # Without --retry-failed the failures are kept, not run again.
+    marker.unlink()
+    again = run(batch, runner=flaky_runner, workers=workers)
+    assert (again.ran, again.skipped, again.failed) == (0, 2, 2)
+
+    retried = run(batch, runner=flaky_runner, workers=workers, retry_failed=True)
+    assert (retried.ran, retried.skipped, retried.failed) == (2, 2, 0)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert all("error" not in entry for entry in manifest["runs"].values())
+    assert manifest["finished"] is not None
+
+    clean = tmp_path / "clean"
+    run(batch, out=clean, workers=1)
+    for got, want in zip(tables(tmp_path / "out"), tables(clean), strict=True):
+        pd.testing.assert_frame_equal(got, want)
+
+
+def test_cli_reports_failures_with_exit_status_1(tmp_path, monkeypatch, capsys):
+    batch = write_batch(tmp_path)
+    (tmp_path / FAIL_MARKER).touch()
+    monkeypatch.setattr(batch_module, "execute_run", flaky_runner)
+    assert tipsim(["batch", str(batch), "--workers", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "2 failed now" in out
+    assert "2 of 4 runs failed" in out and "--retry-failed" in out
+
+    (tmp_path / FAIL_MARKER).unlink()
+    assert tipsim(["batch", str(batch), "--workers", "1", "--retry-failed", "--quiet"]) == 0
+    assert "2 already finished, 2 run now" in capsys.readouterr().out

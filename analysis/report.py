@@ -54,6 +54,17 @@ class ReportFigure:
     svg: Path
 
 
+@dataclass
+class ReportContent:
+    """What both versions of the report show."""
+
+    title: str
+    tables: list[tuple[str, Table]]
+    figures: list[ReportFigure]
+    provenance: list[tuple[str, dict[str, Any]]]
+    runs: pd.DataFrame
+
+
 def write_report(
     folders: Folders,
     out: str | Path | None = None,
@@ -89,8 +100,9 @@ def write_report(
     title = "tipsim report: " + ", ".join(path.name for path in paths)
     target.mkdir(parents=True, exist_ok=True)
     html_path, md_path = target / "report.html", target / "report.md"
-    html_path.write_text(_html(title, tables, figures, provenance, runs), encoding="utf-8")
-    md_path.write_text(_markdown(title, tables, figures, provenance, runs, target), "utf-8")
+    content = ReportContent(title, tables, figures, provenance, runs)
+    html_path.write_text(_html(content), encoding="utf-8")
+    md_path.write_text(_markdown(content, target), encoding="utf-8")
     return {"html": html_path, "markdown": md_path, "figures": figure_dir}
 
 
@@ -152,14 +164,9 @@ def _weekly(paths: list[Path]) -> pd.DataFrame | None:
         return None
 
 
-def _html(
-    title: str,
-    tables: list[tuple[str, Table]],
-    figures: list[ReportFigure],
-    provenance: list[tuple[str, dict[str, Any]]],
-    runs: pd.DataFrame,
-) -> str:
+def _html(content: ReportContent) -> str:
     esc = html.escape
+    title, runs = content.title, content.runs
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -169,17 +176,17 @@ def _html(
         f"<p>{esc(_summary_line(runs))}</p>",
         "<h2>Comparison</h2>",
     ]
-    for anchor, table in tables:
+    for anchor, table in content.tables:
         parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
     parts.append("<h2>Figures</h2>")
-    for figure in figures:
+    for figure in content.figures:
         data = base64.b64encode(figure.svg.read_bytes()).decode("ascii")
         parts.append(
             f'<figure id="fig-{figure.stem}"><img src="data:image/svg+xml;base64,{data}" '
             f'alt="{esc(figure.caption)}"><figcaption>{esc(figure.caption)}</figcaption></figure>'
         )
     parts.append("<h2>Provenance</h2>")
-    for folder, manifest in provenance:
+    for folder, manifest in content.provenance:
         parts.append(f"<h3>{esc(folder)}</h3>")
         parts.append('<dl class="provenance">')
         for key, value in _provenance_items(manifest):
@@ -192,24 +199,17 @@ def _html(
     return "\n".join(parts) + "\n"
 
 
-def _markdown(
-    title: str,
-    tables: list[tuple[str, Table]],
-    figures: list[ReportFigure],
-    provenance: list[tuple[str, dict[str, Any]]],
-    runs: pd.DataFrame,
-    target: Path,
-) -> str:
-    parts = [f"# {title}", "", _summary_line(runs), "", "## Comparison", ""]
-    for _, table in tables:
+def _markdown(content: ReportContent, target: Path) -> str:
+    parts = [f"# {content.title}", "", _summary_line(content.runs), "", "## Comparison", ""]
+    for _, table in content.tables:
         parts += [to_markdown(table), ""]
     parts += ["## Figures", ""]
-    for figure in figures:
+    for figure in content.figures:
         png = figure.png.relative_to(target).as_posix()
         svg = figure.svg.relative_to(target).as_posix()
         parts += [f"![{figure.stem}]({png})", "", f"*{figure.caption}* ([SVG]({svg}))", ""]
     parts += ["## Provenance", ""]
-    for folder, manifest in provenance:
+    for folder, manifest in content.provenance:
         parts += [f"### {folder}", ""]
         parts += [f"- **{key}**: {value}" for key, value in _provenance_items(manifest)]
         if manifest.get("config") is not None:

@@ -118,8 +118,7 @@ def replicate_summary(
         n = values.shape[0]
         low, high = percentile_interval(values, confidence)
         if n >= 2:
-            counts = bootstrap_counts(n, resamples, np.random.default_rng(seed))
-            mean_low, mean_high = percentile_interval(bootstrap_means(values, counts), confidence)
+            mean_low, mean_high = bootstrap_ci(values, confidence, resamples, seed)
         else:
             mean_low = mean_high = np.full(len(metrics), np.nan)
         stats = {

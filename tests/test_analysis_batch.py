@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import yaml
-
 import analysis
 from experiments.cli import main as tipsim
+from tests.batch_support import write_batch
 
 
-def test_batch_then_compare(tmp_path, small_scenario_path, capsys):
-    batch_file = tmp_path / "batch.yaml"
-    batch_file.write_text(
-        yaml.safe_dump(
-            {
-                "name": "analysis_e2e",
-                "worlds": [str(small_scenario_path)],
-                "policies": ["detention_first", "screening_before_detention"],
-                "replicates": 2,
-                "years": 1,
-                "seed": 3,
-                "output": str(tmp_path / "out"),
-            }
-        )
-    )
+def test_batch_then_compare(tmp_path, capsys):
+    # The small world, 2 policies x 2 replicates x 1 year, results in tmp_path/out.
+    batch_file = write_batch(tmp_path)
     assert tipsim(["batch", str(batch_file), "--workers", "1", "--quiet"]) == 0
     capsys.readouterr()
 

@@ -10,6 +10,7 @@ import pytest
 
 import analysis
 from analysis.comparison import FUNNEL, HEADLINE
+from analysis.results import ID_COLUMNS
 from analysis.tables import render
 from experiments.cli import main as tipsim
 from experiments.errors import UserError
@@ -34,15 +35,7 @@ def batch(tmp_path):
 def test_load_gives_one_tidy_row_per_finished_run(batch):
     runs = analysis.load(batch)
     assert len(runs) == 8
-    assert list(runs.columns[:7]) == [
-        "source",
-        "run_id",
-        "world",
-        "policy",
-        "draw",
-        "replicate",
-        "seed",
-    ]
+    assert list(runs.columns[:7]) == ["source", *ID_COLUMNS]
     assert list(runs["policy"].cat.categories) == ["detention_first", "screening_before_detention"]
     assert set(runs["source"]) == {"batch"}
 

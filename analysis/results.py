@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
 
 from experiments.errors import UserError
 
@@ -144,7 +146,7 @@ def _existing_folder(folder: str | Path) -> Path:
 def _read_summary(path: Path, label: str) -> pd.DataFrame:
     files = sorted((path / "summary").glob("*.parquet"))
     if files:
-        table = pd.concat([_read_parquet(file) for file in files], ignore_index=True)
+        table = _read_many(files)
         _require_columns(table, ID_COLUMNS, path / "summary")
     elif (path / "summary.parquet").exists():
         table = _from_single_run(_read_parquet(path / "summary.parquet"), path)
@@ -156,8 +158,9 @@ def _read_summary(path: Path, label: str) -> pd.DataFrame:
 
 def _read_weekly(path: Path, label: str, outcomes: list[str] | None) -> pd.DataFrame:
     files = sorted((path / "weekly").glob("*.parquet"))
+    wanted = None if outcomes is None else {*ID_COLUMNS, *TIME_COLUMNS, *outcomes}
     if files:
-        table = pd.concat([_read_parquet(file) for file in files], ignore_index=True)
+        table = _read_many(files, wanted)
     elif (path / "weekly.parquet").exists():
         table = _from_single_run(_read_parquet(path / "weekly.parquet"), path)
     else:
@@ -191,6 +194,23 @@ def _from_single_run(table: pd.DataFrame, path: Path) -> pd.DataFrame:
         index=table.index,
     )
     return pd.concat([ids, table], axis=1)
+
+
+def _read_many(files: list[Path], wanted: set[str] | None = None) -> pd.DataFrame:
+    """Read one Parquet file per run as one table.
+
+    A pyarrow dataset reads them in parallel threads (several times faster than one
+    ``read_parquet`` per file for thousands of runs); if the files do not share one schema or
+    one is damaged, they are read one by one, so that columns are aligned and the damaged
+    file is named. ``wanted`` limits the columns read.
+    """
+    try:
+        dataset = ds.dataset([str(file) for file in files], format="parquet")
+        columns = None if wanted is None else [c for c in dataset.schema.names if c in wanted]
+        return dataset.to_table(columns=columns).to_pandas()
+    except (pa.ArrowException, OSError):
+        table = pd.concat([_read_parquet(file) for file in files], ignore_index=True)
+        return table if wanted is None else table[[c for c in table.columns if c in wanted]]
 
 
 def _read_parquet(file: Path) -> pd.DataFrame:

@@ -21,7 +21,14 @@ import pandas as pd
 
 from analysis import figures as plots
 from analysis.comparison import compare, funnel, group_columns
-from analysis.results import Folders, load, load_manifest, load_weekly, run_status_counts
+from analysis.results import (
+    Folders,
+    load,
+    load_manifest,
+    load_weekly,
+    run_status_counts,
+    unfinished_runs,
+)
 from analysis.statistics import paired_differences
 from analysis.tables import Table, funnel_tables, outcome_tables, to_html, to_markdown
 from experiments.errors import UserError
@@ -36,6 +43,7 @@ table.comparison th, table.comparison td { padding: .25em .6em; border-bottom: 1
 table.comparison th { background: #f3f3f3; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 p.note { font-size: .8em; color: #555; max-width: 60em; }
+p.warning { background: #fff4d6; border-left: 4px solid #e0a800; padding: .4em .8em; }
 figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; }
 figcaption { font-size: .85em; color: #444; }
 pre { background: #f6f6f6; padding: .8em; overflow-x: auto; font-size: .8em; }
@@ -63,6 +71,7 @@ class ReportContent:
     figures: list[ReportFigure]
     provenance: list[tuple[str, dict[str, Any]]]
     runs: pd.DataFrame
+    warnings: list[str]
 
 
 def write_report(
@@ -100,7 +109,7 @@ def write_report(
     title = "tipsim report: " + ", ".join(path.name for path in paths)
     target.mkdir(parents=True, exist_ok=True)
     html_path, md_path = target / "report.html", target / "report.md"
-    content = ReportContent(title, tables, figures, provenance, runs)
+    content = ReportContent(title, tables, figures, provenance, runs, unfinished_runs(paths))
     html_path.write_text(_html(content), encoding="utf-8")
     md_path.write_text(_markdown(content, target), encoding="utf-8")
     return {"html": html_path, "markdown": md_path, "figures": figure_dir}
@@ -174,6 +183,7 @@ def _html(content: ReportContent) -> str:
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
         f"<p>{esc(_summary_line(runs))}</p>",
+        *(f'<p class="warning">Note: {esc(line)}.</p>' for line in content.warnings),
         "<h2>Comparison</h2>",
     ]
     for anchor, table in content.tables:
@@ -200,7 +210,9 @@ def _html(content: ReportContent) -> str:
 
 
 def _markdown(content: ReportContent, target: Path) -> str:
-    parts = [f"# {content.title}", "", _summary_line(content.runs), "", "## Comparison", ""]
+    parts = [f"# {content.title}", "", _summary_line(content.runs), ""]
+    parts += [f"> Note: {line}." for line in content.warnings]
+    parts += ["", "## Comparison", ""]
     for _, table in content.tables:
         parts += [to_markdown(table), ""]
     parts += ["## Figures", ""]

@@ -119,6 +119,18 @@ def run_status_counts(manifest: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
+def unfinished_runs(folders: Folders) -> list[str]:
+    """One line per folder whose manifest lists runs that are not done (pending, failed...)."""
+    lines = []
+    for path, _ in _labelled(folders):
+        counts = run_status_counts(load_manifest(path))
+        missing = {status: n for status, n in counts.items() if status != "done"}
+        if missing:
+            listed = ", ".join(f"{n} {status}" for status, n in sorted(missing.items()))
+            lines.append(f"{path.name}: {listed} run(s) of {sum(counts.values())} are not included")
+    return lines
+
+
 def _labelled(folders: Folders) -> list[tuple[Path, str]]:
     """Resolve the folders and give each a short label, unique among them."""
     if isinstance(folders, str | Path):

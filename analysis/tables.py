@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.comparison import FUNNEL, compare, funnel
 from analysis.formatting import format_difference, format_value, missing, number, percent, relative
-from analysis.results import SOURCE, Folders, load
+from analysis.results import SOURCE, Folders, load, unfinished_runs
 from analysis.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
 from experiments.errors import UserError
 
@@ -58,10 +58,13 @@ def comparison_text(
         fmt: One of :data:`FORMATS`.
 
     Returns:
-        The formatted comparison and funnel tables.
+        The formatted comparison and funnel tables; for Markdown, a first line says which
+        folders lack runs (pending or failed).
     """
     comparison = compare(load(folders), reference=reference, metrics=metrics)
-    return render(comparison, fmt)
+    text = render(comparison, fmt)
+    warnings = unfinished_runs(folders) if fmt == "md" else []
+    return "".join(f"> Note: {line}.\n\n" for line in warnings) + text
 
 
 def render(comparison: pd.DataFrame, fmt: str = "md") -> str:

@@ -162,6 +162,7 @@ def test_csv_is_the_tidy_numeric_table(batch):
 
 def test_comparison_text_for_the_batch_command(batch):
     text = analysis.comparison_text(batch)
+    assert text.startswith("> Note: batch: 2 pending run(s) of 10 are not included.")
     assert "Outcomes by policy, compared with detention_first" in text
     assert "Identification funnel" in text
 

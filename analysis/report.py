@@ -69,6 +69,7 @@ class ReportContent:
     title: str
     tables: list[tuple[str, Table]]
     figures: list[ReportFigure]
+    appendix: list[tuple[str, Table]]
     provenance: list[tuple[str, dict[str, Any]]]
     runs: pd.DataFrame
     warnings: list[str]
@@ -102,14 +103,16 @@ def write_report(
     tables = [
         *_anchored("table-headline", outcome_tables(headline, "Headline outcomes by policy")),
         *_anchored("table-funnel", funnel_tables(funnel(headline))),
-        *_anchored("table-all", outcome_tables(full, "All outcomes by policy")),
     ]
+    appendix = _anchored("table-all", outcome_tables(full, "All outcomes by policy"))
     figures = _figures(paths, runs, headline, figure_dir)
     provenance = [(str(path), load_manifest(path)) for path in paths]
     title = "tipsim report: " + ", ".join(path.name for path in paths)
     target.mkdir(parents=True, exist_ok=True)
     html_path, md_path = target / "report.html", target / "report.md"
-    content = ReportContent(title, tables, figures, provenance, runs, unfinished_runs(paths))
+    content = ReportContent(
+        title, tables, figures, appendix, provenance, runs, unfinished_runs(paths)
+    )
     html_path.write_text(_html(content), encoding="utf-8")
     md_path.write_text(_markdown(content, target), encoding="utf-8")
     return {"html": html_path, "markdown": md_path, "figures": figure_dir}
@@ -195,6 +198,9 @@ def _html(content: ReportContent) -> str:
             f'<figure id="fig-{figure.stem}"><img src="data:image/svg+xml;base64,{data}" '
             f'alt="{esc(figure.caption)}"><figcaption>{esc(figure.caption)}</figcaption></figure>'
         )
+    parts.append("<h2>All outcomes</h2>")
+    for anchor, table in content.appendix:
+        parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
     parts.append("<h2>Provenance</h2>")
     for folder, manifest in content.provenance:
         parts.append(f"<h3>{esc(folder)}</h3>")
@@ -220,6 +226,9 @@ def _markdown(content: ReportContent, target: Path) -> str:
         png = figure.png.relative_to(target).as_posix()
         svg = figure.svg.relative_to(target).as_posix()
         parts += [f"![{figure.stem}]({png})", "", f"*{figure.caption}* ([SVG]({svg}))", ""]
+    parts += ["## All outcomes", ""]
+    for _, table in content.appendix:
+        parts += [to_markdown(table), ""]
     parts += ["## Provenance", ""]
     for folder, manifest in content.provenance:
         parts += [f"### {folder}", ""]

@@ -130,6 +130,7 @@ def outcome_table(
         ["outcome", "policy"],
         stats,
     )
+    _blank_repeats(table)
     table.title = f"{title}, compared with {reference}{suffix}"
     table.note = _note(comparison)
     return table
@@ -280,6 +281,16 @@ def _arrange(
         for labels in rows_order
     ]
     return Table("", header, rows, label_columns=len(row_header))
+
+
+def _blank_repeats(table: Table) -> None:
+    """Show each outcome's name on its first row only (the rows below are its policies)."""
+    shown = None
+    for row in table.rows:
+        if row[0] == shown:
+            row[0] = ""
+        else:
+            shown = row[0]
 
 
 def _policies(frame: pd.DataFrame) -> list[str]:

@@ -10,6 +10,7 @@ and line it is in) before the merged result is.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def read_chain(path: Path) -> list[Document]:
             raise ScenarioError(path, [f"extends chain longer than {MAX_CHAIN} files"])
         seen = [d.path.resolve() for d in documents]
         if current.resolve() in seen:
-            names = " -> ".join(str(d.path) for d in documents) + f" -> {current}"
+            names = " -> ".join(_shown(d.path, path) for d in (*documents, Document(current, {})))
             raise ScenarioError(path, [f"extends forms a cycle: {names}"])
         document = read_document(current)
         documents.append(document)
@@ -87,6 +88,11 @@ def read_chain(path: Path) -> list[Document]:
             )
         current = target
     return documents[::-1]
+
+
+def _shown(file: Path, asked: Path) -> str:
+    """``file`` relative to the folder of the file asked for (as the user wrote extends)."""
+    return os.path.relpath(file, asked.parent)
 
 
 def _misplaced(document: Document, kind: str) -> list[str]:

@@ -18,7 +18,7 @@ import yaml
 MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 100
 MAX_NODES = 50_000
-_SAFE_TAGS = frozenset(yaml.SafeLoader.yaml_constructors) - {None}
+_SAFE_TAGS = (frozenset(yaml.SafeLoader.yaml_constructors) - {None}) | {"tag:yaml.org,2002:merge"}
 Loc = tuple[str | int, ...]
 
 

@@ -3,8 +3,9 @@
 Each function returns a ``matplotlib.figure.Figure``; :func:`save_figure` writes it as PNG
 and SVG.
 
-Figures are built on ``Figure`` objects directly (no pyplot state), with the Agg renderer, so
-they work on servers and in worker processes alike.
+Figures are built on ``Figure`` objects directly, never through pyplot: they are rendered by
+the Agg (PNG) and SVG canvases, need no display, keep no global state, and leave the backend a
+notebook user chose untouched.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -21,8 +21,6 @@ from matplotlib.figure import Figure
 from analysis.comparison import FUNNEL
 from analysis.formatting import number, percent
 from analysis.results import SOURCE
-
-matplotlib.use("Agg")
 
 #: Weekly outcomes that are stocks (read at the end of each week) and so never accumulated;
 #: the same names as ``model.outcomes.STOCKS`` (checked by the tests).

@@ -44,6 +44,8 @@ HEADLINE: tuple[str, ...] = (
 )
 #: Metric group names accepted in place of outcome names.
 METRIC_GROUPS = ("all", "headline", "funnel")
+#: Columns of a comparison about the paired difference (NaN for the reference policy).
+PAIRED_COLUMNS = ("n_pairs", "diff", "diff_low", "diff_high", "rel", "rel_low", "rel_high")
 #: Policy compared against when none is named and it is present: today's practice.
 DEFAULT_REFERENCE = "detention_first"
 
@@ -79,6 +81,7 @@ def compare(
     Raises:
         UserError: Unknown metric or reference policy.
     """
+    table = _as_runs(table)
     chosen = select_metrics(table, metrics)
     ref = resolve_reference(table, reference)
     by = group_columns(table)
@@ -88,7 +91,7 @@ def compare(
     stats["policy"] = stats["policy"].astype(str)
     result = stats.merge(paired, on=[*by, "policy", "metric"], how="left")
     result.insert(len(by) + 1, "reference", ref)
-    for name in ("diff", "diff_low", "diff_high", "n_pairs"):
+    for name in PAIRED_COLUMNS:
         if name not in result:
             result[name] = float("nan")
     order = {name: i for i, name in enumerate(chosen)}
@@ -99,7 +102,9 @@ def compare(
         key=lambda col: col.map(order) if col.name == "metric" else col,
         kind="stable",
     )
-    return result.reset_index(drop=True)
+    stat_columns = [c for c in stats.columns if c not in (*by, "policy", "metric")]
+    columns = [*by, "policy", "reference", "metric", *stat_columns, *PAIRED_COLUMNS]
+    return result[columns].reset_index(drop=True)
 
 
 def funnel(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -178,6 +183,28 @@ def resolve_reference(table: pd.DataFrame, reference: str | None) -> str:
 def group_columns(table: pd.DataFrame) -> list[str]:
     """Columns within which replicates are paired: source, world, draw and swept values."""
     return [SOURCE, "world", "draw", *parameter_columns(table)]
+
+
+def _as_runs(table: pd.DataFrame) -> pd.DataFrame:
+    """Accept any table of runs: ``policy`` becomes categorical, ``source``/``draw`` default.
+
+    Raises:
+        UserError: Columns that identify runs are missing.
+    """
+    missing = [name for name in ("world", "policy", "replicate") if name not in table.columns]
+    if missing:
+        raise UserError(f"the table of runs lacks column(s) {', '.join(missing)}")
+    if SOURCE in table.columns and "draw" in table.columns and hasattr(table["policy"], "cat"):
+        return table
+    table = table.copy()
+    if SOURCE not in table.columns:
+        table.insert(0, SOURCE, "results")
+    if "draw" not in table.columns:
+        table["draw"] = 0
+    if not hasattr(table["policy"], "cat"):
+        order = list(dict.fromkeys(table["policy"].astype(str)))
+        table["policy"] = pd.Categorical(table["policy"].astype(str), categories=order)
+    return table
 
 
 def _hint(name: str, candidates: list[str]) -> str:

@@ -192,3 +192,32 @@ def test_cli_compare_errors_exit_2_with_one_message(batch, capsys, args, message
 def test_cli_compare_missing_folder_exits_2(tmp_path, capsys):
     assert tipsim(["compare", str(tmp_path / "nowhere")]) == 2
     assert "no such result folder" in capsys.readouterr().err
+
+
+def test_compare_accepts_a_plain_table_of_runs_from_a_notebook():
+    runs = pd.DataFrame(
+        {
+            "world": "w",
+            "policy": ["b", "b", "a", "a"],
+            "replicate": [0, 1, 0, 1],
+            "victims_identified": [3.0, 5.0, 1.0, 2.0],
+        }
+    )
+    table = analysis.compare(runs, reference="a")
+    row = table[table["policy"] == "b"].iloc[0]
+    assert (row["diff"], row["n_pairs"]) == (2.5, 2)
+    assert list(table["policy"].cat.categories) == ["b", "a"]  # first-seen order
+
+
+def test_single_policy_has_the_same_columns_and_no_differences(batch):
+    runs = analysis.load(batch)
+    one = runs[runs["policy"] == "detention_first"]
+    table = analysis.compare(one, metrics=["victims_identified"])
+    assert list(table.columns) == list(analysis.compare(runs, metrics=["victims_identified"]))
+    assert table["diff"].isna().all()
+    assert "(reference)" in render(table, "md")
+
+
+def test_missing_identifying_columns_are_named():
+    with pytest.raises(UserError, match=r"lacks column.*replicate"):
+        analysis.compare(pd.DataFrame({"world": ["w"], "policy": ["a"], "x": [1.0]}))

@@ -1,9 +1,9 @@
 """Executing one run of a batch, in whatever process or machine the executor chose.
 
-The worker receives a plain :class:`~experiments.plan.RunTask`, builds the model there, steps
-it and returns plain tables. Nothing here touches the batch folder: the parent process writes
-the results, so a worker on another machine needs the project and the world files, no shared
-results folder.
+The worker receives a plain :class:`~experiments.plan.RunTask` (never a live model), builds the
+model there, steps it and returns plain tables. Nothing here touches the batch folder: the
+parent process writes the results, so a worker on another machine needs the project and the
+world files, not the results folder.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.plan import RunTask
+from model import IdentificationModel
 
 #: Columns that identify a run, first in both result tables.
 ID_COLUMNS = ("run_id", "world", "policy", "draw", "replicate")
@@ -63,8 +64,6 @@ def simulate_task(task: RunTask) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns:
         The one-row summary table and the weekly table (columns in storage order).
     """
-    from model import IdentificationModel  # imported in the worker, not sent to it
-
     overrides = {name.replace(".", "__"): value for name, value in task.overrides.items()}
     model = IdentificationModel(
         scenario=task.world_path,

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
-from scipy.stats import qmc
 
 from experiments.batch_config import Sweep
 from experiments.errors import UserError
@@ -78,6 +77,8 @@ def draws(sweep: Sweep | None, root_seed: int) -> list[dict[str, Any]]:
             dict(zip(names, combo, strict=True))
             for combo in itertools.product(*sweep.grid.values())
         ]
+    from scipy.stats import qmc  # only for Latin hypercubes: keeps scipy out of the workers
+
     lhs = sweep.latin_hypercube
     assert lhs is not None
     kinds = {

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import figures as plots
-from analysis.comparison import compare, funnel, group_columns
+from analysis.comparison import HEADLINE, compare, funnel, group_columns
 from analysis.results import (
     Folders,
     load,
@@ -30,8 +30,11 @@ from analysis.results import (
     unfinished_runs,
 )
 from analysis.statistics import paired_differences
-from analysis.tables import Table, funnel_tables, outcome_tables, to_html, to_markdown
+from analysis.tables import Table, funnel_tables, outcome_tables, render, to_html, to_markdown
 from experiments.errors import UserError
+
+#: At most this many draws of a sweep get tables in the report (all are in comparison.csv).
+MAX_TABLE_DRAWS = 12
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; color: #222;
@@ -73,6 +76,7 @@ class ReportContent:
     provenance: list[tuple[str, dict[str, Any]]]
     runs: pd.DataFrame
     warnings: list[str]
+    csv: Path
 
 
 def write_report(
@@ -95,27 +99,57 @@ def write_report(
     paths = [Path(folders)] if isinstance(folders, str | Path) else [Path(f) for f in folders]
     runs = load(paths)
     full = compare(runs, reference=reference, metrics=metrics)
-    headline = compare(runs, reference=reference, metrics=["headline"])
+    headline = _headline(runs, full, reference)
     target = Path(out) if out is not None else paths[0] / "report"
     if target.exists() and not target.is_dir():
         raise UserError(f"{target}: --out must be a folder (the report writes several files)")
     figure_dir = target / "figures"
+    shown, notes = _shown_draws(headline), unfinished_runs(paths)
+    if len(shown) < headline["draw"].nunique():
+        notes.append(
+            f"the tables show the first {len(shown)} of {headline['draw'].nunique()} draws; "
+            "comparison.csv holds them all and the sweep figures draw them"
+        )
     tables = [
-        *_anchored("table-headline", outcome_tables(headline, "Headline outcomes by policy")),
-        *_anchored("table-funnel", funnel_tables(funnel(headline))),
+        *_anchored(
+            "table-headline",
+            outcome_tables(_draws(headline, shown), "Headline outcomes by policy"),
+        ),
+        *_anchored("table-funnel", funnel_tables(funnel(_draws(headline, shown)))),
     ]
-    appendix = _anchored("table-all", outcome_tables(full, "All outcomes by policy"))
+    appendix = _anchored("table-all", outcome_tables(_draws(full, shown), "All outcomes by policy"))
     figures = _figures(paths, runs, headline, figure_dir)
     provenance = [(str(path), load_manifest(path)) for path in paths]
     title = "tipsim report: " + ", ".join(path.name for path in paths)
     target.mkdir(parents=True, exist_ok=True)
+    csv_path = target / "comparison.csv"
+    csv_path.write_text(render(full, "csv"), encoding="utf-8")
     html_path, md_path = target / "report.html", target / "report.md"
-    content = ReportContent(
-        title, tables, figures, appendix, provenance, runs, unfinished_runs(paths)
-    )
+    content = ReportContent(title, tables, figures, appendix, provenance, runs, notes, csv_path)
     html_path.write_text(_html(content), encoding="utf-8")
     md_path.write_text(_markdown(content, target), encoding="utf-8")
-    return {"html": html_path, "markdown": md_path, "figures": figure_dir}
+    return {"html": html_path, "markdown": md_path, "figures": figure_dir, "csv": csv_path}
+
+
+def _headline(runs: pd.DataFrame, full: pd.DataFrame, reference: str | None) -> pd.DataFrame:
+    """The headline rows of the full comparison (the same numbers), or a new comparison."""
+    wanted = [m for m in HEADLINE if m in runs.columns]
+    if set(wanted) <= set(full["metric"]):
+        rows = full[full["metric"].isin(wanted)].copy()
+        rows["order"] = rows["metric"].map({m: i for i, m in enumerate(wanted)})
+        keys = list(full.columns[: full.columns.get_loc("metric")])
+        rows = rows.sort_values([*keys, "order"], kind="stable")
+        return rows.drop(columns="order").reset_index(drop=True)
+    return compare(runs, reference=reference, metrics=["headline"])
+
+
+def _shown_draws(comparison: pd.DataFrame) -> list:
+    """The draws the report's tables show: all, or the first :data:`MAX_TABLE_DRAWS`."""
+    return sorted(comparison["draw"].unique())[:MAX_TABLE_DRAWS]
+
+
+def _draws(comparison: pd.DataFrame, draws: list) -> pd.DataFrame:
+    return comparison[comparison["draw"].isin(draws)]
 
 
 def _figures(
@@ -199,6 +233,11 @@ def _html(content: ReportContent) -> str:
             f'alt="{esc(figure.caption)}"><figcaption>{esc(figure.caption)}</figcaption></figure>'
         )
     parts.append("<h2>All outcomes</h2>")
+    data = base64.b64encode(content.csv.read_bytes()).decode("ascii")
+    parts.append(
+        f'<p>The tidy numbers of every table: <a download="{content.csv.name}" '
+        f'href="data:text/csv;base64,{data}">{content.csv.name}</a>.</p>'
+    )
     for anchor, table in content.appendix:
         parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
     parts.append("<h2>Provenance</h2>")
@@ -226,7 +265,12 @@ def _markdown(content: ReportContent, target: Path) -> str:
         png = figure.png.relative_to(target).as_posix()
         svg = figure.svg.relative_to(target).as_posix()
         parts += [f"![{figure.stem}]({png})", "", f"*{figure.caption}* ([SVG]({svg}))", ""]
-    parts += ["## All outcomes", ""]
+    parts += [
+        "## All outcomes",
+        "",
+        f"The tidy numbers of every table: [{content.csv.name}]({content.csv.name}).",
+        "",
+    ]
     for _, table in content.appendix:
         parts += [to_markdown(table), ""]
     parts += ["## Provenance", ""]

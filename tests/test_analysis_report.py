@@ -46,6 +46,7 @@ def test_html_report_holds_every_table_and_figure_embedded(report):
         assert f'<section id="{anchor}">' in page
     for figure in ("funnel", "weekly", "differences"):
         assert f'<figure id="fig-{figure}">' in page
+    assert 'download="comparison.csv" href="data:text/csv;base64,' in page
     images = embedded_images(page)
     assert len(images) == 3
     assert all(b"<svg" in image[:2000] for image in images)
@@ -76,7 +77,8 @@ def test_markdown_report_refers_to_figure_files_next_to_it(report):
     assert "victims_identified" in text and "Identification funnel" in text
 
 
-def test_sweep_report_draws_outcomes_against_the_swept_parameter(tmp_path):
+def test_sweep_report_draws_outcomes_against_the_swept_parameter(tmp_path, monkeypatch):
+    monkeypatch.setattr("analysis.report.MAX_TABLE_DRAWS", 2)
     frames = []
     for draw, sensitivity in enumerate([0.5, 0.7, 0.9]):
         values = {
@@ -96,7 +98,10 @@ def test_sweep_report_draws_outcomes_against_the_swept_parameter(tmp_path):
     page = paths["html"].read_text(encoding="utf-8")
     assert '<figure id="fig-sweep-1">' in page
     assert '<figure id="fig-weekly">' not in page  # this folder has no weekly series
-    assert "draw 2 (screening.tier1_sensitivity=0.9)" in page  # one table per draw
+    assert "draw 1 (screening.tier1_sensitivity=0.7)" in page  # one table per draw
+    assert "draw 2 (screening.tier1_sensitivity=0.9)" not in page  # beyond the cap of 2
+    assert "the tables show the first 2 of 3 draws" in page
+    assert sorted(pd.read_csv(paths["csv"])["draw"].unique()) == [0, 1, 2]
     assert (paths["figures"] / "sweep-1.svg").exists()
 
 

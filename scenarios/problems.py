@@ -87,13 +87,19 @@ def closest(name: str, candidates: list[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+    """Smallest and largest allowed value of a field (``None`` where unbounded)."""
+    low = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
+    high = next((m.le for m in info.metadata if isinstance(m, Le)), None)
+    return low, high
+
+
 def allowed(info: FieldInfo | None) -> str | None:
     """The allowed type and range of a field, e.g. ``"a number from 0 to 1 (probability)"``."""
     if info is None:
         return None
     annotation = info.annotation
-    low = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
-    high = next((m.le for m in info.metadata if isinstance(m, Le)), None)
+    low, high = bounds(info)
     if annotation is bool:
         text = "true or false"
     elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):

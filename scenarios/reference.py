@@ -14,11 +14,11 @@ import enum
 import sys
 from pathlib import Path
 
-from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from model.parameters import POLICY_SECTIONS, WORLD_SECTIONS, Parameters
+from scenarios.problems import bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS_DOC = ROOT / "docs" / "parameters.md"
@@ -67,8 +67,7 @@ def _range(info: FieldInfo) -> str:
         return "true / false"
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return " / ".join(f"`{m.value}`" for m in annotation)
-    low = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
-    high = next((m.le for m in info.metadata if isinstance(m, Le)), None)
+    low, high = bounds(info)
     kind = " (whole)" if annotation is int else ""
     if low is None and high is None:
         return "any" + kind

@@ -7,7 +7,6 @@ must refuse it with exit status 2, no traceback, and a message that helps fix it
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from experiments.cli import main
 from scenarios.loader import load_scenario
 from scenarios.yaml_io import ScenarioError
-from tests.conftest import ROOT
+from tests.test_cli_run import tipsim
 
 BAD = Path(__file__).resolve().parent / "bad_scenarios"
 
@@ -82,17 +81,6 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "policies/world_in_policy.yaml": ["line 3", "ngo: world sections belong in a scenario"],
 }
-
-
-def tipsim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """The console command in a fresh interpreter (as a user runs it)."""
-    return subprocess.run(
-        [sys.executable, "-m", "experiments.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +61,8 @@ class BatchReport:
     failed_kept: list[str] = field(default_factory=list)
     executor: str = ""
     resumed: bool = False
+    broken: str | None = None  # why the executor stopped accepting runs (a worker died)
+    not_started: int = 0  # runs left pending because the executor broke
 
     @property
     def failed(self) -> int:
@@ -219,10 +221,15 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
     try:
         while True:
             window = WINDOW_PER_SLOT * max(1, workers.slots())
-            for task in queue:
-                in_flight[workers.executor.submit(runner, task)] = task
-                if len(in_flight) >= window:
+            while len(in_flight) < window and not report.broken:
+                task = next(queue, None)
+                if task is None:
                     break
+                try:
+                    in_flight[workers.executor.submit(runner, task)] = task
+                except BrokenExecutor as err:  # a worker process died: stop, keep the rest
+                    report.broken = f"{type(err).__name__}: {err}"
+                    report.not_started = 1 + sum(1 for _ in queue)
             if not in_flight:
                 break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)

@@ -54,3 +54,12 @@ def flaky_runner(task: RunTask) -> RunResult:
     if task.replicate == 1 and (Path(task.world_path).parent / FAIL_MARKER).exists():
         raise RuntimeError(f"injected failure in {task.run_id}")
     return execute_run(task)
+
+
+def dying_runner(task: RunTask) -> RunResult:
+    """Execute a run, but kill the worker process for replicate 1 while the marker exists."""
+    if task.replicate == 1 and (Path(task.world_path).parent / FAIL_MARKER).exists():
+        import os
+
+        os._exit(3)
+    return execute_run(task)

@@ -9,7 +9,7 @@ import pytest
 
 from experiments import batch as batch_module
 from experiments.cli import main as tipsim
-from tests.batch_support import FAIL_MARKER, flaky_runner, run, tables, write_batch
+from tests.batch_support import FAIL_MARKER, dying_runner, flaky_runner, run, tables, write_batch
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -63,3 +63,26 @@ def test_cli_reports_failures_with_exit_status_1(tmp_path, monkeypatch, capsys):
     (tmp_path / FAIL_MARKER).unlink()
     assert tipsim(["batch", str(batch), "--workers", "1", "--retry-failed", "--quiet"]) == 0
     assert "2 already finished, 2 run now" in capsys.readouterr().out
+
+
+def test_a_worker_process_that_dies_loses_nothing_finished(tmp_path):
+    batch = write_batch(tmp_path, replicates=4)
+    marker = tmp_path / FAIL_MARKER
+    marker.touch()
+    report = run(batch, runner=dying_runner, workers=2)
+    assert report.broken and "BrokenProcessPool" in report.broken
+    assert report.failed >= 1
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    statuses = [entry["status"] for entry in manifest["runs"].values()]
+    assert statuses.count("pending") == report.not_started
+    for entry in manifest["runs"].values():
+        if entry["status"] == "failed":
+            assert "BrokenProcessPool" in entry["error"]
+
+    marker.unlink()
+    retried = run(batch, runner=dying_runner, workers=2, retry_failed=True)
+    assert retried.failed == 0 and retried.skipped + retried.ran == 8
+    clean = tmp_path / "clean"
+    run(batch, out=clean, workers=1)
+    for got, want in zip(tables(tmp_path / "out"), tables(clean), strict=True):
+        pd.testing.assert_frame_equal(got, want)

@@ -70,9 +70,14 @@ def main(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    if report.broken:
+        print(
+            f"tipsim: the executor stopped ({report.broken}); {report.not_started} runs were "
+            "not started: run the same command again to continue"
+        )
     if not args.quiet:
         print_batch_table(report.folder)
-    if report.failed:
+    if report.failed or report.broken:
         print(
             f"tipsim: {report.failed} of {report.total} runs failed ({done} done); errors and "
             f"tracebacks are in {report.folder / 'manifest.json'}; "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.batch import summary_path
+from experiments.batch import summary_path, weekly_path
 from experiments.manifest import Manifest
 from experiments.runner import simulate_task
 
@@ -21,23 +21,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Re-run the run in this process; 0 if it matches the stored summary, 1 if not."""
+    """Re-run the run in this process; 0 if it matches the stored tables, 1 if not."""
     manifest = Manifest.load(args.folder)
     task = manifest.task(args.run_id)
     print(f"re-running {task.run_id} (seed {task.seed_text}, {task.years:g} years)")
-    summary, _ = simulate_task(task)
+    summary, weekly = simulate_task(task)
     stored_path = summary_path(args.folder, task.run_id)
     if not stored_path.exists():
         print(summary.T.to_string(header=False))
         print(f"no stored summary to compare ({stored_path} missing: the run never finished)")
         return 0
     differences = compare(pd.read_parquet(stored_path), summary)
+    stored_weekly = weekly_path(args.folder, task.run_id)
+    if stored_weekly.exists() and not pd.read_parquet(stored_weekly).equals(weekly):
+        differences.append(f"weekly series differ from {stored_weekly}")
     if differences:
         print(f"DIFFERS from {stored_path}:")
         for line in differences:
             print(f"  {line}")
         return 1
-    print(f"identical to {stored_path} ({summary.shape[1]} columns)")
+    print(f"identical to {stored_path} ({summary.shape[1]} columns) and its weekly series")
     return 0
 
 

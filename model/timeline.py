@@ -23,7 +23,14 @@ when something is built, and are rebuilt here when they change:
 * ``officers.weekly_case_capacity``: every officer's capacity is reset;
 * ``prevalence.trafficked_share_*`` and ``prevalence.odds_ratio_*``: the risk-model intercepts
   are solved again on the migrants present, so arrivals from then on are trafficked at the new
-  rate (victims already present stay victims).
+  rate (victims already present stay victims);
+* ``behaviour.trust_mean``: the trust of migrants present is shifted to the new mean (see
+  :func:`shift_trust`), so a fall in trust reaches everyone at once.
+
+Other traits drawn when a migrant arrives or becomes a victim (debt, PTSD, awareness, fear of
+punishment, length of stay) take their new values for migrants who arrive or are trafficked
+from the date on. Population sizes are targets: a larger one is filled by arrivals in the week
+of the change, a smaller one is reached as migrants leave at the end of their stay.
 
 This module does no file I/O; ``scenarios.loader`` reads timelines from YAML.
 """
@@ -249,9 +256,12 @@ def apply_changes(model: IdentificationModel, changes: dict[str, Any]) -> None:
         model: The running model.
         changes: Typed values by dotted path (from a validated :class:`TimelineEntry`).
     """
+    old_trust = model.params.behaviour.trust_mean
     for path, value in changes.items():
         section, field = path.split(".", 1)
         setattr(getattr(model.params, section), field, value)
+    if "behaviour.trust_mean" in changes:
+        shift_trust(model, old_trust, model.params.behaviour.trust_mean)
     fields = {path.split(".", 1)[1] for path in changes if path.startswith("officers.")}
     if fields & set(OFFICER_COUNTS):
         staff_officers(model)
@@ -296,6 +306,20 @@ def staff_officers(model: IdentificationModel) -> None:
             (trained if train else untrained).append(officer)
             hired.append(officer)
     model.officers = [x for x in model.officers if id(x) not in retired] + hired
+
+
+def shift_trust(model: IdentificationModel, old: float, new: float) -> None:
+    """Move the trust of migrants present so its mean goes from ``old`` to ``new``.
+
+    Lower trust scales each migrant's trust by ``new / old``; higher trust scales the distrust
+    (1 - trust) by ``(1 - new) / (1 - old)``. Both keep values in 0-1, keep everyone's rank and
+    draw no random numbers.
+    """
+    trust = model.population.trust
+    if new < old:
+        trust *= new / old
+    elif new > old:
+        trust[:] = 1.0 - (1.0 - trust) * ((1.0 - new) / (1.0 - old))
 
 
 def resolve_risk(model: IdentificationModel) -> None:

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from model import IdentificationModel, Parameters, resolve_parameters
-from model.states import Agency
+from model.states import Agency, Stage
 from model.timeline import TimelineEntry, parse_date, settle
 from scenarios.loader import validation_problems
 
@@ -150,3 +150,17 @@ def test_same_timeline_and_seed_give_identical_runs(small_world):
     first = IdentificationModel(world, rng=11).run(0.5)
     second = IdentificationModel(world, rng=11).run(0.5)
     assert first == second
+
+
+def test_a_fall_in_trust_reaches_the_migrants_present(small_world):
+    world = small_world.updated({"timeline": [entry("2018-02", behaviour__trust_mean=0.2)]})
+    model = IdentificationModel(world, rng=4)
+    for _ in range(4):
+        model.step()
+    present = model.population.stage != Stage.ABSENT
+    before = float(model.population.trust[present].mean())
+    model.step()
+    after = float(model.population.trust[model.population.stage != Stage.ABSENT].mean())
+    assert before == pytest.approx(0.35, abs=0.02)
+    assert after == pytest.approx(0.2, abs=0.02)
+    assert model.population.trust.min() >= 0 and model.population.trust.max() <= 1

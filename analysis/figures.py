@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from analysis.comparison import FUNNEL
-from analysis.formatting import number, percent
+from analysis.formatting import RATES, number, percent
 from analysis.results import SOURCE
 
 #: Weekly outcomes that are stocks (read at the end of each week) and so never accumulated;
@@ -182,29 +183,22 @@ def differences_figure(
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     jitter = np.random.default_rng(0)
     keys = [SOURCE, "world", "draw", "policy"]
+    groups = dict(list(differences.groupby(keys, sort=False)))
+    stats = comparison.assign(policy=comparison["policy"].astype(str)).set_index([*keys, "metric"])
     for ax, metric in zip(axes, metrics, strict=False):
         for y, key in enumerate(labels):
-            rows = differences[
-                np.logical_and.reduce([differences[k] == v for k, v in zip(keys, key, strict=True)])
-            ]
-            values = rows[metric].to_numpy(dtype=float)
-            colour = _colour(comparison, key[3])
+            values = groups[key][metric].to_numpy(dtype=float)
             ax.scatter(
                 values,
                 y + jitter.uniform(-0.18, 0.18, len(values)),
                 s=10,
-                color=colour,
+                color=_colour(comparison, key[3]),
                 alpha=0.6,
                 lw=0,
             )
-            stat = comparison[
-                np.logical_and.reduce(
-                    [comparison[k].astype(str) == str(v) for k, v in zip(keys, key, strict=True)]
-                )
-                & (comparison["metric"] == metric)
-            ]
-            if len(stat) and pd.notna(stat["diff_low"].iloc[0]):
-                mean, low, high = stat[["diff", "diff_low", "diff_high"]].iloc[0]
+            stat = stats.loc[(*key, metric)] if (*key, metric) in stats.index else None
+            if stat is not None and pd.notna(stat["diff_low"]):
+                mean, low, high = stat["diff"], stat["diff_low"], stat["diff_high"]
                 ax.errorbar(
                     mean,
                     y,
@@ -216,6 +210,9 @@ def differences_figure(
                     lw=1.2,
                 )
         ax.axvline(0, color="grey", lw=0.8, ls="--")
+        ax.xaxis.set_major_locator(MaxNLocator(4 if metric in RATES else 6))
+        if metric in RATES:
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_yticks(range(len(labels)), list(labels.values()), fontsize=7)
         ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.set_title(metric, fontsize=9)
@@ -284,6 +281,8 @@ def _sweep_figure(comparison: pd.DataFrame, param: str, metrics: list[str], join
                 )
             ax.set_xlabel(param.removeprefix("param:"))
             ax.set_ylabel(metric)
+            if metric in RATES:
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax.grid(alpha=0.3)
             if col == 0:
                 ax.set_title(title, loc="left", fontsize=9)

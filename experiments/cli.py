@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "batch": "experiments.commands.batch",
     "rerun": "experiments.commands.rerun",
     "calibrate": "experiments.commands.calibrate",
+    "sensitivity": "experiments.commands.sensitivity",
 }
 
 

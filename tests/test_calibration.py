@@ -1,0 +1,303 @@
+"""Calibration: pattern distances, population scale, ABC recovering known parameters from data
+the model generated itself, determinism across executors, and ``tipsim calibrate`` end to end."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.calibration import abc
+from analysis.calibration.ensemble import read_ensemble
+from analysis.calibration.patterns import build_pattern, combined_distance
+from analysis.calibration.published import load_figures
+from analysis.calibration.replay import replay, scale_world
+from analysis.calibration.space import ParameterRange, ParameterSpace
+from experiments.cli import main as tipsim
+from experiments.executors import InProcessExecutor, open_workers
+from model.parameters import nest_dotted
+from scenarios.loader import load_scenario
+from tests.conftest import ROOT
+
+REPLAY = ROOT / "scenarios" / "hong_kong_2016_2020.yaml"
+
+
+def synthetic_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """Published-figures rows made from a simulated yearly table (the 'truth')."""
+    rows = [
+        {"year": year, "metric": "initial_screenings", "value": value}
+        for year, value in table["initial_screenings"].items()
+    ]
+    rows.append(
+        {
+            "year": None,
+            "metric": "prevalence_trafficked_mdw",
+            "value": float(table["domestic_prevalence"].mean()),
+        }
+    )
+    figures = pd.DataFrame(rows).assign(unit="", source="synthetic", confidence="", notes="")
+    figures["year"] = figures["year"].astype("Int64")
+    return figures
+
+
+def test_shipped_figures_give_the_published_patterns():
+    figures = load_figures()
+    screenings = build_pattern(
+        "initial_screenings",
+        figures,
+        years=(2016, 2017, 2018, 2019, 2020),
+        relative=0.2,
+        absolute=0,
+    )
+    assert dict(screenings.observed) == {2016: 2500, 2017: 4700, 2018: 7500, 2019: 7500, 2020: 6912}
+    identified = build_pattern(
+        "identified_mechanism",
+        figures,
+        years=(2016, 2017, 2018, 2019, 2020),
+        relative=0.5,
+        absolute=4,
+    )
+    assert list(identified.observed.values()) == [6, 9, 18, 3, 3]
+    ngo = build_pattern("ngo_yield", figures, years=(2018,), relative=0.25, absolute=0)
+    assert ngo.observed[None] == pytest.approx(63 / 1037)
+    prevalence = build_pattern(
+        "prevalence_domestic", figures, years=(2018,), relative=0.2, absolute=0
+    )
+    assert prevalence.observed[None] == pytest.approx(0.024)
+
+
+def test_distance_is_zero_on_target_and_one_tolerance_off():
+    figures = load_figures()
+    pattern = build_pattern(
+        "initial_screenings", figures, years=(2017, 2018), relative=0.1, absolute=0
+    )
+    table = pd.DataFrame({"initial_screenings": [4700.0, 7500.0]}, index=[2017, 2018])
+    assert pattern.distance(table) == 0
+    table = pd.DataFrame({"initial_screenings": [4700 + 470.0, 7500 - 750.0]}, index=[2017, 2018])
+    assert pattern.distance(table) == pytest.approx(1.0)
+    small = build_pattern("identified_mechanism", figures, years=(2019,), relative=0.5, absolute=4)
+    table = pd.DataFrame({"identified_mechanism": [11.0]}, index=[2019])
+    assert small.distance(table) == pytest.approx(2.0)  # (11 - 3) / max(1.5, 4)
+    assert combined_distance({"a": 1.0, "b": 3.0}, "max") == 3.0
+    assert combined_distance({"a": 1.0, "b": 3.0}, "mean") == 2.0
+
+
+def test_a_year_outside_the_run_is_named():
+    figures = load_figures()
+    pattern = build_pattern("initial_screenings", figures, years=(2020,), relative=0.1, absolute=0)
+    with pytest.raises(KeyError, match="2020"):
+        pattern.distance(pd.DataFrame({"initial_screenings": [1.0]}, index=[2018]))
+
+
+def test_scale_shrinks_counts_and_timeline_counts_but_not_rates():
+    world = load_scenario(REPLAY)
+    scaled = scale_world(world, 0.25)
+    assert scaled.population.domestic_workers == 85_000
+    assert scaled.officers.immigration == 5
+    assert scaled.ngo.screenings_per_year == pytest.approx(world.ngo.screenings_per_year / 4)
+    assert scaled.encounters.raid_rate_per_year == world.encounters.raid_rate_per_year
+    assert scaled.disclosure.intercept == world.disclosure.intercept
+    dated = {p: v for e in scaled.timeline for p, v in e.set.items()}
+    original = {p: v for e in world.timeline for p, v in e.set.items()}
+    assert dated["officers.police"] == round(original["officers.police"] / 4)
+    assert dated["encounters.raid_rate_per_year"] == original["encounters.raid_rate_per_year"]
+    with pytest.raises(ValueError):
+        scale_world(world, 0)
+
+
+def test_replay_reports_each_calendar_year_of_the_historical_scenario():
+    table = replay(load_scenario(REPLAY), seed=2, years=2, scale=0.05)
+    assert list(table.index) == [2016, 2017]
+    assert (
+        table["identified_mechanism"] == table["victims_identified"] + table["false_positives"]
+    ).all()
+    assert table["domestic_prevalence"].between(0.005, 0.1).all()
+    assert (table["initial_screenings"] > 0).all()
+
+
+TRUTH = {"prevalence.trafficked_share_domestic": 0.03, "encounters.raid_rate_per_year": 0.25}
+PRIORS = {
+    "prevalence.trafficked_share_domestic": ParameterRange(low=0.01, high=0.05),
+    "encounters.raid_rate_per_year": ParameterRange(low=0.05, high=0.6),
+}
+
+
+def recovery_problem(
+    small_world, names, pattern_names=("initial_screenings", "prevalence_domestic")
+):
+    """Synthetic published figures from the model itself at the true values (small world)."""
+    table = replay(small_world, seed=99, years=1, scale=0.5, values=TRUTH)
+    figures = synthetic_figures(table)
+    patterns = tuple(
+        build_pattern(name, figures, years=(2018,), relative=0.1, absolute=0)
+        for name in pattern_names
+    )
+    space = ParameterSpace({name: PRIORS[name] for name in names})
+    values = {k: v for k, v in TRUTH.items() if k not in names}
+    world = small_world.updated(nest_dotted(values))
+    return abc.Problem(world, space, patterns, years=1, scale=0.5, seed=5, combine="max")
+
+
+def assert_recovered(result, names, tolerances):
+    accepted, weights = result.accepted, result.accepted["weight"]
+    assert weights.sum() == pytest.approx(1.0)
+    for name in names:
+        mean = float((accepted[name] * weights).sum())
+        assert abs(mean - TRUTH[name]) < tolerances[name], (name, mean)
+        prior_width = PRIORS[name].high - PRIORS[name].low
+        assert accepted[name].max() - accepted[name].min() < prior_width / 2, name
+
+
+def test_abc_rejection_recovers_two_parameters_the_model_generated(small_world):
+    """Truth: trafficked share 0.03 (prior 0.01-0.05), raid rate 0.25 (prior 0.05-0.6).
+
+    Tolerance: the accepted mean within 0.006 of the share and 0.08 of the rate, and the
+    accepted sets span less than half of each prior.
+    """
+    names = list(TRUTH)
+    problem = recovery_problem(small_world, names)
+    result = abc.rejection(problem, InProcessExecutor(), population=5, max_simulations=32)
+    assert len(result.accepted) == 5
+    assert_recovered(
+        result,
+        names,
+        {"prevalence.trafficked_share_domestic": 0.006, "encounters.raid_rate_per_year": 0.08},
+    )
+
+
+def test_abc_smc_narrows_the_tolerance_and_recovers_a_parameter(small_world):
+    """Truth: trafficked share 0.03 (prior 0.01-0.05); tolerance 0.005 on the weighted mean."""
+    names = ["prevalence.trafficked_share_domestic"]
+    problem = recovery_problem(small_world, names, ["prevalence_domestic"])
+    result = abc.smc(
+        problem, InProcessExecutor(), population=5, generations=2, quantile=0.5, max_simulations=40
+    )
+    assert len(result.tolerances) == 3  # the prior generation and two more
+    assert result.tolerances[0] == math.inf and result.tolerances[2] < result.tolerances[1]
+    assert set(result.simulations["generation"]) == {0, 1, 2}
+    assert_recovered(result, names, {"prevalence.trafficked_share_domestic": 0.005})
+
+
+def test_rejection_is_identical_in_process_and_in_a_process_pool(small_world):
+    figures = synthetic_figures(replay(small_world, seed=1, years=1))
+    patterns = (
+        build_pattern("initial_screenings", figures, years=(2018,), relative=0.2, absolute=0),
+    )
+    space = ParameterSpace(
+        {"encounters.raid_rate_per_year": ParameterRange(low=0.05, high=0.4, log=True)}
+    )
+    problem = abc.Problem(small_world, space, patterns, years=1, scale=0.5, seed=3)
+    serial = abc.rejection(problem, InProcessExecutor(), population=2, max_simulations=4)
+    with open_workers("local", 2) as workers:
+        pooled = abc.rejection(problem, workers.executor, population=2, max_simulations=4)
+    pd.testing.assert_frame_equal(serial.simulations, pooled.simulations)
+    pd.testing.assert_frame_equal(serial.accepted, pooled.accepted)
+    assert np.isclose(serial.accepted["distance"].max(), serial.tolerances[0])
+
+
+def write_config(tmp_path, scenario, **changes):
+    config = {
+        "name": "tiny",
+        "scenario": str(scenario),
+        "years": 1,
+        "scale": 0.5,
+        "seed": 4,
+        "parameters": {"disclosure.intercept": {"low": -4.0, "high": -1.0}},
+        "patterns": {
+            "identified_mechanism": {"years": [2016], "relative": 0.5, "absolute": 4},
+            "prevalence_domestic": {"years": [2016], "relative": 0.2},
+        },
+        "abc": {"method": "rejection", "population": 2, "max_simulations": 3},
+        "output": str(tmp_path / "out"),
+    }
+    config.update(changes)
+    path = tmp_path / "calibration.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.fixture
+def small_replay(tmp_path, small_scenario_path):
+    """A 1/20-scale world that starts in 2016 and has a timeline (for CLI tests)."""
+    path = tmp_path / "small_replay.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "extends": str(small_scenario_path),
+                "time": {"start_year": 2016},
+                "timeline": [{"date": "2016-07", "set": {"encounters.raid_rate_per_year": 0.2}}],
+            }
+        )
+    )
+    return path
+
+
+def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_replay, capsys):
+    config = write_config(tmp_path, small_replay)
+    assert tipsim(["calibrate", str(config), "--workers", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "2 sets accepted" in out and "identified_mechanism" in out
+    folder = tmp_path / "out" / "tiny"
+    for name in (
+        "manifest.json",
+        "simulations.parquet",
+        "yearly.parquet",
+        "accepted.csv",
+        "fit.csv",
+        "fit.png",
+    ):
+        assert (folder / name).is_file(), name
+    listing = read_ensemble(folder)
+    assert len(listing) == 2
+    member = load_scenario(listing["path"][0])
+    assert member.disclosure.intercept == pytest.approx(listing["disclosure.intercept"][0])
+    assert member.time.start_year == 2016 and member.timeline  # the replay it extends
+    batch = yaml.safe_load((folder / "ensemble" / "batch.yaml").read_text())
+    assert batch["worlds"] == list(listing["member"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"unexpected": 1}, "unexpected: unknown field"),
+        (
+            {"parameters": {"disclosure.intercept": {"low": -40, "high": 0}}},
+            "below the allowed minimum",
+        ),
+        (
+            {"parameters": {"disclosure.nonsense": {"low": 0, "high": 1}}},
+            "unknown field 'nonsense'",
+        ),
+        ({"patterns": {"happiness": {"years": [2016], "relative": 0.1}}}, "unknown pattern"),
+        (
+            {"parameters": {"encounters.raid_rate_per_year": {"low": 0.1, "high": 0.3}}},
+            "timeline sets",
+        ),
+        ({"patterns": {"ngo_yield": {"years": [2030], "relative": 0.1}}}, "fall outside the run"),
+    ],
+)
+def test_cli_calibrate_refuses_bad_files_with_status_2(
+    tmp_path, small_replay, capsys, changes, message
+):
+    config = write_config(tmp_path, small_replay, **changes)
+    assert tipsim(["calibrate", str(config), "--workers", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "tipsim: error:" in err and message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out" / "tiny" / "simulations.parquet").exists()
+
+
+def test_shipped_calibration_file_is_valid():
+    from analysis.calibration.config import load_calibration
+
+    config = load_calibration(ROOT / "experiments" / "calibration_hong_kong.yaml")
+    assert set(config.patterns) == {
+        "initial_screenings",
+        "identified_mechanism",
+        "ngo_yield",
+        "prevalence_domestic",
+    }
+    world = load_scenario(REPLAY)
+    dated = {p for e in world.timeline for p in e.set}
+    assert not dated & set(config.parameters)

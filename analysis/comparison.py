@@ -81,6 +81,10 @@ def compare(
     Raises:
         UserError: Unknown metric or reference policy.
     """
+    if not 0 < confidence < 1:
+        raise UserError(f"confidence {confidence}: must be between 0 and 1 (e.g. 0.95)")
+    if resamples < 100:
+        raise UserError(f"resamples {resamples}: must be at least 100 (default 2000)")
     table = _as_runs(table)
     chosen = select_metrics(table, metrics)
     ref = resolve_reference(table, reference)
@@ -104,7 +108,9 @@ def compare(
     )
     stat_columns = [c for c in stats.columns if c not in (*by, "policy", "metric")]
     columns = [*by, "policy", "reference", "metric", *stat_columns, *PAIRED_COLUMNS]
-    return result[columns].reset_index(drop=True)
+    result = result[columns].reset_index(drop=True)
+    result.attrs["bootstrap"] = dict(options)
+    return result
 
 
 def funnel(comparison: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.comparison import FUNNEL, compare, funnel
 from analysis.formatting import format_difference, format_value, missing, number, percent, relative
 from analysis.results import SOURCE, Folders, load, unfinished_runs
-from analysis.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
+from analysis.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CONFIDENCE
 from experiments.errors import UserError
 
 #: Output formats of :func:`render`.
@@ -48,6 +48,7 @@ def comparison_text(
     reference: str | None = None,
     metrics: Iterable[str] | None = ("headline",),
     fmt: str = "md",
+    **options: float,
 ) -> str:
     """Load result folders, compare the policies and format the tables (for printing).
 
@@ -56,12 +57,13 @@ def comparison_text(
         reference: Reference policy (default ``detention_first`` if present).
         metrics: Outcome or group names (default the headline outcomes and funnel).
         fmt: One of :data:`FORMATS`.
+        **options: ``confidence``, ``resamples`` or ``seed`` of :func:`analysis.compare`.
 
     Returns:
         The formatted comparison and funnel tables; for Markdown, a first line says which
         folders lack runs (pending or failed).
     """
-    comparison = compare(load(folders), reference=reference, metrics=metrics)
+    comparison = compare(load(folders), reference=reference, metrics=metrics, **options)
     text = render(comparison, fmt)
     warnings = unfinished_runs(folders) if fmt == "md" else []
     return "".join(f"> Note: {line}.\n\n" for line in warnings) + text
@@ -114,7 +116,14 @@ def outcome_table(
     """Each outcome per policy: mean, median, 95% interval, and the paired difference."""
     reference = str(comparison["reference"].iloc[0])
     labels = block_labels(comparison)
-    stats = ["mean", "median", "95% interval", "Δ vs reference [95% CI]", "change [95% CI]"]
+    level = _level(comparison)
+    stats = [
+        "mean",
+        "median",
+        f"{level} interval",
+        f"Δ vs reference [{level} CI]",
+        f"change [{level} CI]",
+    ]
     cells = {
         (labels[_block_key(row)], str(row["metric"]), str(row["policy"])): _outcome_cells(
             row, reference
@@ -305,13 +314,26 @@ def _block_key(row: pd.Series) -> tuple:
 def _note(comparison: pd.DataFrame) -> str:
     counts = sorted({int(n) for n in comparison["n"]})
     replicates = str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+    settings = _bootstrap(comparison)
+    level = _level(comparison)
     return (
-        f"{replicates} replicate(s) per policy. 95% interval: central 95% of the replicates' "
-        "values. Δ: mean paired difference from the reference policy, replicate by replicate "
-        "on the same random numbers; change: Δ over the reference's mean; brackets: percentile "
-        f"bootstrap 95% CI over replicates ({BOOTSTRAP_RESAMPLES} resamples, seed "
-        f"{BOOTSTRAP_SEED}). n/a: undefined (a zero reference mean, or fewer than 2 pairs)."
+        f"{replicates} replicate(s) per policy. {level} interval: central {level} of the "
+        "replicates' values. Δ: mean paired difference from the reference policy, replicate by "
+        "replicate on the same random numbers; change: Δ over the reference's mean; brackets: "
+        f"percentile bootstrap {level} CI over replicates ({settings['resamples']} resamples, "
+        f"seed {settings['seed']}). n/a: undefined (a zero reference mean, or fewer than 2 "
+        "pairs)."
     )
+
+
+def _bootstrap(comparison: pd.DataFrame) -> dict[str, float]:
+    """The bootstrap settings :func:`analysis.compare` recorded on the table."""
+    defaults = {"confidence": CONFIDENCE, "resamples": BOOTSTRAP_RESAMPLES, "seed": BOOTSTRAP_SEED}
+    return {**defaults, **comparison.attrs.get("bootstrap", {})}
+
+
+def _level(comparison: pd.DataFrame) -> str:
+    return f"{100 * _bootstrap(comparison)['confidence']:g}%"
 
 
 def _plain(value: object) -> str:

@@ -221,3 +221,18 @@ def test_single_policy_has_the_same_columns_and_no_differences(batch):
 def test_missing_identifying_columns_are_named():
     with pytest.raises(UserError, match=r"lacks column.*replicate"):
         analysis.compare(pd.DataFrame({"world": ["w"], "policy": ["a"], "x": [1.0]}))
+
+
+def test_confidence_level_narrows_intervals_and_is_named_in_the_table(batch):
+    runs = analysis.load(batch)
+    wide = analysis.compare(runs, metrics=["victims_identified"])
+    narrow = analysis.compare(runs, metrics=["victims_identified"], confidence=0.5)
+    assert (narrow["high"] - narrow["low"] < wide["high"] - wide["low"]).all()
+    text = render(narrow, "md")
+    assert "50% interval" in text and "Δ vs reference [50% CI]" in text
+    assert "2000 resamples" in text
+
+
+def test_cli_compare_rejects_a_confidence_given_in_percent(batch, capsys):
+    assert tipsim(["compare", str(batch), "--confidence", "95"]) == 2
+    assert "must be between 0 and 1" in capsys.readouterr().err

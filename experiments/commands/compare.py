@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from analysis.comparison import METRIC_GROUPS
+from analysis.statistics import BOOTSTRAP_RESAMPLES, CONFIDENCE
 from analysis.tables import FORMATS, comparison_text
 
 HELP = "compare policies in result folders: replicate statistics and paired differences"
@@ -29,12 +30,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=FORMATS, default="md", help="output format (default md)"
     )
+    parser.add_argument(
+        "--confidence",
+        type=float,
+        default=CONFIDENCE,
+        help=f"coverage of the intervals (default {CONFIDENCE})",
+    )
+    parser.add_argument(
+        "--resamples",
+        type=int,
+        default=BOOTSTRAP_RESAMPLES,
+        help=f"bootstrap resamples (default {BOOTSTRAP_RESAMPLES})",
+    )
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not the screen")
 
 
 def main(args: argparse.Namespace) -> int:
     """Print (or write) the comparison tables."""
-    text = comparison_text(args.folders, args.reference, args.metrics, args.format)
+    text = comparison_text(
+        args.folders,
+        args.reference,
+        args.metrics,
+        args.format,
+        confidence=args.confidence,
+        resamples=args.resamples,
+    )
     if args.out is None:
         print(text, end="")
         return 0

@@ -157,7 +157,16 @@ def compose(path: Path, kind: str | None = None) -> Composed:
     """
     documents = read_chain(path)
     own = documents[-1]
-    kind = kind or detect_kind(path, own.data)
+    detected = detect_kind(path, own.data)
+    if kind is not None and detected != kind and "strategy" in own.data:
+        raise ScenarioError(
+            path,
+            [
+                f"this is a policy file (it names a strategy), not a {kind} file; "
+                "give it with --policy"
+            ],
+        )
+    kind = kind or detected
     problems: list[str] = []
     for document in documents:
         _, found = _validate(document, kind)

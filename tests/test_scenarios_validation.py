@@ -190,3 +190,12 @@ def test_set_with_a_typo_names_the_closest_field(cli, small_scenario_path):
 def test_an_unknown_policy_names_the_closest_one(cli, small_scenario_path):
     result = cli("show", str(small_scenario_path), "--policy", "screening_before_detention_pls")
     assert_refused(result, "unknown policy", "Did you mean 'screening_before_detention_plus'")
+
+
+def test_a_policy_file_where_a_world_is_expected_is_named_as_such(cli, tmp_path):
+    policy = "scenarios/policies/detention_first.yaml"
+    result = cli("run", policy, "--years", "0.1", "--quiet", "--out", str(tmp_path / "out"))
+    assert_refused(result, "this is a policy file", "give it with --policy")
+    shown = cli("show", policy)  # show puts a policy file in the baseline world
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("# world: hong_kong_baseline")

@@ -7,10 +7,12 @@ from typing import Any
 
 import yaml
 
+from experiments.commands.validate import find
 from experiments.overrides import parse_assignments
 from model import resolve_parameters
-from scenarios.compose import check_overrides
-from scenarios.loader import load_world, parameters_from_mapping
+from scenarios.compose import check_overrides, detect_kind
+from scenarios.files import POLICY
+from scenarios.loader import load_world, parameters_from_mapping, read_yaml
 from scenarios.policy_loader import load_policy
 
 HELP = "print the effective parameters of a scenario under a policy, as YAML"
@@ -18,7 +20,11 @@ HELP = "print the effective parameters of a scenario under a policy, as YAML"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim show``."""
-    parser.add_argument("scenario", help="scenario (world) YAML file or a shipped scenario's name")
+    parser.add_argument(
+        "scenario",
+        help="scenario (world) YAML file or a shipped scenario's name; a policy file is shown "
+        "in the baseline world",
+    )
     parser.add_argument(
         "--policy",
         default="detention_first",
@@ -34,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def effective(scenario: str, policy: str, assignments: list[str] | None) -> tuple[str, Any]:
     """Header comment and resolved parameters of ``scenario`` under ``policy``."""
+    path = find(scenario)
+    if detect_kind(path, read_yaml(path)) == POLICY:  # a policy file: show it in the baseline
+        scenario, policy = "hong_kong_baseline", str(path)
     world = load_world(scenario)
     spec = load_policy(policy)
     overrides = check_overrides(parse_assignments(assignments))

@@ -11,7 +11,6 @@ import enum
 import typing
 from typing import Any
 
-from annotated_types import Ge, Le
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -89,8 +88,8 @@ def closest(name: str, candidates: list[str]) -> str | None:
 
 def bounds(info: FieldInfo) -> tuple[float | None, float | None]:
     """Smallest and largest allowed value of a field (``None`` where unbounded)."""
-    low = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
-    high = next((m.le for m in info.metadata if isinstance(m, Le)), None)
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)  # annotated_types.Ge
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
     return low, high
 
 

@@ -301,3 +301,44 @@ def test_shipped_calibration_file_is_valid():
     world = load_scenario(REPLAY)
     dated = {p for e in world.timeline for p in e.set}
     assert not dated & set(config.parameters)
+
+
+def test_ranking_counts_members_where_the_alternative_wins(tmp_path):
+    """Known answer: member a wins on both metrics, b on identifications only, c on neither."""
+    from analysis.calibration.ranking import member_differences, ranking_shares
+    from tests.analysis_folders import write_folder
+
+    rows = []
+    values = {  # world -> (identified, prosecutions) of the alternative minus the reference
+        "a": (5, 1),
+        "b": (3, -1),
+        "c": (-2, 0),
+    }
+    for world, (d_identified, d_prosecutions) in values.items():
+        for replicate in range(2):
+            for policy, factor in (("detention_first", 0), ("screening_before_detention", 1)):
+                rows.append(
+                    {
+                        "run_id": f"{world}-{policy}-{replicate}",
+                        "world": world,
+                        "policy": policy,
+                        "draw": 0,
+                        "replicate": replicate,
+                        "seed": replicate,
+                        "victims_identified": 10 + replicate + factor * d_identified,
+                        "prosecutions": 2 + factor * d_prosecutions,
+                    }
+                )
+    folder = write_folder(tmp_path / "batch", pd.DataFrame(rows))
+    differences = member_differences(folder).set_index("world")
+    assert differences.loc["a", "victims_identified"] == 5
+    assert differences.loc["b", "prosecutions"] == -1
+    assert (differences["pairs"] == 2).all()
+    shares = ranking_shares(differences.reset_index())
+    assert shares == pytest.approx(
+        {"more_victims_identified": 2 / 3, "more_prosecutions": 1 / 3, "more_all": 1 / 3}
+    )
+    weighted = ranking_shares(
+        differences.reset_index(), weights=pd.Series({"a": 0.5, "b": 0.25, "c": 0.25})
+    )
+    assert weighted["more_all"] == pytest.approx(0.5)

@@ -168,8 +168,9 @@ def test_comparison_text_for_the_batch_command(batch):
 
 
 def test_cli_compare_prints_and_writes(batch, tmp_path, capsys):
-    assert tipsim(["compare", str(batch), "--metrics", "victims_identified"]) == 0
-    assert "+5.00 [+5.00, +5.00]" in capsys.readouterr().out
+    assert tipsim(["compare", str(batch), "--metrics", "victims_identified,cost_hkd"]) == 0
+    printed = capsys.readouterr().out
+    assert "+5.00 [+5.00, +5.00]" in printed and "cost_hkd" in printed
     out = tmp_path / "t" / "comparison.tex"
     assert tipsim(["compare", str(batch), "--format", "latex", "--out", str(out)]) == 0
     assert out.read_text().startswith(r"\begin{table}")

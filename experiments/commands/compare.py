@@ -25,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="NAME",
         default=["all"],
-        help=f"outcomes to show, or a group ({', '.join(METRIC_GROUPS)}; default all)",
+        help=f"outcomes to show (space- or comma-separated), or a group "
+        f"({', '.join(METRIC_GROUPS)}; default all)",
     )
     parser.add_argument(
         "--format", choices=FORMATS, default="md", help="output format (default md)"
@@ -50,7 +51,7 @@ def main(args: argparse.Namespace) -> int:
     text = comparison_text(
         args.folders,
         args.reference,
-        args.metrics,
+        [name for item in args.metrics for name in item.split(",") if name],
         args.format,
         confidence=args.confidence,
         resamples=args.resamples,

@@ -245,9 +245,18 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
         "yearly.parquet",
         "accepted.csv",
         "fit.csv",
+        "comparison.csv",
         "fit.png",
     ):
         assert (folder / name).is_file(), name
+    comparison = pd.read_csv(folder / "comparison.csv")
+    screenings = comparison[comparison["view"] == "initial_screenings"].set_index("year")
+    assert screenings.loc[2016, "published"] == 2500
+    assert (
+        screenings.loc[2016, "low"]
+        <= screenings.loc[2016, "median"]
+        <= screenings.loc[2016, "high"]
+    )
     listing = read_ensemble(folder)
     assert len(listing) == 2
     member = load_scenario(listing["path"][0])

@@ -89,3 +89,47 @@ def read_calibration(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd
         pd.read_parquet(folder / "yearly.parquet"),
         pd.read_csv(folder / "accepted.csv"),
     )
+
+
+#: Official-statistics view -> published metrics summed to compare with it.
+PUBLISHED_VIEWS: dict[str, tuple[str, ...]] = {
+    "initial_screenings": ("initial_screenings",),
+    "identified_mechanism": ("victims_identified_mechanism",),
+    "investigations": ("sex_trafficking_investigations", "labour_trafficking_investigations"),
+    "prosecutions": ("labour_trafficking_prosecutions",),
+}
+
+
+def published_comparison(
+    yearly: pd.DataFrame, numbers: Sequence[int], figures: pd.DataFrame
+) -> pd.DataFrame:
+    """Year by year: each official view's published value next to the simulated range.
+
+    Published investigations add sex- and labour-trafficking investigations where both are
+    published; published prosecutions are labour-trafficking prosecutions only (the model
+    counts every prosecution), so those rows are partial comparisons (see ``published_parts``).
+
+    Returns:
+        One row per view and year: ``view``, ``year``, ``published`` (NaN if none),
+        ``published_parts`` (metrics summed), ``median``, ``low`` (5%), ``high`` (95%).
+    """
+    summary = yearly_summary(yearly, numbers)
+    rows = []
+    for view, metrics in PUBLISHED_VIEWS.items():
+        if view not in summary["median"].columns:
+            continue
+        for year in summary.index:
+            found = figures[(figures["year"] == year) & figures["metric"].isin(metrics)]
+            found = found[found["value"].notna()]
+            rows.append(
+                {
+                    "view": view,
+                    "year": int(year),
+                    "published": float(found["value"].sum()) if len(found) else float("nan"),
+                    "published_parts": "+".join(found["metric"]),
+                    "median": float(summary.loc[year, ("median", view)]),
+                    "low": float(summary.loc[year, ("low", view)]),
+                    "high": float(summary.loc[year, ("high", view)]),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -2,8 +2,9 @@
 
 Writes ``OUT/NAME/``: ``manifest.json``, ``simulations.parquet`` (every run: parameters,
 distances, generation), ``yearly.parquet`` (each run's yearly official statistics),
-``accepted.csv`` (the final population with weights), ``fit.csv`` (published against
-simulated), ``fit.png``, and the scenario ensemble under ``ensemble/``.
+``accepted.csv`` (the final population with weights), ``fit.csv`` (each pattern: published
+against simulated), ``comparison.csv`` (yearly official statistics: published against the
+accepted runs, fitted or not), ``fit.png``, and the scenario ensemble under ``ensemble/``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from analysis.calibration import abc
 from analysis.calibration.config import CalibrationConfig, load_calibration
 from analysis.calibration.ensemble import write_ensemble
 from analysis.calibration.figures import plot_fit
-from analysis.calibration.fit import pattern_table
+from analysis.calibration.fit import pattern_table, published_comparison
 from analysis.calibration.patterns import build_pattern
 from analysis.calibration.published import load_figures
 from experiments.commands.evidence_support import (
@@ -113,6 +114,8 @@ def main(args: argparse.Namespace) -> int:
     accepted = list(result.accepted["number"])
     fit = pattern_table(result.yearly, accepted, patterns)
     fit.to_csv(folder / "fit.csv", index=False)
+    comparison = published_comparison(result.yearly, accepted, figures)
+    comparison.to_csv(folder / "comparison.csv", index=False)
     prior = list(result.simulations.loc[result.simulations["generation"] == 0, "number"])
     plot_fit(result.yearly, accepted, prior, patterns, folder / "fit.png")
     members = write_ensemble(

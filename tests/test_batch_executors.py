@@ -32,7 +32,7 @@ def test_process_pool_gives_identical_tables(serial, tmp_path):
     report = run(batch, out=tmp_path / "pool", workers=2)
     assert report.executor == "2 local worker processes"
     for got, want in zip(tables(tmp_path / "pool"), expected, strict=True):
-        pd.testing.assert_frame_equal(got, want)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
 def test_dask_local_cluster_gives_identical_tables(serial, tmp_path):
@@ -41,7 +41,7 @@ def test_dask_local_cluster_gives_identical_tables(serial, tmp_path):
     report = run(batch, out=tmp_path / "dask", workers=1, executor="dask")
     assert "Dask" in report.executor
     for got, want in zip(tables(tmp_path / "dask"), expected, strict=True):
-        pd.testing.assert_frame_equal(got, want)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
 def test_policies_share_the_replicates_seed(serial):

@@ -48,7 +48,7 @@ def test_failures_are_isolated_recorded_and_retried(tmp_path, workers):
     clean = tmp_path / "clean"
     run(batch, out=clean, workers=1)
     for got, want in zip(tables(tmp_path / "out"), tables(clean), strict=True):
-        pd.testing.assert_frame_equal(got, want)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
 def test_cli_reports_failures_with_exit_status_1(tmp_path, monkeypatch, capsys):
@@ -85,4 +85,4 @@ def test_a_worker_process_that_dies_loses_nothing_finished(tmp_path):
     clean = tmp_path / "clean"
     run(batch, out=clean, workers=1)
     for got, want in zip(tables(tmp_path / "out"), tables(clean), strict=True):
-        pd.testing.assert_frame_equal(got, want)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)

@@ -11,7 +11,7 @@ from model.parameters import Parameters
 
 def simulate(
     scenario: str | Path | Parameters | None = None,
-    policy: str = "detention_first",
+    policy: Any = "detention_first",
     seed: int | None = 0,
     years: float = 5.0,
     **overrides: Any,
@@ -20,7 +20,8 @@ def simulate(
 
     Args:
         scenario: Scenario YAML path, ``Parameters``, or ``None`` for the Hong Kong baseline.
-        policy: Registry name of the screening policy.
+        policy: Registry name of a screening strategy, name of a shipped policy file
+            (``scenarios/policies/*.yaml``) or path of a policy file.
         seed: Root seed; the same seed gives the same world under every policy.
         years: Simulated years.
         **overrides: ``section__field=value`` parameter overrides.

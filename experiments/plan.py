@@ -106,65 +106,69 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
     Raises:
         UserError: Naming the batch file and what is wrong.
     """
-    worlds = {}
-    for world in config.worlds:
-        try:
-            worlds[_world_path(world, batch_file)] = world
-        except ScenarioError as err:
-            raise UserError(f"{batch_file}: worlds: {err}") from None
-    stems = [path.stem for path in worlds]
-    if len(set(stems)) < len(stems):
-        raise UserError(f"{batch_file}: worlds: two world files share a name: {stems}")
+    worlds = _load_worlds(config, batch_file)
     for name in config.overrides:
         parameter_annotation(name, f"{batch_file}: overrides")
     try:
         parameter_sets = draws(config.sweep, config.seed)
     except UserError as err:
         raise UserError(f"{batch_file}: {err}") from None
-    names = [policy_name(p) for p in config.policies]
-    if len(set(names)) < len(names):
-        raise UserError(f"{batch_file}: policies: two policies share a name: {config.policies}")
-    loaded = {}
-    for path in worlds:
+    _check_policies(config, batch_file, next(iter(worlds.values())))
+    normalised, inputs = _validate_draws(config, batch_file, worlds, parameter_sets)
+    seeds = np.random.SeedSequence(config.seed).spawn(config.replicates)
+    tasks = [
+        RunTask(
+            run_id=run_id(path.stem, policy_name(policy), draw, replicate),
+            world=path.stem,
+            world_path=str(path),
+            policy=policy_name(policy),
+            policy_arg=_policy_arg(policy, batch_file),
+            draw=draw,
+            replicate=replicate,
+            entropy=int(child.entropy),
+            spawn_key=tuple(int(k) for k in child.spawn_key),
+            years=config.years,
+            overrides={**config.overrides, **swept},
+            swept=swept,
+        )
+        for path in worlds
+        for policy in config.policies
+        for draw, swept in enumerate(normalised)
+        for replicate, child in enumerate(seeds)
+    ]
+    if len({task.run_id for task in tasks}) < len(tasks):
+        raise UserError(
+            f"{batch_file}: two worlds or two policies share a name once made safe for file "
+            f"names ({', '.join(sorted({task.world for task in tasks}))}; "
+            f"{', '.join(sorted({task.policy for task in tasks}))}); rename one"
+        )
+    return BatchPlan(tasks=tasks, draws=normalised, inputs=inputs)
+
+
+def _load_worlds(config: BatchConfig, batch_file: Path) -> dict[Path, Parameters]:
+    """Find and validate every world file of the batch."""
+    worlds = {}
+    for world in config.worlds:
         try:
-            loaded[path] = load_scenario(path)
+            path = _world_path(world, batch_file)
+            worlds[path] = load_scenario(path)
         except ScenarioError as err:
             raise UserError(f"{batch_file}: worlds: {err}") from None
+    return worlds
+
+
+def _check_policies(config: BatchConfig, batch_file: Path, world: Parameters) -> None:
+    """Fail early, naming the batch file, if a policy is unknown or its file is unusable."""
     for policy in config.policies:
         try:
-            resolve_parameters(next(iter(loaded.values())), _policy_arg(policy, batch_file))
+            resolve_parameters(world, _policy_arg(policy, batch_file))
         except ValidationError:
-            pass  # the policy file's levers are checked with each draw below
+            pass  # the policy file's levers are checked with each draw
         except Exception as err:
             message = describe(err)
             if message is None:
                 raise
             raise UserError(f"{batch_file}: policies: {message}") from None
-    normalised, inputs = _validate_draws(config, batch_file, loaded, parameter_sets)
-    seeds = np.random.SeedSequence(config.seed).spawn(config.replicates)
-    tasks = []
-    for path in worlds:
-        for policy in config.policies:
-            name = policy_name(policy)
-            for draw, swept in enumerate(normalised):
-                for replicate, child in enumerate(seeds):
-                    tasks.append(
-                        RunTask(
-                            run_id=run_id(path.stem, name, draw, replicate),
-                            world=path.stem,
-                            world_path=str(path),
-                            policy=name,
-                            policy_arg=_policy_arg(policy, batch_file),
-                            draw=draw,
-                            replicate=replicate,
-                            entropy=int(child.entropy),
-                            spawn_key=tuple(int(k) for k in child.spawn_key),
-                            years=config.years,
-                            overrides={**config.overrides, **swept},
-                            swept=swept,
-                        )
-                    )
-    return BatchPlan(tasks=tasks, draws=normalised, inputs=inputs)
 
 
 def _validate_draws(

@@ -101,3 +101,10 @@ def test_latin_hypercube_is_stratified_reproducible_and_typed(tmp_path):
     assert all(
         isinstance(d["officers.police"], int) and 2 <= d["officers.police"] <= 40 for d in first
     )
+
+
+def test_two_policies_with_one_name_are_refused(tmp_path, capsys):
+    policy_file = tmp_path / "detention_first.yaml"
+    policy_file.write_text("name: detention_first\nstrategy: detention_first\n")
+    batch = write_batch(tmp_path, policies=["detention_first", str(policy_file)])
+    assert "share a name" in _refused(batch, capsys)

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "rerun": "experiments.commands.rerun",
     "calibrate": "experiments.commands.calibrate",
     "sensitivity": "experiments.commands.sensitivity",
+    "rank-ensemble": "experiments.commands.rank_ensemble",
 }
 
 

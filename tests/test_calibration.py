@@ -339,6 +339,8 @@ def test_ranking_counts_members_where_the_alternative_wins(tmp_path):
                     }
                 )
     folder = write_folder(tmp_path / "batch", pd.DataFrame(rows))
+    assert tipsim(["rank-ensemble", str(folder)]) == 0
+    assert (folder / "ranking.csv").is_file() and (folder / "ranking.png").is_file()
     differences = member_differences(folder).set_index("world")
     assert differences.loc["a", "victims_identified"] == 5
     assert differences.loc["b", "prosecutions"] == -1

@@ -87,3 +87,25 @@ def _draw(ax, simulated: dict, colour: str, alpha: float, label: str | None, i: 
         return
     years = sorted(simulated)
     ax.plot(years, [simulated[y] for y in years], color=colour, alpha=alpha, lw=1, label=label)
+
+
+def plot_ranking(differences: pd.DataFrame, metrics: Sequence[str], path: Path) -> Path:
+    """One panel per metric: each member's mean paired difference, sorted, zero marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.6), squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        values = differences[metric].sort_values().to_numpy()
+        colours = ["tab:green" if v > 0 else "tab:red" for v in values]
+        ax.bar(range(len(values)), values, color=colours)
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_xlabel("ensemble member (sorted)")
+        ax.set_title(f"{metric}: alternative - reference", fontsize=9)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=FIGURE_DPI)
+    plt.close(fig)
+    return path

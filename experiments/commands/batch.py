@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from pathlib import Path
 
 from experiments.batch import BatchOptions, run_batch
@@ -59,7 +60,13 @@ def main(args: argparse.Namespace) -> int:
         retry_failed=args.retry_failed,
         progress=False if args.quiet else None,
     )
-    report = run_batch(args.batch_file, options)
+    # SIGTERM (a scheduler's time limit, ``kill``) stops the batch like Ctrl-C: the manifest is
+    # saved and the batch resumes when the command is run again.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        report = run_batch(args.batch_file, options)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     done = report.skipped + report.ran - len(report.failed_now)
     print(
         f"batch {report.folder}: {report.total} runs; {report.skipped} already finished, "
@@ -85,3 +92,7 @@ def main(args: argparse.Namespace) -> int:
         )
         return FAILED_RUNS_STATUS
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 from model.parameters import Parameters
 
@@ -72,6 +72,17 @@ def check_range(path: str, spec: ParameterRange) -> None:
         raise ValueError(f"'{path}': high {spec.high} is above the allowed maximum {le}")
 
 
+def check_ranges(ranges: dict[str, ParameterRange]) -> dict[str, ParameterRange]:
+    """Check every range against the schema (a pydantic after-validator)."""
+    for path, spec in ranges.items():
+        check_range(path, spec)
+    return ranges
+
+
+#: Configuration field type: ranges by field path, each checked against the schema.
+ParameterRanges = Annotated[dict[str, ParameterRange], AfterValidator(check_ranges)]
+
+
 class ParameterSpace:
     """A box of uncertain parameters, with a unit-cube coordinate system for samplers.
 
@@ -80,9 +91,7 @@ class ParameterSpace:
     """
 
     def __init__(self, ranges: Mapping[str, ParameterRange]) -> None:
-        for path, spec in ranges.items():
-            check_range(path, spec)
-        self.ranges = dict(ranges)
+        self.ranges = check_ranges(dict(ranges))
         self.names = list(ranges)
         self._integer = [field_info(p)[1] is int for p in self.names]
 

@@ -220,7 +220,9 @@ def smc(
         tolerance = float(np.quantile([o.distance for o in current], quantile))
         previous = np.array([_internal(space, o.values) for o in current])
         covariance = 2.0 * np.atleast_2d(np.cov(previous, rowvar=False, aweights=weights))
-        covariance += np.eye(len(space)) * 1e-12
+        # A floor of 1/1000 of each prior width keeps the kernel proper when a parameter
+        # (an integer, say) has collapsed onto one value.
+        covariance += np.diag((np.diff(space.internal_bounds(), axis=1)[:, 0] * 1e-3) ** 2)
         accepted: list[Outcome] = []
         while len(accepted) < population:
             room = max_simulations - len(runner.outcomes)

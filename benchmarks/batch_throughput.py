@@ -7,9 +7,12 @@ Measures:
    per minute, and the overhead over (single-run time x runs / workers);
 3. the same overhead against the run times measured inside the workers (the manifest's
    ``seconds``), which separates the batch machinery from machine load;
-4. optionally (``--memory``) the parent's resident memory over a long batch of tiny runs.
+4. optionally (``--serial``) the same batch in-process (``--workers 1``) against single-run
+   time x runs: the batch machinery without any parallel contention;
+5. optionally (``--memory``) the parent's resident memory over a long batch of tiny runs.
 
-Usage: python benchmarks/batch_throughput.py [--workers 2] [--replicates 4] [--years 5]
+Usage: python benchmarks/batch_throughput.py [--workers 2] [--replicates 8] [--years 5]
+       [--serial] [--memory]
 """
 
 from __future__ import annotations
@@ -85,8 +88,15 @@ def throughput(args: argparse.Namespace, folder: Path) -> dict:
         "overhead_vs_single": round(wall / ideal - 1, 4),
         "mean_run_in_worker_s": round(in_worker / runs, 2),
         "overhead_vs_in_worker": round(wall / ideal_measured - 1, 4),
-        "load_after": load(),
     }
+    if args.serial:
+        start = time.perf_counter()
+        serial = folder / "serial"
+        run_batch(path, BatchOptions(out=serial, workers=1, progress=False))
+        serial_wall = time.perf_counter() - start
+        result["serial_batch_wall_s"] = round(serial_wall, 2)
+        result["overhead_serial_vs_single"] = round(serial_wall / (single * runs) - 1, 4)
+    result["load_after"] = load()
     print(json.dumps(result, indent=1))
     return result
 
@@ -126,8 +136,9 @@ def rss_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--replicates", type=int, default=4)
+    parser.add_argument("--replicates", type=int, default=8, help="8: the README's main job")
     parser.add_argument("--years", type=float, default=5)
+    parser.add_argument("--serial", action="store_true", help="also time the batch in-process")
     parser.add_argument("--memory", action="store_true", help="also sample the parent's memory")
     parser.add_argument("--memory-replicates", type=int, default=1000)
     args = parser.parse_args()

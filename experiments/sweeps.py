@@ -84,6 +84,12 @@ def draws(sweep: Sweep | None, root_seed: int) -> list[dict[str, Any]]:
     kinds = {
         name: parameter_annotation(name, "sweep.latin_hypercube.ranges") for name in lhs.ranges
     }
+    for name, kind in kinds.items():
+        if kind not in (int, float):
+            raise UserError(
+                f"sweep.latin_hypercube.ranges: '{name}' is not a number "
+                f"({getattr(kind, '__name__', kind)}); sweep it with a grid instead"
+            )
     stream = np.random.SeedSequence(root_seed, spawn_key=(SAMPLER_STREAM,))
     sampler = qmc.LatinHypercube(d=len(lhs.ranges), rng=np.random.default_rng(stream))
     low, high = np.array(list(lhs.ranges.values()), dtype=float).T

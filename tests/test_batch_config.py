@@ -49,6 +49,14 @@ def test_unknown_key_inside_the_sweep(tmp_path, capsys):
             "low (1.0) must be below high (0.0)",
         ),
         ({"sweep": {}}, "give exactly one of 'grid' or 'latin_hypercube'"),
+        (
+            {
+                "sweep": {
+                    "latin_hypercube": {"samples": 2, "ranges": {"screening.tier2_support": [0, 1]}}
+                }
+            },
+            "'screening.tier2_support' is not a number (bool); sweep it with a grid instead",
+        ),
     ],
 )
 def test_invalid_values_are_refused(tmp_path, capsys, changes, expected):

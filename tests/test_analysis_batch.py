@@ -10,8 +10,12 @@ from tests.batch_support import write_batch
 def test_batch_then_compare(tmp_path, capsys):
     # The small world, 2 policies x 2 replicates x 1 year, results in tmp_path/out.
     batch_file = write_batch(tmp_path)
-    assert tipsim(["batch", str(batch_file), "--workers", "1", "--quiet"]) == 0
-    capsys.readouterr()
+    assert tipsim(["batch", str(batch_file), "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    # The batch ends with the comparison table and the funnel (the README's main job).
+    assert "Outcomes by policy, compared with detention_first" in out
+    assert "Identification funnel" in out
+    assert "screening_before_detention" in out
 
     runs = analysis.load(tmp_path / "out")
     assert len(runs) == 4

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from experiments.batch import BatchOptions, run_batch
 from experiments.executors import EXECUTORS
-from experiments.summary_table import print_batch_table
 
 HELP = "run (or resume) a batch of scenario runs defined in a YAML file"
 
@@ -83,7 +82,7 @@ def main(args: argparse.Namespace) -> int:
             "not started: run the same command again to continue"
         )
     if not args.quiet:
-        print_batch_table(report.folder)
+        print_comparison(report.folder, finished=done)
     if report.failed or report.broken:
         print(
             f"tipsim: {report.failed} of {report.total} runs failed ({done} done); errors and "
@@ -92,6 +91,17 @@ def main(args: argparse.Namespace) -> int:
         )
         return FAILED_RUNS_STATUS
     return 0
+
+
+def print_comparison(folder: Path, finished: int) -> None:
+    """Print the policy comparison of the batch's finished runs (the README's main table)."""
+    if finished == 0:
+        print("no finished runs to compare yet")
+        return
+    import analysis  # only the end of a batch needs the analysis layer
+
+    print()
+    print(analysis.comparison_text(folder), end="")
 
 
 def _interrupt(signum: int, frame: object) -> None:

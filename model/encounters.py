@@ -18,6 +18,7 @@ Raids and overstay are offender routes; the rest are not.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,26 @@ class Contacts:
         return self.route == Route.NGO_REFERRAL
 
 
+def victim_weighted_slots(
+    model: IdentificationModel,
+    p_victim: float,
+    p_other: float,
+    eligible: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Select eligible migrants, victims with probability ``p_victim`` and others ``p_other``."""
+    pop = model.population
+    p_max = max(p_other, p_victim)
+    if p_max <= 0.0:
+        return np.empty(0, dtype=np.int64)
+    return thinned_slots(
+        model.rng_encounter,
+        pop.capacity,
+        p_max,
+        eligible,
+        lambda s: np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other) / p_max,
+    )
+
+
 def _help_seeking(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
     pop = model.population
     return pop.trust[slots] * (1.0 - pop.fear_retaliation[slots])
@@ -87,13 +108,11 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
     # Raids on illegal work and vice.
     p_other = weekly_probability(e.raid_rate_per_year)
     p_victim = weekly_probability(e.raid_rate_per_year * e.raid_victim_relative_risk)
-    p_max = max(p_other, p_victim)
-    raided = thinned_slots(
-        rng,
-        pop.capacity,
-        p_max,
+    raided = victim_weighted_slots(
+        model,
+        p_victim,
+        p_other,
         lambda s: community(s) & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER),
-        lambda s: np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other) / p_max,
     )
     sex = pop.group[raided] == Group.SEX
     add(Route.RAID, raided[sex], Agency.POLICE)
@@ -157,13 +176,8 @@ def ngo_outreach(model: IdentificationModel, community) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     p_other = min(1.0, ngo.screenings_per_year / 52.0 / weight_total)
     p_victim = min(1.0, p_other * ngo.victim_relative_contact)
-    p_max = max(p_other, p_victim)
-    clients = thinned_slots(
-        rng,
-        pop.capacity,
-        p_max,
-        lambda s: community(s) & (pop.group[s] == Group.DOMESTIC),
-        lambda s: np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other) / p_max,
+    clients = victim_weighted_slots(
+        model, p_victim, p_other, lambda s: community(s) & (pop.group[s] == Group.DOMESTIC)
     )
     model.outcomes.add("ngo_screened", len(clients))
     victim_clients = clients[pop.status[clients] >= FIRST_TRAFFICKED]

@@ -135,6 +135,7 @@ def main(args: argparse.Namespace) -> int:
         method=result.method,
         simulations=len(result.simulations),
         generations_run=generations,
+        generations_completed=len(result.tolerances) - 1,
         tolerances=result.tolerances,
         executor=where,
         ensemble=[m.name for m in members],

@@ -42,6 +42,11 @@ def test_morris_ranks_a_linear_function_by_its_slopes():
     assert most_influential(indices, 2) == ["big", "small"]
 
 
+def test_sobol_of_a_constant_output_is_undefined_not_an_error():
+    indices, _ = sobol(ISHIGAMI, lambda x: np.ones(len(x)), ["flat"], samples=8)
+    assert indices["S1"].isna().all() and indices["ST"].isna().all()
+
+
 def test_sobol_checks_the_shape_of_what_evaluate_returns():
     with pytest.raises(ValueError, match="shape"):
         sobol(ISHIGAMI, lambda x: np.zeros((len(x), 2)), ["y"], samples=4)
@@ -105,7 +110,6 @@ def write_config(tmp_path, **changes):
     return path
 
 
-@pytest.mark.filterwarnings("ignore:Constant values encountered:UserWarning")
 def test_cli_sensitivity_writes_indices_samples_and_figures(tmp_path, capsys):
     assert tipsim(["sensitivity", str(write_config(tmp_path)), "--workers", "1", "--quiet"]) == 0
     out = capsys.readouterr().out

@@ -84,12 +84,22 @@ def sobol(
 
     Returns:
         ``(indices, samples)``: indices has one row per output and parameter (``S1``,
-        ``S1_conf``, ``ST``, ``ST_conf``: 95% intervals are ± conf).
+        ``S1_conf``, ``ST``, ``ST_conf``: 95% intervals are ± conf; NaN for an output that
+        did not vary).
     """
     design = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     values = _checked(evaluate(design), len(design), outputs)
     rows = []
     for j, output in enumerate(outputs):
+        if np.ptp(values[:, j]) == 0:
+            # A constant output has no variance to apportion: its indices are undefined.
+            nan = float("nan")
+            for name in problem["names"]:
+                rows.append(
+                    {"output": output, "parameter": name, "S1": nan, "S1_conf": nan}
+                    | {"ST": nan, "ST_conf": nan}
+                )
+            continue
         result = sobol_analyze.analyze(
             problem,
             values[:, j],

@@ -1,4 +1,8 @@
-"""Figures of a calibration: published figures against the prior and the accepted runs."""
+"""Figures of a calibration: the fit to published figures, and the ranking across an ensemble.
+
+Built on ``Figure`` objects (no pyplot state) and written as PNG and SVG by
+:func:`analysis.figures.save_figure`.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from analysis.calibration.patterns import Pattern
-
-FIGURE_DPI = 120
+from analysis.figures import save_figure
 
 
 def plot_fit(
@@ -26,17 +30,13 @@ def plot_fit(
         accepted: Run numbers of the accepted sets.
         prior: Run numbers drawn from the prior (first generation).
         patterns: The patterns (published values and simulated views).
-        path: PNG file to write.
+        path: PNG file to write (an SVG is written beside it).
 
     Returns:
         ``path``.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, len(patterns), figsize=(4.2 * len(patterns), 3.6), squeeze=False)
+    fig = Figure(figsize=(4.2 * len(patterns), 3.6))
+    axes = fig.subplots(1, len(patterns), squeeze=False)
     by_number = {n: t.set_index("year") for n, t in yearly.groupby("number")}
     for ax, pattern in zip(axes[0], patterns, strict=True):
         for numbers, colour, alpha, label in (
@@ -73,10 +73,7 @@ def plot_fit(
         ax.set_title(pattern.definition.description, fontsize=9)
     axes[0][0].legend(fontsize=7, loc="best")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=FIGURE_DPI)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path.parent, path.stem)[0]
 
 
 def _draw(ax, simulated: dict, colour: str, alpha: float, label: str | None, i: int) -> None:
@@ -91,12 +88,8 @@ def _draw(ax, simulated: dict, colour: str, alpha: float, label: str | None, i: 
 
 def plot_ranking(differences: pd.DataFrame, metrics: Sequence[str], path: Path) -> Path:
     """One panel per metric: each member's mean paired difference, sorted, zero marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.6), squeeze=False)
+    fig = Figure(figsize=(4.5 * len(metrics), 3.6))
+    axes = fig.subplots(1, len(metrics), squeeze=False)
     for ax, metric in zip(axes[0], metrics, strict=True):
         values = differences[metric].sort_values().to_numpy()
         colours = ["tab:green" if v > 0 else "tab:red" for v in values]
@@ -105,7 +98,4 @@ def plot_ranking(differences: pd.DataFrame, metrics: Sequence[str], path: Path) 
         ax.set_xlabel("ensemble member (sorted)")
         ax.set_title(f"{metric}: alternative - reference", fontsize=9)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=FIGURE_DPI)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path.parent, path.stem)[0]

@@ -1,4 +1,4 @@
-"""Figures of a sensitivity analysis: Morris μ*-σ plots and Sobol index bars."""
+"""Figures of a sensitivity analysis: Morris μ*-σ plots and Sobol index bars (PNG and SVG)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-FIGURE_DPI = 120
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from analysis.figures import save_figure
 
 
 def plot_morris(indices: pd.DataFrame, path: Path) -> Path:
     """One panel per output: μ* (with its 95% interval) against σ, parameters labelled."""
-    plt = _pyplot()
     outputs = list(dict.fromkeys(indices["output"]))
-    fig, axes = plt.subplots(1, len(outputs), figsize=(5.5 * len(outputs), 4.5), squeeze=False)
+    fig = Figure(figsize=(5.5 * len(outputs), 4.5))
+    axes = fig.subplots(1, len(outputs), squeeze=False)
     for ax, output in zip(axes[0], outputs, strict=True):
         rows = indices[indices["output"] == output]
         ax.errorbar(rows["mu_star"], rows["sigma"], xerr=rows["mu_star_conf"], fmt="o", capsize=2)
@@ -33,14 +25,14 @@ def plot_morris(indices: pd.DataFrame, path: Path) -> Path:
         ax.set_ylabel("σ (interactions, non-linearity)")
         ax.set_title(f"Morris: {output}", fontsize=10)
     fig.tight_layout()
-    return _save(fig, path, plt)
+    return save_figure(fig, path.parent, path.stem)[0]
 
 
 def plot_sobol(indices: pd.DataFrame, path: Path) -> Path:
     """One panel per output: first-order and total indices with 95% intervals."""
-    plt = _pyplot()
     outputs = list(dict.fromkeys(indices["output"]))
-    fig, axes = plt.subplots(1, len(outputs), figsize=(5.5 * len(outputs), 4.0), squeeze=False)
+    fig = Figure(figsize=(5.5 * len(outputs), 4.0))
+    axes = fig.subplots(1, len(outputs), squeeze=False)
     for ax, output in zip(axes[0], outputs, strict=True):
         rows = indices[indices["output"] == output]
         x = np.arange(len(rows))
@@ -52,11 +44,4 @@ def plot_sobol(indices: pd.DataFrame, path: Path) -> Path:
         ax.set_title(f"Sobol: {output}", fontsize=10)
     axes[0][0].legend(fontsize=8)
     fig.tight_layout()
-    return _save(fig, path, plt)
-
-
-def _save(fig, path: Path, plt) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=FIGURE_DPI)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path.parent, path.stem)[0]

@@ -297,6 +297,15 @@ def test_cli_calibrate_refuses_bad_files_with_status_2(
     assert not (tmp_path / "out" / "tiny" / "simulations.parquet").exists()
 
 
+def test_cli_calibrate_refuses_bad_options_naming_each(tmp_path, small_replay, capsys):
+    config = write_config(tmp_path, small_replay)
+    status = tipsim(["calibrate", str(config), "--population", "1", "--scale", "2", "--quiet"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "scale: Input should be less than or equal to 1" in err
+    assert "abc.population" in err and "Traceback" not in err
+
+
 def test_shipped_calibration_file_is_valid():
     from analysis.calibration.config import load_calibration
 

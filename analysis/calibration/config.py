@@ -112,12 +112,18 @@ def validate_file(path: Path, model: type[ModelT]) -> ModelT:
     try:
         return model.model_validate(read_mapping(path))
     except ValidationError as err:
-        lines = []
-        for item in err.errors():
-            field = ".".join(str(p) for p in item["loc"]) or "(file)"
-            message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
-            lines.append(f"  - {field}: {message}")
+        lines = problem_lines(err)
         raise ConfigError(f"{path}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+
+
+def problem_lines(err: ValidationError) -> list[str]:
+    """One ``  - field: message`` line per problem of a validation error."""
+    lines = []
+    for item in err.errors():
+        field = ".".join(str(p) for p in item["loc"]) or "(file)"
+        message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
+        lines.append(f"  - {field}: {message}")
+    return lines
 
 
 def resolve_relative(path: Path, value: str) -> Path:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from analysis.calibration import abc
-from analysis.calibration.config import CalibrationConfig, load_calibration
+from analysis.calibration.config import CalibrationConfig, load_calibration, problem_lines
 from analysis.calibration.ensemble import write_ensemble
 from analysis.calibration.figures import plot_fit
 from analysis.calibration.fit import pattern_table, published_comparison
@@ -163,8 +165,9 @@ def _configured(args: argparse.Namespace) -> CalibrationConfig:
         return config
     try:
         return CalibrationConfig.model_validate(config.model_dump() | changes)
-    except ValueError as err:
-        raise UserError(f"invalid command-line option: {err}") from None
+    except ValidationError as err:
+        lines = "\n".join(problem_lines(err))
+        raise UserError(f"{args.config}: invalid command-line option(s):\n{lines}") from None
 
 
 def _print_summary(config, result, fit, folder: Path, where: str) -> None:

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "calibrate": "experiments.commands.calibrate",
     "sensitivity": "experiments.commands.sensitivity",
     "rank-ensemble": "experiments.commands.rank_ensemble",
+    "replay": "experiments.commands.replay",
 }
 
 

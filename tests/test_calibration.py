@@ -306,6 +306,19 @@ def test_cli_calibrate_refuses_bad_options_naming_each(tmp_path, small_replay, c
     assert "abc.population" in err and "Traceback" not in err
 
 
+def test_cli_replay_prints_official_statistics_beside_published(tmp_path, small_replay, capsys):
+    out_csv = tmp_path / "replay.csv"
+    args = ["replay", str(small_replay), "--years", "1", "--scale", "0.5", "--csv", str(out_csv)]
+    assert tipsim([*args, "--set", "disclosure.intercept=-2"]) == 0
+    out = capsys.readouterr().out
+    assert "initial_screenings (published)" in out and "2,500" in out
+    table = pd.read_csv(out_csv, index_col="year")
+    assert list(table.index) == [2016]
+    assert table.loc[2016, "identified_mechanism (published)"] == 6
+    assert tipsim([*args, "--scale", "3"]) == 2
+    assert "--scale 3" in capsys.readouterr().err
+
+
 def test_shipped_calibration_file_is_valid():
     from analysis.calibration.config import load_calibration
 

@@ -8,6 +8,8 @@ source of truth for every migrant.
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from typing import TYPE_CHECKING
 
 import mesa
@@ -26,7 +28,31 @@ if TYPE_CHECKING:
     from model.model import IdentificationModel
 
 
-class Migrant(mesa.Agent):
+class _IdCounters(weakref.WeakKeyDictionary):
+    """Per-model counters of agent ids that do not keep finished models alive.
+
+    Mesa 3.3's ``Agent._ids`` is a class-level ``defaultdict`` keyed by model, so every model
+    ever built stays in memory (mesa issue #3179, fixed upstream by pull request #3180): a
+    worker running hundreds of runs would grow by megabytes a run. This mapping holds models
+    weakly and starts each model's count at 1, as Mesa does.
+    """
+
+    def __getitem__(self, model: mesa.Model) -> itertools.count:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = itertools.count(1)
+            self[model] = counter
+            return counter
+
+
+class ModelAgent(mesa.Agent):
+    """Base of the project's agent types: ids unique within a model, models not kept alive."""
+
+    _ids = _IdCounters()
+
+
+class Migrant(ModelAgent):
     """A migrant in the authorities' hands: a case with a route, a clock and a history.
 
     Attributes:
@@ -69,7 +95,7 @@ class Migrant(mesa.Agent):
         return Stage(int(self.model.population.stage[self.slot]))
 
 
-class Trafficker(mesa.Agent):
+class Trafficker(ModelAgent):
     """A recruitment agency, employer, sex-trade operator or syndicate.
 
     Attributes:
@@ -122,7 +148,7 @@ class Trafficker(mesa.Agent):
         self.threat = min(1.0, self.threat + amount)
 
 
-class Officer(mesa.Agent):
+class Officer(ModelAgent):
     """A frontline officer who screens the migrants the authorities meet.
 
     Attributes:

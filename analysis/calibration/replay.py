@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import mesa
 import pandas as pd
 
 from model import IdentificationModel
@@ -149,21 +148,8 @@ def replay(
             }
         )
     table = official_statistics(model.weekly(), scale)
-    release_model(model)
     ends = pd.DataFrame(snapshots).set_index("year")
     return table.join(ends, how="left")
-
-
-def release_model(model: IdentificationModel) -> None:
-    """Let a finished model be garbage-collected in a long-lived worker process.
-
-    Mesa 3.3's ``Agent._ids`` (a class-level mapping keyed by model) keeps every model ever
-    built alive (mesa issue #3179, fixed upstream by pull request #3180); a calibration worker
-    running hundreds of replays would otherwise grow by megabytes a run.
-    """
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict):
-        ids.pop(model, None)
 
 
 def official_statistics(weekly: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.calibration.replay import release_model, scale_world, split_overrides
+from analysis.calibration.replay import scale_world, split_overrides
 from analysis.calibration.space import ParameterSpace
 from model import IdentificationModel
 from model.parameters import Parameters, nest_dotted
@@ -53,7 +53,6 @@ def run_pair(task: PairTask) -> dict[str, float]:
         seed = np.random.SeedSequence([task.seed, task.number])
         model = IdentificationModel(params, policy, rng=seed, **keywords)
         summary = model.run(task.years)
-        release_model(model)
         for output in task.outputs:
             row[f"{policy}.{output}"] = float(summary[output]) / task.scale
     first, last = task.policies[0], task.policies[-1]

@@ -80,6 +80,16 @@ def seed_sequence(rng: Any) -> np.random.SeedSequence:
     return np.random.SeedSequence(int(rng))
 
 
+def describe_seed(seeds: np.random.SeedSequence) -> str:
+    """Name a seed sequence so it can be given again: ``"<entropy>"`` or ``"<entropy>:<key>"``.
+
+    A spawned child (one replicate of a batch) is named by its root entropy and spawn key,
+    e.g. ``"20240601:3"``; ``np.random.SeedSequence(20240601, spawn_key=(3,))`` recreates it.
+    """
+    key = ".".join(str(k) for k in seeds.spawn_key)
+    return f"{seeds.entropy}:{key}" if key else str(seeds.entropy)
+
+
 class IdentificationModel(mesa.Model):
     """Migrants, traffickers and officers under one screening policy, one week a step.
 
@@ -114,7 +124,7 @@ class IdentificationModel(mesa.Model):
     ) -> None:
         seeds = seed_sequence(rng)
         super().__init__(rng=int(seeds.generate_state(1, dtype=np.uint32)[0]))
-        self.seed = seeds.entropy if rng is None or not isinstance(rng, int) else rng
+        self.seed = rng if isinstance(rng, int) else describe_seed(seeds)
         streams = dict(zip(STREAMS, seeds.spawn(len(STREAMS)), strict=True))
         self.rng_world = np.random.default_rng(streams["world"])
         self.rng_encounter = np.random.default_rng(streams["encounter"])

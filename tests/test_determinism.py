@@ -83,3 +83,13 @@ def test_simulate_returns_the_documented_summary_keys(small_scenario_path):
         "convictions",
     ):
         assert key in summary
+
+
+def test_a_replicate_seed_is_named_so_it_can_be_given_again(small_world):
+    child = np.random.SeedSequence(20240601).spawn(4)[3]
+    model = IdentificationModel(small_world, "detention_first", rng=child)
+    assert model.seed == "20240601:3"
+    again = np.random.SeedSequence(20240601, spawn_key=(3,))
+    twin = IdentificationModel(small_world, "detention_first", rng=again)
+    np.testing.assert_array_equal(model.population.status, twin.population.status)
+    assert IdentificationModel(small_world, "detention_first", rng=5).seed == 5

@@ -16,7 +16,6 @@ import mesa
 
 from model.states import (
     FIRST_TRAFFICKED,
-    OFFENDER_ROUTES,
     Agency,
     LegalState,
     Route,
@@ -78,11 +77,6 @@ class Migrant(ModelAgent):
         self.screened = False
         self.support_until: int | None = None
         self.witness = False
-
-    @property
-    def offender(self) -> bool:
-        """Whether the migrant was met as an immigration or criminal offender."""
-        return self.route in OFFENDER_ROUTES
 
     @property
     def is_victim(self) -> bool:

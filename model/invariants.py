@@ -23,7 +23,7 @@ def violations(model: IdentificationModel) -> list[str]:
     stages = np.bincount(pop.stage, minlength=len(Stage))
     if len(stages) != len(Stage) or stages.sum() != pop.capacity:
         found.append(f"stage codes outside {[s.name for s in Stage]}")
-    present = pop.stage != Stage.ABSENT
+    present = pop.present
     if int(present.sum()) != pop.size:
         found.append(f"{int(present.sum())} slots occupied but population size is {pop.size}")
     by_group = np.bincount(pop.group[present], minlength=len(Group))

@@ -59,15 +59,6 @@ STOCKS: dict[str, Callable[[IdentificationModel], int]] = {
     "traffickers_active": lambda m: m.traffickers_active,
 }
 
-#: Keys of the run summary that are not plain sums of weekly flows.
-SUMMARY_EXTRA = (
-    "victims_present",
-    "victims_present_end",
-    "identification_rate",
-    "traffickers_active_end",
-    "population_end",
-)
-
 
 class Outcomes:
     """Counters of one run: this week's flows and the running totals."""

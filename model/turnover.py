@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.population import draw_arrivals, draw_stay_weeks, group_sizes
-from model.states import FIRST_TRAFFICKED, Group, Stage
+from model.states import Group, Stage
 from model.trafficking import recruit
 
 if TYPE_CHECKING:
@@ -56,5 +56,5 @@ def arrive(model: IdentificationModel) -> None:
 def count_victims(model: IdentificationModel) -> tuple[int, int]:
     """Victims present, and victims among domestic workers present."""
     pop = model.population
-    victims = (pop.status >= FIRST_TRAFFICKED) & (pop.stage != Stage.ABSENT)
+    victims = pop.victims_mask()
     return int(victims.sum()), int((victims & (pop.group == Group.DOMESTIC)).sum())

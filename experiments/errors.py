@@ -19,4 +19,9 @@ def describe(err: BaseException) -> str | None:
     if isinstance(err, ValidationError):
         lines = "\n".join(f"  - {p}" for p in validation_problems(err))
         return f"invalid parameter value(s):\n{lines}"
+    if isinstance(err, OSError) and err.filename is not None:
+        # A file or folder the user named cannot be read or written (permissions, a file
+        # where a folder is needed, a full disk): say which and why.
+        reason = err.strerror or type(err).__name__
+        return f"{err.filename}: {reason.lower()}; choose another path or fix its permissions"
     return None

@@ -106,3 +106,24 @@ def test_invalid_yaml_is_reported_with_its_line(tmp_path):
     assert result.returncode == 2
     assert "bad.yaml" in result.stderr and "line" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unwritable_results_folder_gives_one_message(small_scenario_path, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = tipsim(
+        "run",
+        str(small_scenario_path),
+        "--years",
+        "0.1",
+        "--policy",
+        "detention_first",
+        "--out",
+        str(blocker),
+        "--quiet",
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("tipsim: error:")
+    assert str(blocker) in result.stderr and "not a directory" in result.stderr
+    assert blocker.read_text() == "not a folder"

@@ -54,7 +54,7 @@ def test_immediate_removal_under_detention_first_identifies_no_detainee(small_wo
     assert totals["victims_removed_unidentified"] == totals["victims_detained"]
 
 
-def test_detention_first_screens_detainees_only_while_held(small_world):
+def test_identification_in_detention_follows_the_weekly_screening_chance(small_world):
     never = run(
         small_world, "detention_first", screening__offender_screening_probability=0.0
     ).summary()

@@ -9,7 +9,6 @@ rebuilds it exactly.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +20,9 @@ from pydantic import ValidationError
 from experiments.batch_config import BatchConfig
 from experiments.errors import UserError, describe
 from experiments.sweeps import draws, effective_value, parameter_annotation
-from model import Parameters, resolve_parameters
+from model import Parameters, RunSpec
 from scenarios.loader import ScenarioError, load_scenario, resolve_path, validation_problems
+from scenarios.resolve import resolve_run
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class RunTask:
         world: Stem of the world file.
         world_path: Absolute path of the world file.
         policy: Policy name (stem of the file for a policy file).
-        policy_arg: The policy as given in the batch file, passed to the model.
+        policy_arg: The policy as given in the batch file (a policy file as an absolute path).
         draw: Index of the parameter draw.
         replicate: Index of the replicate.
         entropy: Root seed entropy.
@@ -42,6 +42,8 @@ class RunTask:
         years: Simulated years.
         overrides: Flat ``section.field -> value`` (fixed overrides and the draw's values).
         swept: The draw's values (``section.field -> value``), stored as ``param:`` columns.
+        spec: The run's resolved parameters and strategy: exactly what the batch hashed, so a
+            worker reads no file and a file edited mid-batch changes nothing.
     """
 
     run_id: str
@@ -56,6 +58,7 @@ class RunTask:
     years: float
     overrides: dict[str, Any] = field(default_factory=dict)
     swept: dict[str, Any] = field(default_factory=dict)
+    spec: RunSpec | None = field(default=None, compare=False, repr=False)
 
     @property
     def seed_text(self) -> str:
@@ -114,7 +117,8 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
     except UserError as err:
         raise UserError(f"{batch_file}: {err}") from None
     _check_policies(config, batch_file, next(iter(worlds.values())))
-    normalised, inputs = _validate_draws(config, batch_file, worlds, parameter_sets)
+    normalised, specs = _validate_draws(config, batch_file, worlds, parameter_sets)
+    inputs = {key: spec.digest() for key, spec in specs.items()}
     seeds = np.random.SeedSequence(config.seed).spawn(config.replicates)
     tasks = [
         RunTask(
@@ -130,6 +134,7 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
             years=config.years,
             overrides={**config.overrides, **swept},
             swept=swept,
+            spec=specs[_input_key(path.stem, policy, draw)],
         )
         for path in worlds
         for policy in config.policies
@@ -161,7 +166,7 @@ def _check_policies(config: BatchConfig, batch_file: Path, world: Parameters) ->
     """Fail early, naming the batch file, if a policy is unknown or its file is unusable."""
     for policy in config.policies:
         try:
-            resolve_parameters(world, _policy_arg(policy, batch_file))
+            resolve_run(world, _policy_arg(policy, batch_file))
         except ValidationError:
             pass  # the policy file's levers are checked with each draw
         except Exception as err:
@@ -176,21 +181,22 @@ def _validate_draws(
     batch_file: Path,
     worlds: dict[Path, Parameters],
     parameter_sets: list[dict[str, Any]],
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Resolve every world x policy x draw before anything runs.
+) -> tuple[list[dict[str, Any]], dict[str, RunSpec]]:
+    """Resolve every world x policy x draw once, before anything runs.
 
     Returns:
-        The draws with schema-typed values, and a digest of the effective parameters of each
-        world, policy and draw (so a changed world file, policy file or default is noticed).
+        The draws with schema-typed values, and the resolved run of each world, policy and
+        draw (its digest is recorded, so a changed world file, policy file or default is
+        noticed on resume).
     """
     normalised: list[dict[str, Any]] = []
-    digests: dict[str, str] = {}
+    specs: dict[str, RunSpec] = {}
     for number, swept in enumerate(parameter_sets):
         typed: dict[str, Any] = {}
         for path, world in worlds.items():
             for policy in config.policies:
                 try:
-                    params = resolve_parameters(
+                    spec = resolve_run(
                         world, _policy_arg(policy, batch_file), {**config.overrides, **swept}
                     )
                 except ValidationError as err:
@@ -200,11 +206,15 @@ def _validate_draws(
                         f"{batch_file}: {where} is invalid for world {path.stem} and policy "
                         f"{policy}: {problems}"
                     ) from None
-                typed = {name: effective_value(params, name) for name in swept}
-                key = f"{path.stem}/{policy_name(policy)}/d{number}"
-                digests[key] = hashlib.sha256(params.model_dump_json().encode()).hexdigest()
+                typed = {name: effective_value(spec.params, name) for name in swept}
+                specs[_input_key(path.stem, policy, number)] = spec
         normalised.append(typed)
-    return normalised, digests
+    return normalised, specs
+
+
+def _input_key(world: str, policy: str, draw: int) -> str:
+    """``<world>/<policy>/d<draw>``: the key of a resolved run in the plan's inputs."""
+    return f"{world}/{policy_name(policy)}/d{draw}"
 
 
 def _world_path(world: str, batch_file: Path) -> Path:

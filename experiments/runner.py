@@ -17,10 +17,11 @@ import pandas as pd
 
 from experiments.plan import RunTask
 from model import IdentificationModel
+from model.calendar import weeks
+from scenarios.resolve import resolve_run
 
 #: Columns that identify a run, first in both result tables.
 ID_COLUMNS = ("run_id", "world", "policy", "draw", "replicate")
-WEEKS_PER_YEAR = 52
 
 
 @dataclass
@@ -61,17 +62,15 @@ def execute_run(task: RunTask) -> RunResult:
 def simulate_task(task: RunTask) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build the model for ``task``, step it ``round(years * 52)`` weeks, return its tables.
 
+    The task's resolved run is used as it is; a task without one (made by hand) is resolved
+    from its world and policy files here.
+
     Returns:
         The one-row summary table and the weekly table (columns in storage order).
     """
-    overrides = {name.replace(".", "__"): value for name, value in task.overrides.items()}
-    model = IdentificationModel(
-        scenario=task.world_path,
-        policy=task.policy_arg,
-        rng=task.seed_sequence(),
-        **overrides,
-    )
-    for _ in range(round(task.years * WEEKS_PER_YEAR)):
+    spec = task.spec or resolve_run(task.world_path, task.policy_arg, task.overrides)
+    model = IdentificationModel(spec, rng=task.seed_sequence())
+    for _ in range(weeks(task.years)):
         model.step()
     return summary_table(task, model.summary()), weekly_table(task, model.weekly())
 

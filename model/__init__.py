@@ -1,23 +1,29 @@
 """The simulation: a Mesa model of how trafficking victims are identified under a screening policy.
 
-Typical use::
+The model reads no files; it takes ``Parameters`` (or a resolved ``RunSpec``). Typical use::
 
-    from model import IdentificationModel, simulate
+    from model import IdentificationModel, Parameters
 
-    summary = simulate(policy="screening_before_detention", seed=1, years=5)
+    model = IdentificationModel(Parameters(), "screening_before_detention", rng=1, years=5)
+    while model.running:
+        model.step()
+
+Scenario files and shipped names are read above the model: ``experiments.ScenarioModel`` and
+``experiments.simulate`` take them.
 """
 
-from model.model import IdentificationModel, resolve_parameters
+from model.model import IdentificationModel
 from model.parameters import Parameters
 from model.policies import POLICIES, UnknownPolicyError, get_policy
-from model.simulate import simulate
+from model.run_spec import PolicyChoice, RunSpec, specify
 
 __all__ = [
     "POLICIES",
     "IdentificationModel",
     "Parameters",
+    "PolicyChoice",
+    "RunSpec",
     "UnknownPolicyError",
     "get_policy",
-    "resolve_parameters",
-    "simulate",
+    "specify",
 ]

@@ -12,61 +12,28 @@ One step is one week:
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import mesa
 import numpy as np
 
 from model import justice
 from model.agents import Officer
+from model.calendar import weeks, year_of
 from model.custody import Custody
 from model.encounters import draw_encounters
 from model.outcomes import Outcomes, summarise
-from model.parameters import Parameters, nest_dotted
-from model.policies import POLICIES, ScreeningPolicy, get_policy
+from model.parameters import Parameters
+from model.policies import ScreeningPolicy
 from model.population import Population, draw_arrivals, draw_stay_weeks, group_sizes
+from model.run_spec import RunSpec, specify
 from model.screening import ScreeningService
 from model.states import FIRST_TRAFFICKED, Agency, Group, Stage, TraffickerKind
-from model.timeline import apply_due as apply_timeline
-from model.timeline import settle as settle_timeline
 from model.trafficking import escalate, seed_initial_victims, solve_intercepts, victim_dynamics
 from model.turnover import arrive, count_victims, depart
+from model.world_changes import apply_due as apply_timeline
 
-WEEKS_PER_YEAR = 52
 STREAMS = ("world", "encounter", "screening", "justice", "officers")
-
-
-def resolve_parameters(
-    world: Parameters | str | Path | None,
-    policy: Any,
-    overrides: dict[str, Any] | None = None,
-) -> Parameters:
-    """Combine a world, a policy and user overrides into one parameter set.
-
-    Precedence, lowest first: the world's parameters, the strategy's ``lever_defaults``, the
-    policy file's ``screening`` levers, then ``overrides`` (nested, or flat with
-    ``section.field`` or ``section__field`` keys). The world's timeline entries dated at or
-    before the first week are folded into the world first, so overrides win over them; later
-    entries still change their fields at their week (see ``model.timeline``).
-
-    Args:
-        world: ``Parameters``, a scenario path or name, or ``None`` for the baseline.
-        policy: A strategy class, a registry name, a shipped policy file's name, a policy file
-            path, or a :class:`PolicyChoice`.
-        overrides: Parameter overrides.
-
-    Raises:
-        pydantic.ValidationError: If an override names an unknown field or is out of range.
-    """
-    choice = _policy(policy)
-    params = settle_timeline(_world(world)).updated(
-        {"screening": {**choice.strategy.lever_defaults, **choice.levers}}
-    )
-    if overrides:
-        flat = {k.replace("__", "."): v for k, v in overrides.items()}
-        params = params.updated(nest_dotted(flat))
-    return settle_timeline(params)
 
 
 def seed_sequence(rng: Any) -> np.random.SeedSequence:
@@ -93,16 +60,27 @@ def describe_seed(seeds: np.random.SeedSequence) -> str:
 class IdentificationModel(mesa.Model):
     """Migrants, traffickers and officers under one screening policy, one week a step.
 
+    The model reads no files: it takes a resolved :class:`~model.run_spec.RunSpec` (made by
+    ``scenarios.resolve.resolve_run`` from world and policy files) or, for work in Python,
+    ``Parameters`` and a registered strategy, combined here by :func:`model.run_spec.specify`.
+    ``experiments.ScenarioModel`` is the same model taking file paths and shipped names.
+
     Args:
-        scenario: A scenario YAML path, a ``Parameters`` object, or ``None`` for the embedded
-            Hong Kong baseline.
-        policy: Registry name of a screening strategy, name of a shipped policy file
-            (``scenarios/policies/*.yaml``) or path of a policy file.
+        world: A :class:`~model.run_spec.RunSpec`, a ``Parameters`` object, or ``None`` for the
+            embedded Hong Kong baseline.
+        policy: A registered strategy's name or class (or a ``PolicyChoice``); not used with a
+            ``RunSpec``, which names its own.
         rng: Seed (int), ``numpy.random.SeedSequence`` or ``None``. All policies given the same
             seed start from the same population and share random streams.
         years: Stop (``running = False``) after this many years; ``None`` runs until stopped.
-        **overrides: Parameter overrides, ``section__field=value`` (e.g.
-            ``screening__tier1_sensitivity=0.8``).
+        overrides: Parameter overrides, ``{"section.field": value}``.
+        **kwargs: More overrides as ``section__field=value`` keywords (e.g.
+            ``screening__tier1_sensitivity=0.8``, as ``mesa.batch_run`` passes them); they win
+            over ``overrides``.
+
+    Raises:
+        TypeError: For a file path (read it with ``scenarios.resolve.resolve_run`` or use
+            ``experiments.ScenarioModel``), or a policy or overrides given with a ``RunSpec``.
 
     Attributes:
         params: The effective parameters.
@@ -116,12 +94,14 @@ class IdentificationModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: str | Path | Parameters | None = None,
-        policy: Any = "detention_first",
+        world: RunSpec | Parameters | None = None,
+        policy: Any = None,
         rng: Any = None,
         years: float | None = None,
-        **overrides: Any,
+        overrides: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
+        spec = _run_spec(world, policy, {**(overrides or {}), **kwargs})
         seeds = seed_sequence(rng)
         super().__init__(rng=int(seeds.generate_state(1, dtype=np.uint32)[0]))
         self.seed = rng if isinstance(rng, int) else describe_seed(seeds)
@@ -132,11 +112,11 @@ class IdentificationModel(mesa.Model):
         self.rng_justice = np.random.default_rng(streams["justice"])
         rng_officers = np.random.default_rng(streams["officers"])
 
-        choice = _policy(policy)
-        self.params = resolve_parameters(scenario, choice, overrides)
-        self.policy: ScreeningPolicy = choice.strategy(self)
-        self.policy.name = choice.name  # a policy file's own name, e.g. ..._plus
-        self.horizon = None if years is None else round(years * WEEKS_PER_YEAR)
+        # A copy: dated changes set fields on the running model's parameters.
+        self.params = spec.params.model_copy(deep=True)
+        self.policy: ScreeningPolicy = spec.strategy(self)
+        self.policy.name = spec.policy_name  # a policy file's own name, e.g. ..._plus
+        self.horizon = None if years is None else weeks(years)
 
         self.week = 0  # index of the current week: 0 during the first step
         self.outcomes = Outcomes()
@@ -196,7 +176,7 @@ class IdentificationModel(mesa.Model):
     @property
     def year(self) -> int:
         """Calendar year of the current week."""
-        return self.params.time.start_year + self.week // WEEKS_PER_YEAR
+        return year_of(self.week, self.params.time.start_year)
 
     def step(self) -> None:
         """Advance the model by one week."""
@@ -268,7 +248,7 @@ class IdentificationModel(mesa.Model):
     # ------------------------------------------------------------------ running
     def run(self, years: float) -> dict[str, Any]:
         """Run for ``years`` and return the run summary."""
-        for _ in range(round(years * WEEKS_PER_YEAR)):
+        for _ in range(weeks(years)):
             self.step()
         return self.summary()
 
@@ -286,34 +266,19 @@ class IdentificationModel(mesa.Model):
         return {stage.name.lower(): int(counts[stage]) for stage in Stage}
 
 
-def _world(scenario: str | Path | Parameters | None) -> Parameters:
-    if scenario is None:
-        return Parameters()
-    if isinstance(scenario, Parameters):
-        return scenario
-    from scenarios.loader import load_scenario  # the YAML boundary lives outside model/
-
-    return load_scenario(scenario)
-
-
-class PolicyChoice(NamedTuple):
-    """A resolved policy: its name, its strategy class and the levers its file sets."""
-
-    name: str
-    strategy: type[ScreeningPolicy]
-    levers: dict[str, Any]
-
-
-def _policy(policy: Any) -> PolicyChoice:
-    if isinstance(policy, PolicyChoice):
-        return policy
-    if isinstance(policy, type) and issubclass(policy, ScreeningPolicy):
-        return PolicyChoice(policy.name, policy, {})
-    if isinstance(policy, str) and policy in POLICIES:
-        return PolicyChoice(policy, POLICIES[policy], {})
-    if isinstance(policy, str | Path):
-        from scenarios.policy_loader import load_policy  # the YAML boundary lives outside model/
-
-        policy = load_policy(policy)
-    # A policy read from a file (``scenarios.policy_loader.PolicySpec``).
-    return PolicyChoice(policy.name, get_policy(policy.strategy), dict(policy.levers))
+def _run_spec(world: Any, policy: Any, overrides: dict[str, Any]) -> RunSpec:
+    """The run specification of the model's arguments (see :class:`IdentificationModel`)."""
+    if isinstance(world, RunSpec):
+        if policy is not None or overrides:
+            raise TypeError(
+                "a RunSpec is already resolved: give the policy and overrides when making it "
+                "(scenarios.resolve.resolve_run or model.run_spec.specify)"
+            )
+        return world
+    if world is not None and not isinstance(world, Parameters):
+        raise TypeError(
+            f"IdentificationModel reads no files: got {world!r}. Pass Parameters or a RunSpec "
+            "(scenarios.resolve.resolve_run(path, policy)), or use "
+            "experiments.ScenarioModel(scenario=path, ...) for scenario files and shipped names"
+        )
+    return specify(world, "detention_first" if policy is None else policy, overrides)

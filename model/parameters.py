@@ -14,11 +14,12 @@ reference and the ODD document can be generated from this module.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from model.timeline import TimelineEntry
+from model.timeline import FIXED_SECTIONS, DatedChange
 
 ASSUMPTION = "assumption"
 
@@ -1120,6 +1121,80 @@ WORLD_SECTIONS: tuple[str, ...] = (
 POLICY_SECTIONS: tuple[str, ...] = ("screening",)
 
 
+def world_fields() -> dict[str, tuple[Any, Any]]:
+    """Every field a timeline may change: ``"section.field"`` -> (annotation, FieldInfo)."""
+    fields = {}
+    for section in WORLD_SECTIONS:
+        if section in FIXED_SECTIONS:
+            continue
+        section_cls = Parameters.model_fields[section].annotation
+        for name, info in section_cls.model_fields.items():
+            fields[f"{section}.{name}"] = (info.annotation, info)
+    return fields
+
+
+@cache
+def changes_model() -> type[BaseModel]:
+    """A pydantic model whose fields are the world fields by dotted path (all optional).
+
+    Validating an entry's ``set`` mapping through it types and ranges every value with the
+    schema's own constraints and refuses unknown paths, reporting each problem separately.
+    """
+    definitions = {}
+    for path, (annotation, info) in world_fields().items():
+        field = Field(
+            None,
+            alias=path,
+            description=info.description,
+            json_schema_extra=info.json_schema_extra,
+        )
+        field.metadata = list(info.metadata)  # ge/le constraints
+        definitions[path.replace(".", "__")] = (annotation, field)
+    return create_model(
+        "TimelineChanges",
+        __config__=ConfigDict(extra="forbid", populate_by_name=False),
+        **definitions,
+    )
+
+
+def _changes_schema(schema: dict[str, Any]) -> None:
+    """JSON Schema of ``set``: the world fields by dotted path."""
+    generated = changes_model().model_json_schema()
+    definitions = generated.pop("$defs", {})
+
+    def inline(node: Any) -> Any:  # the host schema has its own $defs: resolve ours here
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    schema.clear()
+    schema.update(inline(generated))
+    for field in schema["properties"].values():
+        field.pop("default", None)  # absent means unchanged
+    schema["minProperties"] = 1
+
+
+class TimelineEntry(DatedChange):
+    """One dated change: the fields in ``set`` take their values from ``date`` on."""
+
+    set: dict[str, Any] = Field(
+        description="World fields by dotted path (e.g. ngo.screenings_per_year) and new values.",
+        json_schema_extra=_changes_schema,
+    )
+
+    @field_validator("set", mode="after")
+    @classmethod
+    def _typed(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not value:
+            raise ValueError("an entry must set at least one field")
+        typed = changes_model().model_validate(value)
+        return typed.model_dump(by_alias=True, exclude_unset=True)
+
+
 class Parameters(Section):
     """All parameters of one run; defaults are the Hong Kong baseline."""
 
@@ -1139,7 +1214,7 @@ class Parameters(Section):
     screening: ScreeningLevers = Field(default_factory=ScreeningLevers)
     timeline: list[TimelineEntry] = Field(
         default_factory=list,
-        description="Dated changes to world fields (see model.timeline).",
+        description="Dated changes to world fields (see model.timeline, model.world_changes).",
     )
 
     def updated(self, changes: dict[str, Any]) -> Parameters:

@@ -11,9 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from model.parameters import WORLD_SECTIONS, Parameters, ScreeningLevers
+from model.parameters import WORLD_SECTIONS, Parameters, ScreeningLevers, TimelineEntry
 from model.policies import POLICIES
-from model.timeline import TimelineEntry
 
 WORLD = "world"
 POLICY = "policy"

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from model.timeline import TimelineEntry, changes_model
+from model.parameters import TimelineEntry, changes_model
 from scenarios.yaml_io import Document, Loc
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model import IdentificationModel
+from experiments.simulation import ScenarioModel
 
 IDS = ["run_id", "world", "policy", "draw", "replicate", "seed"]
 
@@ -78,7 +78,7 @@ def simulate_folder(
     for replicate in range(replicates):
         seed = root_seed * 1000 + replicate
         for policy in policies:
-            model = IdentificationModel(scenario, policy, rng=seed, **(overrides or {}))
+            model = ScenarioModel(scenario, policy, rng=seed, **(overrides or {}))
             summary = model.run(years)
             run_id = f"{world}-{policy}-d{draw}-r{replicate}"
             ids = {

@@ -11,6 +11,7 @@ import pytest
 
 from experiments.cli import main as tipsim
 from experiments.manifest import PACKAGES
+from experiments.simulation import ScenarioModel
 from model import IdentificationModel
 from model.outcomes import FLOWS, STOCKS
 from tests.batch_support import run, tables, write_batch
@@ -95,7 +96,7 @@ def test_a_run_equals_the_model_run_by_hand(batch):
     folder, _ = batch
     summary, _ = tables(folder / "out")
     row = summary.set_index("run_id").loc["small__screening_before_detention__d000__r0001"]
-    model = IdentificationModel(
+    model = ScenarioModel(
         scenario=str(folder / "small.yaml"),
         policy="screening_before_detention",
         rng=np.random.SeedSequence(11).spawn(2)[1],

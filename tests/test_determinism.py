@@ -4,7 +4,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import IdentificationModel, simulate
+from experiments.simulation import ScenarioModel, simulate
+from model import IdentificationModel
 
 
 def test_same_seed_gives_identical_summaries_and_series(small_world):
@@ -38,7 +39,7 @@ def test_policies_with_one_seed_start_from_the_same_population(small_world):
 
 def test_mesa_batch_run_drives_the_model_with_plain_keywords(small_scenario_path):
     results = mesa.batch_run(
-        IdentificationModel,
+        ScenarioModel,
         parameters={
             "scenario": str(small_scenario_path),
             "policy": ["detention_first", "screening_before_detention"],

@@ -8,7 +8,7 @@ the same simulated world (common random numbers), by a clear margin.
 import numpy as np
 from scipy import stats
 
-from model import simulate
+from experiments.simulation import simulate
 
 SEEDS = range(20)
 

@@ -10,10 +10,12 @@ import pytest
 import yaml
 
 from experiments.cli import main
-from model import IdentificationModel, Parameters, resolve_parameters
+from experiments.simulation import ScenarioModel
+from model import Parameters
 from scenarios import reference
 from scenarios.compose import check_overrides
 from scenarios.loader import load_scenario, load_world
+from scenarios.resolve import resolve_parameters
 from scenarios.schema import FILE_NAMES, SCHEMA_DIR, schema_text
 from scenarios.yaml_io import ScenarioError
 
@@ -95,10 +97,10 @@ def test_a_policy_is_a_strategy_a_shipped_name_or_a_path(tmp_path, small_world):
         (policy, "my_policy"),
         (str(policy), "my_policy"),
     ):
-        model = IdentificationModel(small_world, given, rng=1)
+        model = ScenarioModel(small_world, given, rng=1)
         assert model.policy.name == name
         assert model.summary()["policy"] == name
-    assert IdentificationModel(small_world, policy, rng=1).params.screening.training_share == 0.9
+    assert ScenarioModel(small_world, policy, rng=1).params.screening.training_share == 0.9
 
 
 def test_set_values_are_typed_through_the_schema():

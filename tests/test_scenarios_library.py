@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from experiments.cli import main
-from model import IdentificationModel, Parameters, resolve_parameters
+from experiments.simulation import ScenarioModel
+from model import Parameters
 from scenarios.loader import SCENARIO_DIR, load_scenario, load_world
 from scenarios.policy_loader import POLICY_DIR, load_policy
+from scenarios.resolve import resolve_parameters
 
 WORLDS = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
 POLICY_FILES = sorted(p.stem for p in POLICY_DIR.glob("*.yaml"))
@@ -70,7 +72,7 @@ def test_the_baseline_file_equals_the_schema_defaults():
 
 @pytest.mark.parametrize("world", WORLDS)
 def test_every_world_runs_a_short_year(world):
-    model = IdentificationModel(world, "detention_first", rng=1, **SMALL)
+    model = ScenarioModel(world, "detention_first", rng=1, **SMALL)
     summary = model.run(1.0)
     assert summary["policy"] == "detention_first"
     assert summary["victims_present"] > 0
@@ -79,7 +81,7 @@ def test_every_world_runs_a_short_year(world):
 
 @pytest.mark.parametrize("policy", POLICY_FILES)
 def test_every_policy_runs_a_short_year_under_its_own_name(policy, small_world):
-    model = IdentificationModel(small_world, policy, rng=1)
+    model = ScenarioModel(small_world, policy, rng=1)
     summary = model.run(1.0)
     assert summary["policy"] == policy
     assert model.weekly()["victims_identified"].sum() == summary["victims_identified"]

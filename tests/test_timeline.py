@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from model import IdentificationModel, Parameters, resolve_parameters
+from model import IdentificationModel, Parameters
+from model.parameters import TimelineEntry
 from model.states import Agency, Stage
-from model.timeline import TimelineEntry, parse_date, settle
+from model.timeline import parse_date, settle
 from scenarios.loader import validation_problems
+from scenarios.resolve import resolve_parameters
 
 
 def entry(date, **changes) -> dict:

@@ -12,10 +12,12 @@ from tqdm import tqdm
 from experiments.errors import UserError
 from experiments.overrides import parse_assignments
 from experiments.storage import write_parquet_atomic
-from model import POLICIES, IdentificationModel, resolve_parameters
+from model import POLICIES, IdentificationModel
+from model.calendar import weeks
 from scenarios.compose import check_overrides
 from scenarios.loader import load_scenario, resolve_path
 from scenarios.policy_loader import load_policy
+from scenarios.resolve import resolve_run
 
 HELP = "run a scenario under each policy with one seed and print a summary row per policy"
 
@@ -71,16 +73,15 @@ def main(args: argparse.Namespace) -> int:
     if duplicates:
         raise UserError(f"--policy: the same policy name is given twice: {', '.join(duplicates)}")
     overrides = check_overrides(parse_assignments(args.set))
-    # Validate every combination before the first run starts.
-    for policy in policies:
-        resolve_parameters(world, policy, overrides)
+    # Resolve (and so validate) every combination before the first run starts.
+    runs = [resolve_run(world, policy, overrides) for policy in policies]
 
     summaries, weekly = [], []
-    weeks = round(args.years * 52)
-    for policy in policies:
-        model = IdentificationModel(world, policy, rng=args.seed, **overrides)
-        bar = tqdm(total=weeks, desc=policy.name, unit="week", disable=args.quiet or None)
-        for _ in range(weeks):
+    horizon = weeks(args.years)
+    for policy, spec in zip(policies, runs, strict=True):
+        model = IdentificationModel(spec, rng=args.seed)
+        bar = tqdm(total=horizon, desc=policy.name, unit="week", disable=args.quiet or None)
+        for _ in range(horizon):
             model.step()
             bar.update()
         bar.close()

@@ -9,11 +9,11 @@ import yaml
 
 from experiments.commands.validate import find
 from experiments.overrides import parse_assignments
-from model import resolve_parameters
 from scenarios.compose import check_overrides, detect_kind
 from scenarios.files import POLICY
 from scenarios.loader import load_world, parameters_from_mapping, read_yaml
 from scenarios.policy_loader import load_policy
+from scenarios.resolve import resolve_parameters
 
 HELP = "print the effective parameters of a scenario under a policy, as YAML"
 

@@ -1,0 +1,104 @@
+"""What one run is, resolved: the effective parameters, the screening strategy and its name.
+
+A run specification is made once, above the model (``scenarios.resolve`` reads the world and
+policy files and calls :func:`specify`), hashed by the batch, and handed to
+:class:`model.model.IdentificationModel` as it is: the model reads no file and re-resolves
+nothing, so what runs is what was hashed.
+
+Levers take, lowest first: the world's parameters, the strategy's ``lever_defaults``, the
+policy file's ``screening`` levers, then user overrides. The world's timeline entries dated at
+or before the first week are folded into the world first (:func:`model.timeline.settle`), so
+overrides win over them; later entries still change their fields at their week.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from model.parameters import Parameters, nest_dotted
+from model.policies import POLICIES, ScreeningPolicy, get_policy
+from model.timeline import settle
+
+
+class PolicyChoice(NamedTuple):
+    """A resolved policy: its name, its strategy class and the levers its file sets."""
+
+    name: str
+    strategy: type[ScreeningPolicy]
+    levers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that decides a run but its seed and length (plain data, picklable).
+
+    Attributes:
+        params: The effective parameters (timeline entries due at the start folded in).
+        strategy: The screening strategy class.
+        policy_name: The name results record (a policy file's own ``name``).
+    """
+
+    params: Parameters
+    strategy: type[ScreeningPolicy]
+    policy_name: str
+
+    def digest(self) -> str:
+        """SHA-256 of the effective parameters (what a batch hashes to notice a change)."""
+        return hashlib.sha256(self.params.model_dump_json().encode()).hexdigest()
+
+
+def choose_policy(policy: Any) -> PolicyChoice:
+    """A policy given as a strategy class, a registry name or a policy-like object.
+
+    A policy-like object has ``name``, ``strategy`` (registry name or class) and ``levers``
+    (e.g. ``scenarios.policy_loader.PolicySpec``, a policy file already read).
+
+    Raises:
+        model.policies.UnknownPolicyError: For a name that is not a registered strategy (a
+            policy *file* is read by ``scenarios.resolve``, not here).
+    """
+    if isinstance(policy, PolicyChoice):
+        return policy
+    if isinstance(policy, type) and issubclass(policy, ScreeningPolicy):
+        return PolicyChoice(policy.name, policy, {})
+    if isinstance(policy, str):
+        return PolicyChoice(policy, get_policy(policy), {})
+    strategy = policy.strategy
+    if not (isinstance(strategy, type) and issubclass(strategy, ScreeningPolicy)):
+        strategy = POLICIES[strategy] if strategy in POLICIES else get_policy(strategy)
+    return PolicyChoice(str(policy.name), strategy, dict(policy.levers))
+
+
+def flat_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Overrides keyed ``section.field``, from ``section.field`` or ``section__field`` keys."""
+    return {key.replace("__", "."): value for key, value in (overrides or {}).items()}
+
+
+def specify(
+    world: Parameters | None,
+    policy: Any = "detention_first",
+    overrides: Mapping[str, Any] | None = None,
+) -> RunSpec:
+    """Combine a world, a policy and user overrides into one run specification.
+
+    Args:
+        world: The world's parameters (``None`` for the Hong Kong baseline defaults).
+        policy: A strategy class, a registry name, a :class:`PolicyChoice` or a policy read
+            from a file.
+        overrides: ``section.field`` (or ``section__field``) -> value; nested mappings are
+            accepted too.
+
+    Raises:
+        pydantic.ValidationError: If an override names an unknown field or is out of range.
+    """
+    choice = choose_policy(policy)
+    base = world if world is not None else Parameters()
+    params = settle(base).updated(
+        {"screening": {**choice.strategy.lever_defaults, **choice.levers}}
+    )
+    if overrides:
+        params = params.updated(nest_dotted(flat_overrides(overrides)))
+    return RunSpec(settle(params), choice.strategy, choice.name)

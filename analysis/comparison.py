@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.errors import AnalysisError
 from analysis.results import SOURCE, outcome_columns, parameter_columns
 from analysis.statistics import (
     BOOTSTRAP_RESAMPLES,
@@ -19,7 +20,6 @@ from analysis.statistics import (
     paired_summary,
     replicate_summary,
 )
-from experiments.errors import UserError
 
 #: The identification funnel, from victims present to traffickers convicted.
 FUNNEL: dict[str, str] = {
@@ -79,12 +79,12 @@ def compare(
         ``rel_low``/``rel_high``.
 
     Raises:
-        UserError: Unknown metric or reference policy.
+        AnalysisError: Unknown metric or reference policy.
     """
     if not 0 < confidence < 1:
-        raise UserError(f"confidence {confidence}: must be between 0 and 1 (e.g. 0.95)")
+        raise AnalysisError(f"confidence {confidence}: must be between 0 and 1 (e.g. 0.95)")
     if resamples < 100:
-        raise UserError(f"resamples {resamples}: must be at least 100 (default 2000)")
+        raise AnalysisError(f"resamples {resamples}: must be at least 100 (default 2000)")
     table = _as_runs(table)
     chosen = select_metrics(table, metrics)
     ref = resolve_reference(table, reference)
@@ -126,7 +126,7 @@ def funnel(comparison: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [name for name in FUNNEL if name not in set(comparison["metric"])]
     if missing:
-        raise UserError(f"the comparison lacks funnel outcome(s) {', '.join(missing)}")
+        raise AnalysisError(f"the comparison lacks funnel outcome(s) {', '.join(missing)}")
     by = [c for c in comparison.columns if c in (SOURCE, "world", "draw", "policy")]
     by += [c for c in comparison.columns if c.startswith("param:")]
     rows = comparison[comparison["metric"].isin(list(FUNNEL))].copy()
@@ -148,7 +148,7 @@ def select_metrics(table: pd.DataFrame, metrics: Iterable[str] | None) -> list[s
     """Resolve outcome and group names to the table's outcome columns, funnel first.
 
     Raises:
-        UserError: A name is neither an outcome of the table nor a group, with the closest
+        AnalysisError: A name is neither an outcome of the table nor a group, with the closest
             names.
     """
     available = outcome_columns(table)
@@ -166,9 +166,10 @@ def select_metrics(table: pd.DataFrame, metrics: Iterable[str] | None) -> list[s
         elif name in available:
             chosen.append(name)
         else:
-            raise UserError(f"unknown metric {name!r}{_hint(name, [*available, *METRIC_GROUPS])}")
+            hint = _hint(name, [*available, *METRIC_GROUPS])
+            raise AnalysisError(f"unknown metric {name!r}{hint}")
     if not chosen:
-        raise UserError("no metrics chosen")
+        raise AnalysisError("no metrics chosen")
     return list(dict.fromkeys(chosen))
 
 
@@ -176,13 +177,13 @@ def resolve_reference(table: pd.DataFrame, reference: str | None) -> str:
     """The reference policy: the one named, else ``detention_first``, else the first.
 
     Raises:
-        UserError: The named policy is not in the results.
+        AnalysisError: The named policy is not in the results.
     """
     policies = [str(p) for p in table["policy"].cat.categories]
     if reference is None:
         return DEFAULT_REFERENCE if DEFAULT_REFERENCE in policies else policies[0]
     if reference not in policies:
-        raise UserError(f"unknown reference policy {reference!r}{_hint(reference, policies)}")
+        raise AnalysisError(f"unknown reference policy {reference!r}{_hint(reference, policies)}")
     return reference
 
 
@@ -195,11 +196,11 @@ def _as_runs(table: pd.DataFrame) -> pd.DataFrame:
     """Accept any table of runs: ``policy`` becomes categorical, ``source``/``draw`` default.
 
     Raises:
-        UserError: Columns that identify runs are missing.
+        AnalysisError: Columns that identify runs are missing.
     """
     missing = [name for name in ("world", "policy", "replicate") if name not in table.columns]
     if missing:
-        raise UserError(f"the table of runs lacks column(s) {', '.join(missing)}")
+        raise AnalysisError(f"the table of runs lacks column(s) {', '.join(missing)}")
     if SOURCE in table.columns and "draw" in table.columns and hasattr(table["policy"], "cat"):
         return table
     table = table.copy()

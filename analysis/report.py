@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis import figures as plots
 from analysis.comparison import HEADLINE, compare, funnel, group_columns
+from analysis.errors import AnalysisError
 from analysis.results import (
     Folders,
     load,
@@ -31,7 +32,6 @@ from analysis.results import (
 )
 from analysis.statistics import paired_differences
 from analysis.tables import Table, funnel_tables, outcome_tables, render, to_html, to_markdown
-from experiments.errors import UserError
 
 #: At most this many draws of a sweep get tables in the report (all are in comparison.csv).
 MAX_TABLE_DRAWS = 12
@@ -102,7 +102,7 @@ def write_report(
     headline = _headline(runs, full, reference)
     target = Path(out) if out is not None else paths[0] / "report"
     if target.exists() and not target.is_dir():
-        raise UserError(f"{target}: --out must be a folder (the report writes several files)")
+        raise AnalysisError(f"{target}: --out must be a folder (the report writes several files)")
     figure_dir = target / "figures"
     shown, notes = _shown_draws(headline), unfinished_runs(paths)
     if len(shown) < headline["draw"].nunique():
@@ -206,7 +206,7 @@ def _weekly(paths: list[Path]) -> pd.DataFrame | None:
     """The weekly series the figure needs, or ``None`` when no folder has them."""
     try:
         return load_weekly(paths, outcomes=plots.WEEKLY_DEFAULT)
-    except UserError:
+    except AnalysisError:
         return None
 
 

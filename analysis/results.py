@@ -17,10 +17,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from experiments.errors import UserError
+from analysis.errors import AnalysisError
+from analysis.layout import (
+    ID_COLUMNS,
+    MANIFEST,
+    RUN_SUMMARY,
+    RUN_WEEKLY,
+    SUMMARY_DIR,
+    WEEKLY_DIR,
+)
 
 #: Columns that identify a run rather than measure it.
-ID_COLUMNS = ("run_id", "world", "policy", "draw", "replicate", "seed")
 #: Prefix of the columns holding a swept parameter's value (``param:<section.field>``).
 PARAM_PREFIX = "param:"
 #: Column naming the result folder a row came from.
@@ -46,7 +53,7 @@ def load(folders: Folders) -> pd.DataFrame:
         order the batch ran the policies.
 
     Raises:
-        UserError: A folder is missing, unreadable, or holds no finished runs.
+        AnalysisError: A folder is missing, unreadable, or holds no finished runs.
     """
     labelled = _labelled(folders)
     frames = [_read_summary(path, label) for path, label in labelled]
@@ -65,7 +72,7 @@ def load_weekly(folders: Folders, outcomes: Iterable[str] | None = None) -> pd.D
         ``replicate``, ``week``, ``year`` and the outcomes.
 
     Raises:
-        UserError: A folder is missing or holds no weekly series.
+        AnalysisError: A folder is missing or holds no weekly series.
     """
     wanted = None if outcomes is None else list(outcomes)
     labelled = _labelled(folders)
@@ -77,18 +84,18 @@ def load_manifest(folder: str | Path) -> dict[str, Any]:
     """Return a result folder's manifest (an empty dict for a ``tipsim run`` folder).
 
     Raises:
-        UserError: The folder is missing or its manifest is not valid JSON.
+        AnalysisError: The folder is missing or its manifest is not valid JSON.
     """
     path = _existing_folder(folder)
-    manifest = path / "manifest.json"
+    manifest = path / MANIFEST
     if not manifest.exists():
         return {}
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UserError(f"{manifest}: not a readable JSON manifest ({err})") from err
+        raise AnalysisError(f"{manifest}: not a readable JSON manifest ({err})") from err
     if not isinstance(data, dict):
-        raise UserError(f"{manifest}: the manifest must be a JSON object")
+        raise AnalysisError(f"{manifest}: the manifest must be a JSON object")
     return data
 
 
@@ -137,7 +144,7 @@ def _labelled(folders: Folders) -> list[tuple[Path, str]]:
         folders = [folders]
     paths = [_existing_folder(folder) for folder in folders]
     if not paths:
-        raise UserError("no result folder given")
+        raise AnalysisError("no result folder given")
     labels = [path.name for path in paths]
     if len(set(labels)) < len(labels):
         labels = [f"{path.parent.name}/{path.name}" for path in paths]
@@ -149,39 +156,39 @@ def _labelled(folders: Folders) -> list[tuple[Path, str]]:
 def _existing_folder(folder: str | Path) -> Path:
     path = Path(folder)
     if not path.exists():
-        raise UserError(f"{path}: no such result folder")
+        raise AnalysisError(f"{path}: no such result folder")
     if not path.is_dir():
-        raise UserError(f"{path}: not a folder (give the batch's result folder)")
+        raise AnalysisError(f"{path}: not a folder (give the batch's result folder)")
     return path.resolve()
 
 
 def _read_summary(path: Path, label: str) -> pd.DataFrame:
-    files = sorted((path / "summary").glob("*.parquet"))
+    files = sorted((path / SUMMARY_DIR).glob("*.parquet"))
     if files:
         table = _read_many(files)
-        _require_columns(table, ID_COLUMNS, path / "summary")
-    elif (path / "summary.parquet").exists():
-        table = _from_single_run(_read_parquet(path / "summary.parquet"), path)
+        _require_columns(table, ID_COLUMNS, path / SUMMARY_DIR)
+    elif (path / RUN_SUMMARY).exists():
+        table = _from_single_run(_read_parquet(path / RUN_SUMMARY), path)
     else:
-        raise UserError(f"{path}: no finished runs ({_status_note(path)})")
+        raise AnalysisError(f"{path}: no finished runs ({_status_note(path)})")
     table.insert(0, SOURCE, label)
     return table
 
 
 def _read_weekly(path: Path, label: str, outcomes: list[str] | None) -> pd.DataFrame:
-    files = sorted((path / "weekly").glob("*.parquet"))
+    files = sorted((path / WEEKLY_DIR).glob("*.parquet"))
     wanted = None if outcomes is None else {*ID_COLUMNS, *TIME_COLUMNS, *outcomes}
     if files:
         table = _read_many(files, wanted)
-    elif (path / "weekly.parquet").exists():
-        table = _from_single_run(_read_parquet(path / "weekly.parquet"), path)
+    elif (path / RUN_WEEKLY).exists():
+        table = _from_single_run(_read_parquet(path / RUN_WEEKLY), path)
     else:
-        raise UserError(f"{path}: no weekly series ({_status_note(path)})")
+        raise AnalysisError(f"{path}: no weekly series ({_status_note(path)})")
     _require_columns(table, ("run_id", "world", "policy", "draw", "replicate", "week"), path)
     if outcomes is not None:
         missing = [name for name in outcomes if name not in table.columns]
         if missing:
-            raise UserError(f"{path}: no weekly outcome(s) {', '.join(missing)}")
+            raise AnalysisError(f"{path}: no weekly outcome(s) {', '.join(missing)}")
         keep = [c for c in table.columns if c in ID_COLUMNS or c in TIME_COLUMNS]
         table = table[keep + [c for c in outcomes if c not in keep]]
     table.insert(0, SOURCE, label)
@@ -229,13 +236,13 @@ def _read_parquet(file: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(file)
     except Exception as err:  # pyarrow raises several types for damaged files
-        raise UserError(f"{file}: not a readable Parquet result file ({err})") from err
+        raise AnalysisError(f"{file}: not a readable Parquet result file ({err})") from err
 
 
 def _require_columns(table: pd.DataFrame, names: Iterable[str], where: Path) -> None:
     missing = [name for name in names if name not in table.columns]
     if missing:
-        raise UserError(f"{where}: result files lack column(s) {', '.join(missing)}")
+        raise AnalysisError(f"{where}: result files lack column(s) {', '.join(missing)}")
 
 
 def _status_note(path: Path) -> str:

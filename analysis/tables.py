@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.comparison import FUNNEL, compare, funnel
+from analysis.errors import AnalysisError
 from analysis.formatting import format_difference, format_value, missing, number, percent, relative
 from analysis.results import SOURCE, Folders, load, unfinished_runs
 from analysis.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CONFIDENCE
-from experiments.errors import UserError
 
 #: Output formats of :func:`render`.
 FORMATS = ("md", "csv", "latex", "html")
@@ -72,7 +72,7 @@ def comparison_text(
 def render(comparison: pd.DataFrame, fmt: str = "md") -> str:
     """Format a comparison as text: the tables in Markdown, LaTeX or HTML, or the tidy CSV."""
     if fmt not in FORMATS:
-        raise UserError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")
+        raise AnalysisError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")
     if fmt == "csv":
         return comparison.to_csv(index=False, float_format="%.10g")
     writer = {"md": to_markdown, "latex": to_latex, "html": to_html}[fmt]

@@ -16,18 +16,16 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
+from analysis.layout import MANIFEST, SUMMARY_DIR, WEEKLY_DIR, summary_path, weekly_path
 from experiments.batch_config import BatchConfig, load_batch
 from experiments.errors import UserError
 from experiments.executors import open_workers
-from experiments.manifest import DONE, FAILED, MANIFEST, PENDING, Manifest, config_hash
+from experiments.manifest import DONE, FAILED, PENDING, Manifest, config_hash
 from experiments.plan import BatchPlan, RunTask, build_plan
+from experiments.progress import Progress
 from experiments.runner import RunResult, execute_run
 from experiments.storage import write_parquet_atomic
 
-SUMMARY_DIR = "summary"
-WEEKLY_DIR = "weekly"
 #: Seconds between manifest writes while runs finish (always written at the end).
 MANIFEST_INTERVAL = 2.0
 #: Runs in flight per executor slot.
@@ -46,7 +44,7 @@ class BatchOptions:
     years: float | None = None
     new: bool = False
     retry_failed: bool = False
-    progress: bool | None = None  # None: a bar when writing to a terminal
+    progress: bool | None = None  # None: a bar on a terminal, plain lines elsewhere
 
 
 @dataclass
@@ -68,16 +66,6 @@ class BatchReport:
     def failed(self) -> int:
         """Runs of the batch that are failed after this invocation."""
         return len(self.failed_now) + len(self.failed_kept)
-
-
-def summary_path(folder: Path, run_id: str) -> Path:
-    """Where a run's one-row summary is stored."""
-    return folder / SUMMARY_DIR / f"{run_id}.parquet"
-
-
-def weekly_path(folder: Path, run_id: str) -> Path:
-    """Where a run's weekly series is stored."""
-    return folder / WEEKLY_DIR / f"{run_id}.parquet"
 
 
 def run_batch(
@@ -215,9 +203,7 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
     """Submit ``todo`` through a bounded window; store each result as it arrives."""
     queue = iter(todo)
     in_flight: dict[Future, RunTask] = {}
-    disable = None if progress is None else not progress  # None: only on a terminal
-    bar = tqdm(total=len(todo), unit="run", disable=disable)
-    bar.set_postfix(failed=0)
+    bar = Progress(len(todo), "batch", enabled=progress)  # None: a bar on a terminal, else lines
     try:
         while True:
             window = WINDOW_PER_SLOT * max(1, workers.slots())
@@ -236,8 +222,7 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
             for future in finished:
                 task = in_flight.pop(future)
                 _store(manifest, task, _result(future, task), report)
-                bar.update()
-                bar.set_postfix(failed=len(report.failed_now))
+                bar.update(failed=len(report.failed_now))
             manifest.save(at_most_every=MANIFEST_INTERVAL)
     finally:
         bar.close()

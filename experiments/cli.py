@@ -1,8 +1,9 @@
 """The ``tipsim`` command line: one sub-command per module under ``experiments.commands``.
 
-Each command module defines ``HELP`` (one line), ``add_arguments(parser)`` and
-``main(args) -> int``. Mistakes in the user's input are reported as one message on standard
-error with exit status 2 and no traceback.
+Each command module defines ``add_arguments(parser)`` and ``main(args) -> int``; its one-line
+help is in :data:`COMMANDS`. Only the module of the command being run is imported, so
+``tipsim --help`` starts without loading Mesa, pandas or SciPy. Mistakes in the user's input
+are reported as one message on standard error with exit status 2 and no traceback.
 """
 
 from __future__ import annotations
@@ -10,44 +11,108 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from importlib import metadata
 
 from experiments.errors import describe
 
-#: Sub-command name -> module implementing it.
-COMMANDS: dict[str, str] = {
-    "run": "experiments.commands.run",
-    "validate": "experiments.commands.validate",
-    "show": "experiments.commands.show",
-    "schema": "experiments.commands.schema",
-    "compare": "experiments.commands.compare",
-    "report": "experiments.commands.report",
-    "batch": "experiments.commands.batch",
-    "rerun": "experiments.commands.rerun",
-    "calibrate": "experiments.commands.calibrate",
-    "sensitivity": "experiments.commands.sensitivity",
-    "rank-ensemble": "experiments.commands.rank_ensemble",
-    "replay": "experiments.commands.replay",
+#: Sub-command -> (module implementing it, one line on what it does).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": (
+        "experiments.commands.run",
+        "run a scenario under each policy with one seed and print a summary row per policy",
+    ),
+    "validate": (
+        "experiments.commands.validate",
+        "check scenario and policy files (all shipped ones when none is given)",
+    ),
+    "show": (
+        "experiments.commands.show",
+        "print the effective parameters of a scenario under a policy, as YAML",
+    ),
+    "schema": (
+        "experiments.commands.schema",
+        "write the JSON Schemas of world and policy files (editor completion and checking)",
+    ),
+    "compare": (
+        "experiments.commands.compare",
+        "compare policies in result folders: replicate statistics and paired differences",
+    ),
+    "report": (
+        "experiments.commands.report",
+        "write an HTML report (figures embedded) and a Markdown report of result folders",
+    ),
+    "batch": (
+        "experiments.commands.batch",
+        "run (or resume) a batch of scenario runs defined in a YAML file",
+    ),
+    "rerun": (
+        "experiments.commands.rerun",
+        "re-run one run of a batch from its manifest and check it matches the stored summary",
+    ),
+    "calibrate": (
+        "experiments.commands.calibrate",
+        "fit uncertain parameters to published figures (ABC) and save the accepted sets",
+    ),
+    "sensitivity": (
+        "experiments.commands.sensitivity",
+        "Morris screening then Sobol indices of the difference between two policies",
+    ),
+    "rank-ensemble": (
+        "experiments.commands.rank_ensemble",
+        "share of calibrated ensemble members in which one policy beats another",
+    ),
+    "replay": (
+        "experiments.commands.replay",
+        "replay a scenario year by year as official statistics, beside published figures",
+    ),
+    "scale-check": (
+        "experiments.commands.scale_check",
+        "replay a scenario at several population scales: bias and noise of the shortcut",
+    ),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every registered sub-command."""
+def version() -> str:
+    """The installed project's version."""
+    try:
+        return metadata.version("tipsim")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown (not installed)"
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser.
+
+    Args:
+        command: The sub-command whose arguments are declared (its module is imported); the
+            others are listed with their help only. ``None`` declares every one (slow: it
+            imports every command).
+    """
     parser = argparse.ArgumentParser(
         prog="tipsim",
         description="Simulate how trafficking victims are identified under screening policies.",
     )
+    parser.add_argument("--version", action="version", version=f"tipsim {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, module_name in COMMANDS.items():
-        module = importlib.import_module(module_name)
-        command = sub.add_parser(name, help=module.HELP, description=module.HELP)
-        module.add_arguments(command)
-        command.set_defaults(handler=module.main)
+    for name, (module_name, summary) in COMMANDS.items():
+        declared = sub.add_parser(name, help=summary, description=summary)
+        if command is None or name == command:
+            module = importlib.import_module(module_name)
+            module.add_arguments(declared)
+            declared.set_defaults(handler=module.main)
     return parser
+
+
+def _command(argv: list[str]) -> str:
+    """The sub-command named in ``argv`` (the first word that is not an option), or ``""``."""
+    return next((word for word in argv if not word.startswith("-")), "")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = _command(argv)
+    parser = build_parser(command if command in COMMANDS else "")
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 
 class UserError(Exception):
     """A mistake in the user's input: shown as one message, exit status 2, no traceback."""
@@ -11,10 +9,13 @@ class UserError(Exception):
 
 def describe(err: BaseException) -> str | None:
     """Return a user-facing message for errors caused by input, or ``None`` for bugs."""
+    from pydantic import ValidationError
+
+    from analysis.errors import AnalysisError
     from model.policies import UnknownPolicyError
     from scenarios.loader import ScenarioError, validation_problems
 
-    if isinstance(err, UserError | ScenarioError | UnknownPolicyError):
+    if isinstance(err, UserError | ScenarioError | UnknownPolicyError | AnalysisError):
         return str(err)
     if isinstance(err, ValidationError):
         lines = "\n".join(f"  - {p}" for p in validation_problems(err))

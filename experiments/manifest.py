@@ -1,10 +1,16 @@
-"""The batch manifest: what was asked, with which code and seeds, and how each run ended.
+"""Manifests: what was asked, with which code and seeds, and how it ended.
 
-``DIR/manifest.json`` is written before the first run and replaced atomically (temporary file,
-then ``os.replace``) whenever it changes, so a reader never sees half a manifest. It holds the
-configuration and its hash, the root seed, every run's seed (root entropy and spawn key), the git
-commit, package versions, start and end times, and each run's status: ``pending``, ``done`` or
-``failed`` (with the error and traceback).
+Every study folder (a batch, a calibration, a sensitivity analysis) has a ``manifest.json``,
+written before the first run and replaced atomically (temporary file, then ``os.replace``)
+whenever it changes, so a reader never sees half a manifest. All of them are written here, with
+the same provenance (:func:`provenance`: git commit, package versions) and the same hash of
+what decides the results (:func:`config_hash`).
+
+A **batch** manifest (:class:`Manifest`) holds the configuration and its hash, the root seed,
+every run's seed (root entropy and spawn key), start and end times, and each run's status:
+``pending``, ``done`` or ``failed`` (with the error and traceback). A **study** manifest
+(:func:`write_study_manifest`) holds a calibration's or sensitivity analysis's configuration,
+its input files and, once done, what the study found.
 """
 
 from __future__ import annotations
@@ -20,10 +26,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from analysis.layout import MANIFEST
 from experiments.errors import UserError
 from experiments.plan import BatchPlan, RunTask
 
-MANIFEST = "manifest.json"
 FORMAT = 1
 PACKAGES = ("tipsim", "mesa", "numpy", "pandas", "pydantic", "pyarrow", "scipy")
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -84,6 +90,48 @@ def git_commit() -> dict[str, Any] | None:
     return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
 
 
+def provenance() -> dict[str, Any]:
+    """Which code and packages produced a result: git commit (and local changes), versions."""
+    git = git_commit()
+    return {
+        "git_commit": git["commit"] if git else None,
+        "git_dirty": git["dirty"] if git else None,
+        "versions": package_versions(),
+    }
+
+
+def write_json_atomic(path: Path, data: dict[str, Any], *, indent: int = 1) -> Path:
+    """Write ``data`` as JSON to ``path``; a reader never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=indent, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def write_study_manifest(
+    folder: Path, config: dict[str, Any], inputs: dict[str, Path], **extra: Any
+) -> Path:
+    """Write a study's ``folder/manifest.json``: configuration, hash, inputs, provenance.
+
+    Args:
+        folder: The study's folder.
+        config: Its validated configuration (JSON-ready).
+        inputs: Input files by role (``config``, ``scenario``); their contents are hashed.
+        **extra: What the study adds (status, tolerances, ...).
+    """
+    contents = {str(k): Path(v).read_text(encoding="utf-8") for k, v in inputs.items()}
+    manifest = {
+        "config": config,
+        "config_hash": config_hash(config, contents),
+        "inputs": {k: str(v) for k, v in inputs.items()},
+        **provenance(),
+        "written": now(),
+        **extra,
+    }
+    return write_json_atomic(folder / MANIFEST, manifest, indent=2)
+
+
 class Manifest:
     """The manifest of one batch folder, in memory, saved atomically.
 
@@ -103,7 +151,6 @@ class Manifest:
         cls, folder: Path, config: dict[str, Any], plan: BatchPlan, batch_file: Path
     ) -> Manifest:
         """A new manifest with every run pending (not yet saved)."""
-        git = git_commit()
         data = {
             "format": FORMAT,
             "batch_file": str(batch_file),
@@ -111,9 +158,7 @@ class Manifest:
             "config_hash": config_hash(config, plan.inputs),
             "inputs": plan.inputs,
             "root_seed": config["seed"],
-            "git_commit": git["commit"] if git else None,
-            "git_dirty": git["dirty"] if git else None,
-            "versions": package_versions(),
+            **provenance(),
             "created": now(),
             "started": None,
             "finished": None,
@@ -222,11 +267,7 @@ class Manifest:
         """
         if at_most_every and time.monotonic() - self._saved_at < at_most_every:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / MANIFEST
-        tmp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.data, indent=1, default=str), encoding="utf-8")
-        os.replace(tmp, path)
+        write_json_atomic(self.folder / MANIFEST, self.data)
         self._saved_at = time.monotonic()
 
 

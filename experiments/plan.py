@@ -1,10 +1,8 @@
 """The runs of a batch: worlds x policies x draws x replicates, with their seeds.
 
-Seeds follow one rule: ``numpy.random.SeedSequence(root).spawn(replicates)`` gives one child per
-replicate, and every world, policy and draw of replicate *r* uses child *r* (common random
-numbers: policies are compared pair by pair on the same simulated world). A child is recorded
-as the root entropy and its spawn key, from which ``SeedSequence(entropy, spawn_key=key)``
-rebuilds it exactly.
+Seeds follow the one rule of :mod:`experiments.seeds`: replicate *r* is run number *r*, and
+every world, policy and draw of replicate *r* uses its seed (common random numbers: policies
+are compared pair by pair on the same simulated world).
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from pydantic import ValidationError
 
 from experiments.batch_config import BatchConfig
 from experiments.errors import UserError, describe
+from experiments.seeds import run_seeds, seed_text
 from experiments.sweeps import draws, effective_value, parameter_annotation
 from model import Parameters, RunSpec
 from scenarios.loader import ScenarioError, load_scenario, resolve_path, validation_problems
@@ -63,7 +62,7 @@ class RunTask:
     @property
     def seed_text(self) -> str:
         """The seed as stored in result tables: ``<entropy>:<spawn key joined by '.'>``."""
-        return f"{self.entropy}:{'.'.join(map(str, self.spawn_key))}"
+        return seed_text(self.entropy, self.spawn_key)
 
     def seed_sequence(self) -> np.random.SeedSequence:
         """Rebuild the run's ``SeedSequence``."""
@@ -119,7 +118,7 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
     _check_policies(config, batch_file, next(iter(worlds.values())))
     normalised, specs = _validate_draws(config, batch_file, worlds, parameter_sets)
     inputs = {key: spec.digest() for key, spec in specs.items()}
-    seeds = np.random.SeedSequence(config.seed).spawn(config.replicates)
+    seeds = run_seeds(config.seed, config.replicates)
     tasks = [
         RunTask(
             run_id=run_id(path.stem, policy_name(policy), draw, replicate),

@@ -15,13 +15,11 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.layout import RUN_IDENTITY
 from experiments.plan import RunTask
 from model import IdentificationModel
 from model.calendar import weeks
 from scenarios.resolve import resolve_run
-
-#: Columns that identify a run, first in both result tables.
-ID_COLUMNS = ("run_id", "world", "policy", "draw", "replicate")
 
 
 @dataclass
@@ -77,7 +75,7 @@ def simulate_task(task: RunTask) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def identity(task: RunTask) -> dict[str, Any]:
     """The identifying columns of a run."""
-    return {name: getattr(task, name) for name in ID_COLUMNS}
+    return {name: getattr(task, name) for name in RUN_IDENTITY}
 
 
 def summary_table(task: RunTask, summary: dict[str, Any]) -> pd.DataFrame:

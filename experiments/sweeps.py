@@ -15,10 +15,8 @@ from pydantic import BaseModel
 
 from experiments.batch_config import Sweep
 from experiments.errors import UserError
+from experiments.seeds import sampler_rng
 from model.parameters import Parameters
-
-#: Spawn key of the Latin hypercube's random stream, away from the replicates' keys (0, 1, ...).
-SAMPLER_STREAM = 2**32 - 1
 
 
 def parameter_annotation(path: str, where: str) -> Any:
@@ -90,8 +88,7 @@ def draws(sweep: Sweep | None, root_seed: int) -> list[dict[str, Any]]:
                 f"sweep.latin_hypercube.ranges: '{name}' is not a number "
                 f"({getattr(kind, '__name__', kind)}); sweep it with a grid instead"
             )
-    stream = np.random.SeedSequence(root_seed, spawn_key=(SAMPLER_STREAM,))
-    sampler = qmc.LatinHypercube(d=len(lhs.ranges), rng=np.random.default_rng(stream))
+    sampler = qmc.LatinHypercube(d=len(lhs.ranges), rng=sampler_rng(root_seed))
     low, high = np.array(list(lhs.ranges.values()), dtype=float).T
     points = qmc.scale(sampler.random(lhs.samples), low, high)
     result = []

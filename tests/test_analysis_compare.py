@@ -10,10 +10,10 @@ import pytest
 
 import analysis
 from analysis.comparison import FUNNEL, HEADLINE
-from analysis.results import ID_COLUMNS
+from analysis.errors import AnalysisError
+from analysis.layout import ID_COLUMNS
 from analysis.tables import render
 from experiments.cli import main as tipsim
-from experiments.errors import UserError
 from tests.analysis_folders import synthetic_summary, write_folder
 
 REFERENCE = [10.0, 20.0, 30.0, 40.0]
@@ -121,7 +121,7 @@ def test_tipsim_run_folder_is_read_as_one_replicate(tmp_path):
     ],
 )
 def test_user_errors(batch, call, message):
-    with pytest.raises(UserError, match=message):
+    with pytest.raises(AnalysisError, match=message):
         call(batch)
 
 
@@ -131,14 +131,14 @@ def test_folder_without_finished_runs_says_what_the_manifest_lists(tmp_path):
     (folder / "manifest.json").write_text(
         json.dumps({"runs": {"a": {"status": "pending"}, "b": {"status": "failed"}}})
     )
-    with pytest.raises(UserError, match=r"no finished runs .*1 failed, 1 pending"):
+    with pytest.raises(AnalysisError, match=r"no finished runs .*1 failed, 1 pending"):
         analysis.load(folder)
 
 
 def test_damaged_result_file_is_named(batch):
     damaged = next((batch / "summary").glob("*.parquet"))
     damaged.write_bytes(b"not parquet")
-    with pytest.raises(UserError, match=damaged.name):
+    with pytest.raises(AnalysisError, match=damaged.name):
         analysis.load(batch)
 
 
@@ -220,7 +220,7 @@ def test_single_policy_has_the_same_columns_and_no_differences(batch):
 
 
 def test_missing_identifying_columns_are_named():
-    with pytest.raises(UserError, match=r"lacks column.*replicate"):
+    with pytest.raises(AnalysisError, match=r"lacks column.*replicate"):
         analysis.compare(pd.DataFrame({"world": ["w"], "policy": ["a"], "x": [1.0]}))
 
 

@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.calibration import abc
-from analysis.calibration.ensemble import read_ensemble
 from analysis.calibration.patterns import build_pattern, combined_distance
 from analysis.calibration.published import load_figures
-from analysis.calibration.replay import replay, scale_world
-from analysis.calibration.space import ParameterRange, ParameterSpace
+from experiments.calibration import abc
+from experiments.calibration.ensemble import read_ensemble
 from experiments.cli import main as tipsim
 from experiments.executors import InProcessExecutor, open_workers
+from experiments.parameter_space import ParameterRange, ParameterSpace
+from experiments.replay import replay, scale_world
 from model.parameters import nest_dotted
 from scenarios.loader import load_scenario
 from tests.conftest import ROOT
@@ -320,7 +320,7 @@ def test_cli_replay_prints_official_statistics_beside_published(tmp_path, small_
 
 
 def test_shipped_calibration_file_is_valid():
-    from analysis.calibration.config import load_calibration
+    from experiments.calibration.config import load_calibration
 
     config = load_calibration(ROOT / "experiments" / "calibration_hong_kong.yaml")
     assert set(config.patterns) == {

@@ -7,10 +7,10 @@ import pytest
 import yaml
 from SALib.test_functions import Ishigami
 
-from analysis.calibration.space import ParameterRange, ParameterSpace
-from analysis.sensitivity.methods import morris, most_influential, sobol
-from analysis.sensitivity.runs import PairTask, run_pair
 from experiments.cli import main as tipsim
+from experiments.parameter_space import ParameterRange, ParameterSpace
+from experiments.sensitivity.methods import morris, most_influential, sobol
+from experiments.sensitivity.runs import PairTask, run_pair
 from tests.conftest import ROOT
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
@@ -151,7 +151,7 @@ def test_cli_sensitivity_refuses_bad_files_with_status_2(tmp_path, capsys, chang
 
 
 def test_shipped_sensitivity_file_is_valid():
-    from analysis.sensitivity.config import load_sensitivity
+    from experiments.sensitivity.config import load_sensitivity
 
     config = load_sensitivity(ROOT / "experiments" / "sensitivity_hong_kong.yaml")
     assert config.policies == ["detention_first", "screening_before_detention"]

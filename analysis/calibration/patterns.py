@@ -1,7 +1,7 @@
 """Patterns the model must reproduce at once, and a normalised distance for each.
 
 A pattern compares a view of the simulated yearly official statistics (see
-:func:`analysis.calibration.replay.official_statistics`) with published figures:
+:func:`analysis.calibration.official.official_statistics`) with published figures:
 
 * ``initial_screenings`` — initial screenings a year, 2016-2020 (2,500 to 7,500);
 * ``identified_mechanism`` — victims identified through the official mechanism a year (6, 9, 18,

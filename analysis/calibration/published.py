@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.errors import AnalysisError
+
 FIGURES_PATH = Path(__file__).resolve().parents[1] / "data" / "hong_kong_figures.csv"
 COLUMNS = ("year", "metric", "value", "unit", "source", "confidence", "notes")
 
 
-class FiguresError(ValueError):
+class FiguresError(AnalysisError):
     """A figures file that cannot be used."""
 
 

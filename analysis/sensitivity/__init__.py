@@ -1,11 +1,6 @@
-"""Global sensitivity analysis of the policy difference (SALib).
+"""Figures of a global sensitivity analysis of the policy difference.
 
-Morris elementary effects screen every uncertain parameter; Sobol indices (first order and
-total) are then estimated for the parameters that matter most. The outputs are differences
-between two policies run on the same seed (common random numbers), e.g. victims identified
-and prosecutions under screening-before-detention minus detention-first.
-
-Modules: :mod:`analysis.sensitivity.config` (the YAML file), :mod:`analysis.sensitivity.methods`
-(Morris and Sobol around any evaluation function), :mod:`analysis.sensitivity.runs` (the model
-evaluation on an executor), :mod:`analysis.sensitivity.figures`.
+The analysis itself (Morris elementary effects, then Sobol indices of the difference between
+two policies run on common seeds) runs the model, so it lives in ``experiments.sensitivity``;
+here are only its figures (:mod:`analysis.sensitivity.figures`).
 """

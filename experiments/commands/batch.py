@@ -9,8 +9,6 @@ from pathlib import Path
 from experiments.batch import BatchOptions, run_batch
 from experiments.executors import EXECUTORS
 
-HELP = "run (or resume) a batch of scenario runs defined in a YAML file"
-
 #: Exit status when some runs failed (input errors exit with 2).
 FAILED_RUNS_STATUS = 1
 

@@ -1,10 +1,7 @@
 """``tipsim calibrate``: fit uncertain parameters to published patterns by ABC.
 
-Writes ``OUT/NAME/``: ``manifest.json``, ``simulations.parquet`` (every run: parameters,
-distances, generation), ``yearly.parquet`` (each run's yearly official statistics),
-``accepted.csv`` (the final population with weights), ``fit.csv`` (each pattern: published
-against simulated), ``comparison.csv`` (yearly official statistics: published against the
-accepted runs, fitted or not), ``fit.png``, and the scenario ensemble under ``ensemble/``.
+The pipeline is :func:`experiments.calibration.pipeline.run_calibration`; this command reads the
+file, applies the command-line changes and prints the summary.
 """
 
 from __future__ import annotations
@@ -14,27 +11,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from analysis.calibration import abc
-from analysis.calibration.config import CalibrationConfig, load_calibration, problem_lines
-from analysis.calibration.ensemble import write_ensemble
-from analysis.calibration.figures import plot_fit
-from analysis.calibration.fit import pattern_table, published_comparison
-from analysis.calibration.patterns import build_pattern
-from analysis.calibration.published import load_figures
-from experiments.commands.evidence_support import (
-    add_executor_arguments,
-    as_user_error,
-    load_world,
-    progress_bar,
-    refuse_timeline_fields,
-    write_manifest,
-)
+from experiments.calibration.config import CalibrationConfig, load_calibration, problem_lines
+from experiments.calibration.pipeline import run_calibration
+from experiments.commands.options import add_executor_arguments
 from experiments.errors import UserError
-from experiments.executors import open_workers
-from experiments.storage import write_parquet_atomic
-from model import get_policy
-
-HELP = "fit uncertain parameters to published figures (ABC) and save the accepted sets"
+from experiments.studies import as_user_error
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,100 +30,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the calibration and write its folder."""
+    """Run the calibration and print its summary."""
     config = as_user_error(lambda: _configured(args))
-    scenario, world = load_world(args.config, config.scenario)
-    get_policy(config.policy)
-    refuse_timeline_fields(world, list(config.parameters), scenario)
-    figures_path = config.figures and Path(config.figures)
-    figures = as_user_error(lambda: load_figures(figures_path))
-    first, last = world.time.start_year, world.time.start_year + config.years - 1
-    patterns = []
-    for name, spec in config.patterns.items():
-        outside = [y for y in spec.years if not first <= y <= last]
-        if outside:
-            raise UserError(
-                f"{args.config}: patterns.{name}.years {outside} fall outside the run "
-                f"({first}-{last}: time.start_year {first}, years {config.years})"
-            )
-        patterns.append(
-            as_user_error(
-                lambda n=name, s=spec: build_pattern(
-                    n, figures, years=tuple(s.years), relative=s.relative, absolute=s.absolute
-                )
-            )
-        )
-    problem = abc.Problem(
-        world=world,
-        space=config.space(),
-        patterns=tuple(patterns),
-        policy=config.policy,
-        years=config.years,
-        scale=config.scale,
-        seed=config.seed,
-        combine=config.combine,
+    done = run_calibration(
+        config,
+        args.config,
+        out=args.out,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=False if args.quiet else None,
     )
-    folder = (args.out or Path(config.output)) / config.name
-    inputs = {"config": args.config, "scenario": scenario}
-    settings = config.model_dump(mode="json")
-    write_manifest(folder, settings, inputs, status="running")
-
-    bar, update = progress_bar(config.abc.max_simulations, "calibrate", args.quiet)
-    with open_workers(args.executor, args.workers, args.scheduler) as workers:
-        if config.abc.method == "rejection":
-            result = abc.rejection(
-                problem,
-                workers.executor,
-                population=config.abc.population,
-                max_simulations=config.abc.max_simulations,
-                progress=update,
-            )
-        else:
-            result = abc.smc(
-                problem,
-                workers.executor,
-                population=config.abc.population,
-                generations=config.abc.generations,
-                quantile=config.abc.quantile,
-                max_simulations=config.abc.max_simulations,
-                progress=update,
-            )
-        where = workers.description
-    bar.close()
-
-    write_parquet_atomic(result.simulations, folder / "simulations.parquet")
-    write_parquet_atomic(result.yearly, folder / "yearly.parquet")
-    result.accepted.to_csv(folder / "accepted.csv", index=False)
-    accepted = list(result.accepted["number"])
-    fit = pattern_table(result.yearly, accepted, patterns)
-    fit.to_csv(folder / "fit.csv", index=False)
-    comparison = published_comparison(result.yearly, accepted, figures)
-    comparison.to_csv(folder / "comparison.csv", index=False)
-    prior = list(result.simulations.loc[result.simulations["generation"] == 0, "number"])
-    plot_fit(result.yearly, accepted, prior, patterns, folder / "fit.png")
-    members = write_ensemble(
-        result.accepted,
-        list(config.parameters),
-        scenario,
-        folder,
-        calibration=config.name,
-        years=config.years,
-    )
-    generations = int(result.simulations["generation"].max())
-    write_manifest(
-        folder,
-        settings,
-        inputs,
-        status="done",
-        method=result.method,
-        simulations=len(result.simulations),
-        generations_run=generations,
-        generations_completed=len(result.tolerances) - 1,
-        tolerances=result.tolerances,
-        executor=where,
-        ensemble=[m.name for m in members],
-    )
-    _print_summary(config, result, fit, folder, where)
+    _print_summary(config, done.result, done.fit, done.folder, done.executor)
     return 0
 
 

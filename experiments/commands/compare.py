@@ -9,8 +9,6 @@ from analysis.comparison import METRIC_GROUPS
 from analysis.statistics import BOOTSTRAP_RESAMPLES, CONFIDENCE
 from analysis.tables import FORMATS, comparison_text
 
-HELP = "compare policies in result folders: replicate statistics and paired differences"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim compare``."""

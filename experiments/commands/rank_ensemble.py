@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.calibration.ensemble import read_ensemble
 from analysis.calibration.figures import plot_ranking
 from analysis.calibration.ranking import METRICS, member_differences, ranking_shares
+from experiments.calibration.ensemble import read_ensemble
 from experiments.errors import UserError
-
-HELP = "share of calibrated ensemble members in which one policy beats another"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

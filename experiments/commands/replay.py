@@ -15,14 +15,12 @@ import pandas as pd
 
 from analysis.calibration.fit import published_comparison
 from analysis.calibration.published import load_figures
-from analysis.calibration.replay import replay
-from experiments.commands.evidence_support import as_user_error
 from experiments.errors import UserError
 from experiments.overrides import parse_assignments
+from experiments.replay import replay
+from experiments.studies import as_user_error
 from model import get_policy
 from scenarios.loader import load_scenario
-
-HELP = "replay a scenario year by year as official statistics, beside published figures"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

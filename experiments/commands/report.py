@@ -7,8 +7,6 @@ from pathlib import Path
 
 from analysis.report import write_report
 
-HELP = "write an HTML report (figures embedded) and a Markdown report of result folders"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim report``."""

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.batch import summary_path, weekly_path
+from analysis.layout import summary_path, weekly_path
 from experiments.manifest import Manifest
 from experiments.runner import simulate_task
-
-HELP = "re-run one run of a batch from its manifest and check it matches the stored summary"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from analysis.layout import RUN_SUMMARY, RUN_WEEKLY
 from experiments.errors import UserError
 from experiments.overrides import parse_assignments
 from experiments.storage import write_parquet_atomic
@@ -18,8 +19,6 @@ from scenarios.compose import check_overrides
 from scenarios.loader import load_scenario, resolve_path
 from scenarios.policy_loader import load_policy
 from scenarios.resolve import resolve_run
-
-HELP = "run a scenario under each policy with one seed and print a summary row per policy"
 
 #: Outcomes shown in the printed table (all are stored).
 TABLE_COLUMNS = [
@@ -94,13 +93,13 @@ def main(args: argparse.Namespace) -> int:
 
     table = pd.DataFrame(summaries)
     folder = args.out / _run_folder(path.stem, args.seed, args.years)
-    write_parquet_atomic(table, folder / "summary.parquet")
-    write_parquet_atomic(pd.concat(weekly, ignore_index=True), folder / "weekly.parquet")
+    write_parquet_atomic(table, folder / RUN_SUMMARY)
+    write_parquet_atomic(pd.concat(weekly, ignore_index=True), folder / RUN_WEEKLY)
 
     shown = table.set_index("policy")[TABLE_COLUMNS].T
     print(f"scenario {path.stem}, seed {args.seed}, {args.years:g} years")
     print(shown.map(_format_value).to_string())
-    print(f"results: {folder}/summary.parquet, {folder}/weekly.parquet")
+    print(f"results: {folder / RUN_SUMMARY}, {folder / RUN_WEEKLY}")
     return 0
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 from scenarios.files import POLICY, WORLD
 from scenarios.schema import schema_text, write_schemas
 
-HELP = "write the JSON Schemas of world and policy files (editor completion and checking)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim schema``."""

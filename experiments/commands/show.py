@@ -15,8 +15,6 @@ from scenarios.loader import load_world, parameters_from_mapping, read_yaml
 from scenarios.policy_loader import load_policy
 from scenarios.resolve import resolve_parameters
 
-HELP = "print the effective parameters of a scenario under a policy, as YAML"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim show``."""

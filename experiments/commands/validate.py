@@ -12,8 +12,6 @@ from scenarios.loader import SCENARIO_DIR, parameters_from_mapping, resolve_path
 from scenarios.policy_loader import POLICY_DIR, resolve_policy_path
 from scenarios.yaml_io import ScenarioError
 
-HELP = "check scenario and policy files (all shipped ones when none is given)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim validate``."""

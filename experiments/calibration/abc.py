@@ -10,8 +10,9 @@
   A generation that cannot fill its population within the budget is dropped, and the last
   complete one is returned.
 
-Priors are uniform in the sampling scale (log-uniform for log ranges). Each run's seed is
-derived from the calibration seed and the run's number, and runs are submitted in fixed batches
+Priors are uniform in the sampling scale (log-uniform for log ranges). Seeds follow
+:mod:`experiments.seeds`: run *k* (in submission order) gets the calibration seed's child *k*,
+and the proposals come from its sampler stream; runs are submitted in fixed batches
 and read back in order, so the result does not depend on the executor or on how many workers
 it has.
 """
@@ -27,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration.patterns import Pattern, combined_distance
-from analysis.calibration.replay import replay
-from analysis.calibration.space import ParameterSpace
+from experiments.parameter_space import ParameterSpace
+from experiments.replay import replay
+from experiments.seeds import run_seed, sampler_rng
 from model.parameters import Parameters
 
 #: Progress callback: (runs done, runs planned at most, message).
@@ -66,7 +68,7 @@ def run_simulation(task: Simulation) -> Outcome:
     yearly = replay(
         task.world,
         policy=task.policy,
-        seed=np.random.SeedSequence([task.seed, task.number]),
+        seed=run_seed(task.seed, task.number),
         years=task.years,
         scale=task.scale,
         values=task.values,
@@ -175,7 +177,7 @@ def rejection(
     """
     if max_simulations < population:
         raise ValueError(f"max_simulations {max_simulations} is below population {population}")
-    rng = np.random.default_rng(np.random.SeedSequence([problem.seed, 0]))
+    rng = sampler_rng(problem.seed)
     runner = Runner(problem, executor, progress)
     points = problem.space.from_unit(rng.random((max_simulations, len(problem.space))))
     outcomes = runner.run(points, 0, float("inf"), max_simulations)
@@ -210,7 +212,7 @@ def smc(
     if max_simulations < population:
         raise ValueError(f"max_simulations {max_simulations} is below population {population}")
     space = problem.space
-    rng = np.random.default_rng(np.random.SeedSequence([problem.seed, 0]))
+    rng = sampler_rng(problem.seed)
     runner = Runner(problem, executor, progress)
     points = space.from_unit(rng.random((population, len(space))))
     current = runner.run(points, 0, float("inf"), max_simulations)

@@ -2,7 +2,7 @@
 
 Each sample is run once under every policy with the same seed (common random numbers), and the
 outputs are differences between the last policy and the first, in summary counts rescaled to
-full scale (see :mod:`analysis.calibration.replay` for the population scale).
+full scale (see :mod:`experiments.replay` for the population scale).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from analysis.calibration.replay import scale_world, split_overrides
-from analysis.calibration.space import ParameterSpace
+from experiments.parameter_space import ParameterSpace
+from experiments.replay import scale_world, split_overrides
+from experiments.seeds import run_seed
 from model import IdentificationModel
 from model.parameters import Parameters, nest_dotted
 
@@ -50,7 +51,7 @@ def run_pair(task: PairTask) -> dict[str, float]:
     keywords = {k.replace(".", "__"): v for k, v in levers.items()}
     row: dict[str, float] = {}
     for policy in task.policies:
-        seed = np.random.SeedSequence([task.seed, task.number])
+        seed = run_seed(task.seed, task.number)
         model = IdentificationModel(params, policy, rng=seed, **keywords)
         summary = model.run(task.years)
         for output in task.outputs:
@@ -62,7 +63,7 @@ def run_pair(task: PairTask) -> dict[str, float]:
 
 
 class PolicyDifference:
-    """A vectorised evaluation function for :mod:`analysis.sensitivity.methods`.
+    """A vectorised evaluation function for :mod:`experiments.sensitivity.methods`.
 
     Args:
         world: The scenario's parameters (full scale).

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from analysis.calibration.patterns import DEFINITIONS
-from analysis.calibration.space import ParameterRanges, ParameterSpace
+from experiments.parameter_space import ParameterRanges, ParameterSpace
 
 MAX_FILE_BYTES = 1_000_000
 ModelT = TypeVar("ModelT", bound=BaseModel)

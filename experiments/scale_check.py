@@ -3,21 +3,19 @@
 For each scale, the yearly official statistics are rescaled to full scale and averaged over
 years; the table gives their mean and standard deviation over seeds, so the bias (means that
 move with the scale) and the added noise (standard deviations that grow as ``1/sqrt(scale)``)
-can be read off. Run it as ``python -m analysis.calibration.scale_check SCENARIO``.
+can be read off. ``tipsim scale-check SCENARIO`` prints it.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analysis.calibration.fit import COMPARED_VIEWS
-from analysis.calibration.replay import replay
+from experiments.replay import replay
 from model.parameters import Parameters
 
 VIEWS = COMPARED_VIEWS
@@ -51,32 +49,3 @@ def scale_check(
         frames[(scale, "mean")] = block.mean()
         frames[(scale, "sd")] = block.std(ddof=1)
     return pd.DataFrame(frames)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Print the scale check of a scenario."""
-    from experiments.executors import open_workers
-    from scenarios.loader import load_scenario
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario")
-    parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 0.25])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args(argv)
-    world = load_scenario(args.scenario)
-    with open_workers("local", args.workers) as workers:
-        table = scale_check(
-            world,
-            workers.executor,
-            scales=args.scales,
-            seeds=range(1, args.seeds + 1),
-            years=args.years,
-        )
-    with pd.option_context("display.width", 200):
-        print(table.map(lambda v: f"{v:.4g}" if np.isfinite(v) else "nan").to_string())
-
-
-if __name__ == "__main__":
-    main()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
-from analysis.calibration.config import Strict, validate_file
-from analysis.calibration.space import ParameterRanges, ParameterSpace
+from experiments.calibration.config import Strict, validate_file
+from experiments.parameter_space import ParameterRanges, ParameterSpace
 from model.outcomes import FLOWS
 
 
@@ -78,6 +78,6 @@ def load_sensitivity(path: str | Path) -> SensitivityConfig:
     """Read and validate a sensitivity file.
 
     Raises:
-        analysis.calibration.config.ConfigError: If the file cannot be used.
+        experiments.calibration.config.ConfigError: If the file cannot be used.
     """
     return validate_file(Path(path), SensitivityConfig)

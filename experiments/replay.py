@@ -1,9 +1,11 @@
-"""One replay run reduced to yearly official statistics.
+"""Replays: a world run under one policy and seed, reduced to yearly official statistics.
 
 A replay runs a scenario under one policy and seed, with parameter values set on top, and sums
-the weekly series by calendar year into the views official statistics report: initial
-screenings, victims identified through the mechanism (true and false positives: officials do
-not know which is which), investigations, prosecutions, the NGO yield, and prevalence.
+the weekly series by calendar year into the views official statistics report
+(:func:`analysis.calibration.official.official_statistics`): initial screenings, victims
+identified through the mechanism (true and false positives: officials do not know which is
+which), investigations, prosecutions, the NGO yield, and prevalence. Calibration, sensitivity
+analysis, the scale check and ``tipsim replay`` all run the model through here.
 
 **Population scale.** Calibration and sensitivity analysis need hundreds of runs; a run at
 ``scale`` < 1 shrinks every count of people and capacity (migrants, officers, NGO screenings,
@@ -21,11 +23,11 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.calibration.official import official_statistics
 from model import IdentificationModel
+from model.calendar import WEEKS_PER_YEAR
 from model.parameters import Parameters, nest_dotted
 from model.states import Group
-
-WEEKS_PER_YEAR = 52
 
 #: Parameters that count people or capacity, rescaled by the population scale.
 SCALED_COUNTS: tuple[str, ...] = (
@@ -40,27 +42,6 @@ SCALED_COUNTS: tuple[str, ...] = (
     "ngo.screenings_per_year",
     "support.weekly_sessions",
 )
-
-#: Weekly flows summed by year in the official-statistics view.
-YEARLY_FLOWS: tuple[str, ...] = (
-    "encountered",
-    "offenders_encountered",
-    "victims_encountered",
-    "initial_screenings",
-    "victims_screened",
-    "victims_identified",
-    "false_positives",
-    "victims_detained",
-    "victims_removed_unidentified",
-    "witnesses_cooperating",
-    "investigations",
-    "prosecutions",
-    "convictions",
-    "ngo_screened",
-    "ngo_victims_identified",
-    "ngo_referrals",
-)
-
 
 def scale_world(params: Parameters, scale: float) -> Parameters:
     """Shrink every count of people and capacity by ``scale`` (rates are unchanged).
@@ -150,31 +131,6 @@ def replay(
     table = official_statistics(model.weekly(), scale)
     ends = pd.DataFrame(snapshots).set_index("year")
     return table.join(ends, how="left")
-
-
-def official_statistics(weekly: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
-    """Sum a run's weekly series by calendar year into official-statistics views.
-
-    Args:
-        weekly: The model's weekly series (``model.weekly()``), with a ``year`` column.
-        scale: Population scale of the run; counts are divided by it.
-
-    Returns:
-        Indexed by ``year``: the yearly flows of :data:`YEARLY_FLOWS` (rescaled), then
-        ``identified_mechanism`` (true plus false positives), ``ngo_yield`` (NGO-identified
-        victims per migrant screened by NGOs), ``victims_present`` and ``population`` (yearly
-        means, rescaled) and ``prevalence`` (victims present per migrant present).
-    """
-    flows = weekly.groupby("year")[list(YEARLY_FLOWS)].sum() / scale
-    stocks = weekly.groupby("year")[["victims_present", "population_size"]].mean() / scale
-    table = flows.copy()
-    table["identified_mechanism"] = flows["victims_identified"] + flows["false_positives"]
-    table["ngo_yield"] = (flows["ngo_victims_identified"] / flows["ngo_screened"]).fillna(0.0)
-    table["victims_present"] = stocks["victims_present"]
-    table["population"] = stocks["population_size"]
-    table["prevalence"] = stocks["victims_present"] / stocks["population_size"]
-    table.index = table.index.astype(int)
-    return table
 
 
 def _keywords(levers: Mapping[str, Any]) -> dict[str, Any]:

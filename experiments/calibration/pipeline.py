@@ -1,0 +1,170 @@
+"""``run_calibration``: fit uncertain world parameters to published patterns by ABC.
+
+Writes ``OUT/NAME/``: ``manifest.json``, ``simulations.parquet`` (every run: parameters,
+distances, generation), ``yearly.parquet`` (each run's yearly official statistics),
+``accepted.csv`` (the final population with weights), ``fit.csv`` (each pattern: published
+against simulated), ``comparison.csv`` (yearly official statistics: published against the
+accepted runs, fitted or not), ``fit.png``, and the scenario ensemble under ``ensemble/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.calibration.figures import plot_fit
+from analysis.calibration.fit import pattern_table, published_comparison
+from analysis.calibration.patterns import Pattern, build_pattern
+from analysis.calibration.published import load_figures
+from experiments.calibration import abc
+from experiments.calibration.config import CalibrationConfig
+from experiments.calibration.ensemble import write_ensemble
+from experiments.errors import UserError
+from experiments.executors import open_workers
+from experiments.manifest import write_study_manifest
+from experiments.progress import Progress
+from experiments.storage import write_parquet_atomic
+from experiments.studies import as_user_error, load_world, refuse_timeline_fields
+from model import get_policy
+
+
+@dataclass
+class Calibration:
+    """A finished calibration: where it is, what ABC returned, and the fit table."""
+
+    folder: Path
+    result: abc.Result
+    fit: pd.DataFrame
+    executor: str
+
+
+def run_calibration(
+    config: CalibrationConfig,
+    config_path: Path,
+    *,
+    out: Path | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+) -> Calibration:
+    """Run a calibration and write its folder.
+
+    Args:
+        config: The validated calibration file (with any command-line changes).
+        config_path: Where it was read from (relative paths in it are relative to it).
+        out: Output folder (default: the file's ``output``); the study goes in ``out/NAME``.
+        executor: ``"local"`` or ``"dask"``.
+        workers: Worker processes.
+        scheduler: A Dask scheduler address.
+        progress: ``True``/``False`` forces progress on or off; ``None`` shows a bar on a
+            terminal and plain lines elsewhere.
+
+    Raises:
+        UserError: For an unusable scenario, policy, figures file or pattern.
+    """
+    scenario, world = load_world(config_path, config.scenario)
+    get_policy(config.policy)
+    refuse_timeline_fields(world, list(config.parameters), scenario)
+    figures_path = config.figures and Path(config.figures)
+    figures = as_user_error(lambda: load_figures(figures_path))
+    patterns = _patterns(config, config_path, figures, world.time.start_year)
+    problem = abc.Problem(
+        world=world,
+        space=config.space(),
+        patterns=tuple(patterns),
+        policy=config.policy,
+        years=config.years,
+        scale=config.scale,
+        seed=config.seed,
+        combine=config.combine,
+    )
+    folder = (out or Path(config.output)) / config.name
+    inputs = {"config": config_path, "scenario": scenario}
+    settings = config.model_dump(mode="json")
+    write_study_manifest(folder, settings, inputs, status="running")
+
+    bar = Progress(config.abc.max_simulations, "calibrate", enabled=progress)
+
+    def update(done: int, planned: int, message: str) -> None:
+        bar.set_total(planned)
+        bar.set_done(done, message)
+
+    with bar, open_workers(executor, workers, scheduler) as opened:
+        if config.abc.method == "rejection":
+            result = abc.rejection(
+                problem,
+                opened.executor,
+                population=config.abc.population,
+                max_simulations=config.abc.max_simulations,
+                progress=update,
+            )
+        else:
+            result = abc.smc(
+                problem,
+                opened.executor,
+                population=config.abc.population,
+                generations=config.abc.generations,
+                quantile=config.abc.quantile,
+                max_simulations=config.abc.max_simulations,
+                progress=update,
+            )
+        where = opened.description
+
+    write_parquet_atomic(result.simulations, folder / "simulations.parquet")
+    write_parquet_atomic(result.yearly, folder / "yearly.parquet")
+    result.accepted.to_csv(folder / "accepted.csv", index=False)
+    accepted = list(result.accepted["number"])
+    fit = pattern_table(result.yearly, accepted, patterns)
+    fit.to_csv(folder / "fit.csv", index=False)
+    comparison = published_comparison(result.yearly, accepted, figures)
+    comparison.to_csv(folder / "comparison.csv", index=False)
+    prior = list(result.simulations.loc[result.simulations["generation"] == 0, "number"])
+    plot_fit(result.yearly, accepted, prior, patterns, folder / "fit.png")
+    members = write_ensemble(
+        result.accepted,
+        list(config.parameters),
+        scenario,
+        folder,
+        calibration=config.name,
+        years=config.years,
+    )
+    write_study_manifest(
+        folder,
+        settings,
+        inputs,
+        status="done",
+        method=result.method,
+        simulations=len(result.simulations),
+        generations_run=int(result.simulations["generation"].max()),
+        generations_completed=len(result.tolerances) - 1,
+        tolerances=result.tolerances,
+        executor=where,
+        ensemble=[m.name for m in members],
+    )
+    return Calibration(folder, result, fit, where)
+
+
+def _patterns(
+    config: CalibrationConfig, config_path: Path, figures: pd.DataFrame, first: int
+) -> list[Pattern]:
+    """The configured patterns, each checked to fall inside the simulated years."""
+    last = first + config.years - 1
+    patterns = []
+    for name, spec in config.patterns.items():
+        outside = [y for y in spec.years if not first <= y <= last]
+        if outside:
+            raise UserError(
+                f"{config_path}: patterns.{name}.years {outside} fall outside the run "
+                f"({first}-{last}: time.start_year {first}, years {config.years})"
+            )
+        patterns.append(
+            as_user_error(
+                lambda n=name, s=spec: build_pattern(
+                    n, figures, years=tuple(s.years), relative=s.relative, absolute=s.absolute
+                )
+            )
+        )
+    return patterns

@@ -1,0 +1,47 @@
+"""The one seed rule of every study (batch, calibration, sensitivity, scale check).
+
+Every random number of a study comes from its **root seed** through a spawn key:
+
+* **Run number k** is seeded ``SeedSequence(root, spawn_key=(k,))`` — the same child that
+  ``SeedSequence(root).spawn(n)[k]`` gives. In a batch, k is the replicate: every world, policy
+  and parameter draw of replicate k uses the same child, so policies are compared pair by pair
+  on the same simulated world (**common random numbers**). In a sensitivity analysis, k is the
+  sample: both policies of a sample run on its child. In a calibration, k is the run's number
+  in submission order (each run has its own parameter set).
+* **The study's own sampler** (Latin hypercube draws, ABC-SMC proposals) is seeded
+  ``SeedSequence(root, spawn_key=(SAMPLER_STREAM,))``, a key no run number reaches.
+
+Inside a run the model spawns one stream per mechanism from the run's seed (see
+``model.model.STREAMS``), so a policy that screens more draws nothing from the streams that
+build the world.
+
+A seed is recorded as its root entropy and spawn key (``"<root>:<k>"``), from which it is
+rebuilt exactly; results therefore do not depend on which process or machine ran them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Spawn key of a study's own sampler stream (above any run number).
+SAMPLER_STREAM = 2**32 - 1
+
+
+def run_seed(root: int, number: int) -> np.random.SeedSequence:
+    """The seed of run ``number`` of a study with root seed ``root``."""
+    return np.random.SeedSequence(root, spawn_key=(number,))
+
+
+def run_seeds(root: int, count: int) -> list[np.random.SeedSequence]:
+    """The seeds of runs ``0 .. count - 1`` (replicates of a batch)."""
+    return np.random.SeedSequence(root).spawn(count)
+
+
+def sampler_rng(root: int) -> np.random.Generator:
+    """The generator of a study's own sampler (designs, proposals)."""
+    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(SAMPLER_STREAM,)))
+
+
+def seed_text(entropy: int, spawn_key: tuple[int, ...]) -> str:
+    """A seed as stored in result tables: ``<entropy>:<spawn key joined by '.'>``."""
+    return f"{entropy}:{'.'.join(map(str, spawn_key))}"

@@ -1,0 +1,167 @@
+"""``run_sensitivity``: Morris screening, then Sobol indices, of a policy difference.
+
+Writes ``OUT/NAME/``: ``manifest.json``, ``morris.csv`` and ``sobol.csv`` (indices),
+``morris_samples.parquet`` and ``sobol_samples.parquet`` (designs with each run's counts under
+both policies), ``noise.csv`` (the difference over seeds at the scenario's own values),
+``morris.png`` and ``sobol.png``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.sensitivity.figures import plot_morris, plot_sobol
+from experiments.executors import open_workers
+from experiments.manifest import write_study_manifest
+from experiments.parameter_space import ParameterSpace
+from experiments.progress import Progress
+from experiments.sensitivity.config import SensitivityConfig
+from experiments.sensitivity.methods import morris, most_influential, sobol
+from experiments.sensitivity.runs import PolicyDifference
+from experiments.storage import write_parquet_atomic
+from experiments.studies import load_world, refuse_timeline_fields
+from model import get_policy
+
+
+@dataclass
+class Sensitivity:
+    """A finished sensitivity analysis: its folder, indices and what ran."""
+
+    folder: Path
+    morris: pd.DataFrame
+    sobol: pd.DataFrame
+    chosen: list[str]
+    samples: int
+    executor: str
+
+
+def run_sensitivity(
+    config: SensitivityConfig,
+    config_path: Path,
+    *,
+    out: Path | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+) -> Sensitivity:
+    """Run Morris then Sobol on the policy difference and write the study's folder.
+
+    Args:
+        config: The validated sensitivity file.
+        config_path: Where it was read from (relative paths in it are relative to it).
+        out: Output folder (default: the file's ``output``); the study goes in ``out/NAME``.
+        executor: ``"local"`` or ``"dask"``.
+        workers: Worker processes.
+        scheduler: A Dask scheduler address.
+        progress: ``True``/``False`` forces progress on or off; ``None`` shows a bar on a
+            terminal and plain lines elsewhere.
+    """
+    scenario, world = load_world(config_path, config.scenario)
+    for policy in config.policies:
+        get_policy(policy)
+    refuse_timeline_fields(world, list(config.parameters), scenario)
+    folder = (out or Path(config.output)) / config.name
+    settings = config.model_dump(mode="json")
+    inputs = {"config": config_path, "scenario": scenario}
+    write_study_manifest(folder, settings, inputs, status="running")
+
+    space = config.space()
+    d, top = len(space), config.sobol.top
+    planned = 2 * (
+        config.morris.trajectories * (d + 1)
+        + config.sobol.samples * (top + 2)
+        + config.noise_replicates
+    )
+    bar = Progress(planned, "sensitivity", enabled=progress)
+    with bar, open_workers(executor, workers, scheduler) as opened:
+        model = PolicyDifference(
+            world,
+            space,
+            config.policies,
+            config.outputs,
+            opened.executor,
+            seed=config.seed,
+            years=config.years,
+            scale=config.scale,
+            progress=lambda done, _: bar.set_done(done),
+        )
+        model.planned = planned
+        morris_indices, morris_samples = morris(
+            space.salib_problem(),
+            model,
+            config.outputs,
+            trajectories=config.morris.trajectories,
+            levels=config.morris.levels,
+            seed=config.seed,
+        )
+        morris_rows = len(model.rows)
+        chosen = most_influential(morris_indices, top)
+        subspace = ParameterSpace({name: config.parameters[name] for name in chosen})
+        model.space = subspace
+        sobol_indices, sobol_samples = sobol(
+            subspace.salib_problem(),
+            model,
+            config.outputs,
+            samples=config.sobol.samples,
+            seed=config.seed,
+        )
+        noise = model.noise(config.noise_replicates) if config.noise_replicates else None
+        where = opened.description
+
+    runs = pd.DataFrame(model.rows)
+    morris_samples = pd.concat(
+        [morris_samples, runs.iloc[:morris_rows].reset_index(drop=True)], axis=1
+    )
+    sobol_runs = runs.iloc[morris_rows : morris_rows + len(sobol_samples)].reset_index(drop=True)
+    sobol_samples = pd.concat([sobol_samples, sobol_runs], axis=1)
+    write_parquet_atomic(_flat(morris_samples), folder / "morris_samples.parquet")
+    write_parquet_atomic(_flat(sobol_samples), folder / "sobol_samples.parquet")
+    morris_indices.to_csv(folder / "morris.csv", index=False)
+    sobol_indices = sobol_indices.merge(
+        _variance_shares(sobol_samples, noise, config.outputs), on="output"
+    )
+    sobol_indices.to_csv(folder / "sobol.csv", index=False)
+    if noise is not None:
+        pd.DataFrame(noise, columns=config.outputs).to_csv(folder / "noise.csv", index=False)
+    plot_morris(morris_indices, folder / "morris.png")
+    plot_sobol(sobol_indices, folder / "sobol.png")
+    write_study_manifest(
+        folder,
+        settings,
+        inputs,
+        status="done",
+        runs=len(model.rows) * len(config.policies),
+        sobol_parameters=chosen,
+        executor=where,
+    )
+    return Sensitivity(folder, morris_indices, sobol_indices, chosen, len(model.rows), where)
+
+
+def _variance_shares(
+    samples: pd.DataFrame, noise: np.ndarray | None, outputs: list[str]
+) -> pd.DataFrame:
+    """Per output: variance over the Sobol design, and the share that seed noise alone gives."""
+    rows = []
+    for j, output in enumerate(outputs):
+        total = float(samples[output].var())
+        noise_var = float(np.var(noise[:, j], ddof=1)) if noise is not None else float("nan")
+        rows.append(
+            {
+                "output": output,
+                "output_variance": total,
+                "noise_variance": noise_var,
+                "noise_share": noise_var / total if total > 0 else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parquet needs unique string column names: design outputs are renamed."""
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    return frame.rename(columns={c: str(c) for c in frame.columns})

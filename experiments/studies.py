@@ -1,0 +1,42 @@
+"""What calibration and sensitivity analysis share: their world, their inputs, their errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import AnalysisError
+from experiments.calibration.config import ConfigError, resolve_relative
+from experiments.errors import UserError
+from model.parameters import Parameters
+from scenarios.loader import load_scenario, resolve_path
+
+
+def as_user_error(call: Callable[[], Any]) -> Any:
+    """Run ``call``; configuration and published-figures errors become :class:`UserError`."""
+    try:
+        return call()
+    except (ConfigError, AnalysisError) as err:
+        raise UserError(str(err)) from None
+
+
+def load_world(config_path: Path, scenario: str) -> tuple[Path, Parameters]:
+    """The scenario named in a configuration file (relative to it, or shipped) and its world."""
+    path = resolve_path(resolve_relative(config_path, scenario))
+    return path, load_scenario(path)
+
+
+def refuse_timeline_fields(world: Parameters, names: list[str], scenario: Path) -> None:
+    """Refuse varying a field the scenario's timeline sets (the timeline would override it).
+
+    Raises:
+        UserError: Naming the fields and the scenario.
+    """
+    dated = {path for entry in world.timeline for path in entry.set}
+    clash = sorted(set(names) & dated)
+    if clash:
+        raise UserError(
+            f"{scenario}: its timeline sets {', '.join(clash)}, so varying them would be "
+            "overridden during the run; choose other parameters"
+        )

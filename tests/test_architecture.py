@@ -1,0 +1,43 @@
+"""The layers import only downwards (docs/architecture.md), checked by import-linter.
+
+The contracts are in pyproject.toml: the model imports nothing above it and reads no files;
+scenarios knows nothing of runs or results; analysis only reads result folders; the model's
+modules have no import cycles. A broken contract is printed with the import chain that breaks
+it.
+"""
+
+import pytest
+
+from tests.conftest import ROOT
+
+importlinter_cli = pytest.importorskip("importlinter.cli")
+
+
+def test_every_import_contract_is_kept(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    status = importlinter_cli.lint_imports(
+        config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True
+    )
+    assert status == importlinter_cli.EXIT_STATUS_SUCCESS, capsys.readouterr().out
+
+
+def test_the_model_takes_parameters_not_file_paths(small_scenario_path):
+    from model import IdentificationModel
+
+    with pytest.raises(TypeError, match="reads no files"):
+        IdentificationModel(small_scenario_path)
+
+
+def test_a_resolved_run_is_used_as_it_is(small_world):
+    from model import IdentificationModel
+    from scenarios.resolve import resolve_run
+
+    levers = {"ngo.referral_consent": 0.2}
+    spec = resolve_run(small_world, "screening_before_detention_plus", levers)
+    model = IdentificationModel(spec, rng=1)
+    assert model.params == spec.params
+    assert model.policy.name == "screening_before_detention_plus"
+    # The running model's dated changes touch its own copy, never the shared specification.
+    assert model.params is not spec.params
+    with pytest.raises(TypeError, match="already resolved"):
+        IdentificationModel(spec, "detention_first")

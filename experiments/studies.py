@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,42 @@ from experiments.calibration.config import ConfigError, resolve_relative
 from experiments.errors import UserError
 from model.parameters import Parameters
 from scenarios.loader import load_scenario, resolve_path
+
+
+@dataclass(frozen=True)
+class StudyOptions:
+    """Where a study runs and writes, and whether it shows progress.
+
+    Attributes:
+        out: Output folder (default: the study file's ``output``); the study goes in
+            ``out/NAME``.
+        executor: ``"local"`` (process pool) or ``"dask"``.
+        workers: Worker processes (default: cores).
+        scheduler: A Dask scheduler address (``None``: a local Dask cluster).
+        progress: ``True``/``False`` forces progress on or off; ``None`` shows a bar on a
+            terminal and plain lines elsewhere.
+    """
+
+    out: Path | None = None
+    executor: str = "local"
+    workers: int | None = None
+    scheduler: str | None = None
+    progress: bool | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> StudyOptions:
+        """The options given on the command line (``add_executor_arguments``)."""
+        return cls(
+            out=args.out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=False if args.quiet else None,
+        )
+
+    def folder(self, output: str, name: str) -> Path:
+        """The study's folder: ``out/name``, or ``output/name`` without ``out``."""
+        return (self.out or Path(output)) / name
 
 
 def as_user_error(call: Callable[[], Any]) -> Any:

@@ -41,3 +41,18 @@ def test_a_resolved_run_is_used_as_it_is(small_world):
     assert model.params is not spec.params
     with pytest.raises(TypeError, match="already resolved"):
         IdentificationModel(spec, "detention_first")
+
+
+def test_solara_viz_accepts_the_scenario_model_with_plain_keywords():
+    solara_viz = pytest.importorskip(
+        "mesa.visualization.solara_viz", reason="Mesa's visualisation needs solara (.[explore])"
+    )
+    from experiments import ScenarioModel
+
+    params = {
+        "scenario": "hong_kong_baseline",
+        "policy": "screening_before_detention",
+        "rng": 1,
+        "screening__tier1_sensitivity": 0.8,
+    }
+    solara_viz._check_model_params(ScenarioModel.__init__, params)  # raises if refused

@@ -26,7 +26,7 @@ from experiments.executors import open_workers
 from experiments.manifest import write_study_manifest
 from experiments.progress import Progress
 from experiments.storage import write_parquet_atomic
-from experiments.studies import as_user_error, load_world, refuse_timeline_fields
+from experiments.studies import StudyOptions, as_user_error, load_world, refuse_timeline_fields
 from model import get_policy
 
 
@@ -43,24 +43,15 @@ class Calibration:
 def run_calibration(
     config: CalibrationConfig,
     config_path: Path,
-    *,
-    out: Path | None = None,
-    executor: str = "local",
-    workers: int | None = None,
-    scheduler: str | None = None,
-    progress: bool | None = None,
+    options: StudyOptions | None = None,
 ) -> Calibration:
     """Run a calibration and write its folder.
 
     Args:
         config: The validated calibration file (with any command-line changes).
         config_path: Where it was read from (relative paths in it are relative to it).
-        out: Output folder (default: the file's ``output``); the study goes in ``out/NAME``.
-        executor: ``"local"`` or ``"dask"``.
-        workers: Worker processes.
-        scheduler: A Dask scheduler address.
-        progress: ``True``/``False`` forces progress on or off; ``None`` shows a bar on a
-            terminal and plain lines elsewhere.
+        options: Where it runs and writes (default: a local process pool, the file's
+            output folder).
 
     Raises:
         UserError: For an unusable scenario, policy, figures file or pattern.
@@ -81,18 +72,19 @@ def run_calibration(
         seed=config.seed,
         combine=config.combine,
     )
-    folder = (out or Path(config.output)) / config.name
+    options = options or StudyOptions()
+    folder = options.folder(config.output, config.name)
     inputs = {"config": config_path, "scenario": scenario}
     settings = config.model_dump(mode="json")
     write_study_manifest(folder, settings, inputs, status="running")
 
-    bar = Progress(config.abc.max_simulations, "calibrate", enabled=progress)
+    bar = Progress(config.abc.max_simulations, "calibrate", enabled=options.progress)
 
     def update(done: int, planned: int, message: str) -> None:
         bar.set_total(planned)
         bar.set_done(done, message)
 
-    with bar, open_workers(executor, workers, scheduler) as opened:
+    with bar, open_workers(options.executor, options.workers, options.scheduler) as opened:
         if config.abc.method == "rejection":
             result = abc.rejection(
                 problem,

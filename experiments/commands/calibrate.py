@@ -15,7 +15,7 @@ from experiments.calibration.config import CalibrationConfig, load_calibration, 
 from experiments.calibration.pipeline import run_calibration
 from experiments.commands.options import add_executor_arguments
 from experiments.errors import UserError
-from experiments.studies import as_user_error
+from experiments.studies import StudyOptions, as_user_error
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,15 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the calibration and print its summary."""
     config = as_user_error(lambda: _configured(args))
-    done = run_calibration(
-        config,
-        args.config,
-        out=args.out,
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=False if args.quiet else None,
-    )
+    done = run_calibration(config, args.config, StudyOptions.from_args(args))
     _print_summary(config, done.result, done.fit, done.folder, done.executor)
     return 0
 

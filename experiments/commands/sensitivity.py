@@ -12,7 +12,7 @@ from pathlib import Path
 from experiments.commands.options import add_executor_arguments
 from experiments.sensitivity.config import SensitivityConfig, load_sensitivity
 from experiments.sensitivity.pipeline import run_sensitivity
-from experiments.studies import as_user_error
+from experiments.studies import StudyOptions, as_user_error
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,15 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the analysis and print its summary."""
     config: SensitivityConfig = as_user_error(lambda: load_sensitivity(args.config))
-    done = run_sensitivity(
-        config,
-        args.config,
-        out=args.out,
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=False if args.quiet else None,
-    )
+    done = run_sensitivity(config, args.config, StudyOptions.from_args(args))
     _print_summary(
         config, done.morris, done.sobol, done.chosen, done.folder, done.executor, done.samples
     )

@@ -23,7 +23,7 @@ from experiments.sensitivity.config import SensitivityConfig
 from experiments.sensitivity.methods import morris, most_influential, sobol
 from experiments.sensitivity.runs import PolicyDifference
 from experiments.storage import write_parquet_atomic
-from experiments.studies import load_world, refuse_timeline_fields
+from experiments.studies import StudyOptions, load_world, refuse_timeline_fields
 from model import get_policy
 
 
@@ -42,30 +42,22 @@ class Sensitivity:
 def run_sensitivity(
     config: SensitivityConfig,
     config_path: Path,
-    *,
-    out: Path | None = None,
-    executor: str = "local",
-    workers: int | None = None,
-    scheduler: str | None = None,
-    progress: bool | None = None,
+    options: StudyOptions | None = None,
 ) -> Sensitivity:
     """Run Morris then Sobol on the policy difference and write the study's folder.
 
     Args:
         config: The validated sensitivity file.
         config_path: Where it was read from (relative paths in it are relative to it).
-        out: Output folder (default: the file's ``output``); the study goes in ``out/NAME``.
-        executor: ``"local"`` or ``"dask"``.
-        workers: Worker processes.
-        scheduler: A Dask scheduler address.
-        progress: ``True``/``False`` forces progress on or off; ``None`` shows a bar on a
-            terminal and plain lines elsewhere.
+        options: Where it runs and writes (default: a local process pool, the file's
+            output folder).
     """
     scenario, world = load_world(config_path, config.scenario)
     for policy in config.policies:
         get_policy(policy)
     refuse_timeline_fields(world, list(config.parameters), scenario)
-    folder = (out or Path(config.output)) / config.name
+    options = options or StudyOptions()
+    folder = options.folder(config.output, config.name)
     settings = config.model_dump(mode="json")
     inputs = {"config": config_path, "scenario": scenario}
     write_study_manifest(folder, settings, inputs, status="running")
@@ -77,8 +69,8 @@ def run_sensitivity(
         + config.sobol.samples * (top + 2)
         + config.noise_replicates
     )
-    bar = Progress(planned, "sensitivity", enabled=progress)
-    with bar, open_workers(executor, workers, scheduler) as opened:
+    bar = Progress(planned, "sensitivity", enabled=options.progress)
+    with bar, open_workers(options.executor, options.workers, options.scheduler) as opened:
         model = PolicyDifference(
             world,
             space,

@@ -46,8 +46,7 @@ def _timed(name, fn, totals):
 def phase_table(years: float, policy: str) -> dict:
     """Run and time each phase; returns ms per week by phase."""
     import model.model as mm
-    from model import IdentificationModel
-    from model import justice
+    from model import IdentificationModel, justice
 
     totals: dict[str, float] = defaultdict(float)
     for name in PHASES:

@@ -13,6 +13,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from model.states import (
     FIRST_TRAFFICKED,
@@ -89,8 +90,55 @@ class Migrant(ModelAgent):
         return Stage(int(self.model.population.stage[self.slot]))
 
 
+class TraffickerTable:
+    """Column store of the traffickers' numbers, indexed by trafficker id.
+
+    The ``Trafficker`` agents read and write their capacity, threat and legal state here, so
+    that recruitment can compute every trafficker's free places with a few array operations.
+
+    Attributes:
+        count: Number of traffickers ever created.
+        kind, capacity, threat, legal_state: One value per trafficker (first ``count`` used).
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.count = 0
+        self.kind = np.zeros(size, dtype=np.int8)
+        self.capacity = np.zeros(size, dtype=np.int64)
+        self.threat = np.zeros(size, dtype=np.float64)
+        self.legal_state = np.zeros(size, dtype=np.int8)
+
+    def add(self, kind: int, capacity: int, threat: float) -> int:
+        """Append one trafficker; returns its id."""
+        index = self.count
+        if index == len(self.kind):
+            for name in ("kind", "capacity", "threat", "legal_state"):
+                old = getattr(self, name)
+                grown = np.zeros(2 * len(old), dtype=old.dtype)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
+        self.kind[index] = kind
+        self.capacity[index] = capacity
+        self.threat[index] = threat
+        self.legal_state[index] = LegalState.ACTIVE
+        self.count = index + 1
+        return index
+
+    def recruiting_capacities(self, displacement: float) -> np.ndarray:
+        """Victims each trafficker is willing to control now (see ``Trafficker``)."""
+        n = self.count
+        capacity = self.capacity[:n].astype(np.float64)
+        state = self.legal_state[:n]
+        investigated = (state == LegalState.INVESTIGATED) | (state == LegalState.PROSECUTED)
+        capacity[investigated] = self.capacity[:n][investigated] * (1.0 - displacement)
+        capacity[state == LegalState.CONVICTED] = 0.0
+        return capacity
+
+
 class Trafficker(ModelAgent):
     """A recruitment agency, employer, sex-trade operator or syndicate.
+
+    Its capacity, threat and legal state live in ``model.trafficker_table`` (row ``index``).
 
     Attributes:
         index: Position in ``model.traffickers`` (the id the column store refers to).
@@ -111,13 +159,40 @@ class Trafficker(ModelAgent):
         threat: float,
     ) -> None:
         super().__init__(model)
-        self.index = index
+        self._table: TraffickerTable = model.trafficker_table
+        self.index = self._table.add(int(kind), int(capacity), float(threat))
+        if self.index != index:
+            raise ValueError(f"trafficker {index} would be row {self.index} of the table")
         self.kind = TraffickerKind(kind)
-        self.capacity = int(capacity)
-        self.threat = float(threat)
-        self.legal_state = LegalState.ACTIVE
         self.next_event_week: int | None = None
         self.has_witness = False
+
+    @property
+    def capacity(self) -> int:
+        """Victims it can control at once."""
+        return int(self._table.capacity[self.index])
+
+    @capacity.setter
+    def capacity(self, value: int) -> None:
+        self._table.capacity[self.index] = int(value)
+
+    @property
+    def threat(self) -> float:
+        """Threat of retaliation (0-1)."""
+        return float(self._table.threat[self.index])
+
+    @threat.setter
+    def threat(self, value: float) -> None:
+        self._table.threat[self.index] = float(value)
+
+    @property
+    def legal_state(self) -> LegalState:
+        """Where it is in the justice system."""
+        return LegalState(int(self._table.legal_state[self.index]))
+
+    @legal_state.setter
+    def legal_state(self, value: LegalState) -> None:
+        self._table.legal_state[self.index] = int(value)
 
     @property
     def active(self) -> bool:

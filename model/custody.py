@@ -59,7 +59,7 @@ class Custody:
             else np.zeros(len(slots))
         )
         pop.stage[slots] = Stage.DETAINED
-        pop.controlled[slots] = False
+        pop.end_control(slots)
         pop.fear_punishment[slots] = model.params.behaviour.fear_punishment_offender
         for slot, planned in zip(slots, days, strict=True):
             case = self._case(int(slot), route)
@@ -87,7 +87,7 @@ class Custody:
             case.support_until = model.week + model.params.support.victim_support_weeks
         pop.stage[slots] = Stage.SUPPORTED
         pop.identified[slots] = True
-        pop.controlled[slots] = False
+        pop.end_control(slots)
         witnesses = justice.cooperation(model, slots) & victim
         model.outcomes.add("witnesses_cooperating", int(witnesses.sum()))
         for slot, is_witness, is_victim in zip(slots, witnesses, victim, strict=True):
@@ -148,7 +148,7 @@ class Custody:
         self._close(done)
         model.outcomes.add("support_departures", len(leaving))
         pop.stage[staying] = Stage.COMMUNITY
-        pop.status[staying] = Exploitation.NONE
+        pop.set_status(staying, Exploitation.NONE)
         pop.legal[staying] = LegalStatus.REGULAR
         pop.fear_punishment[staying] = model.params.behaviour.fear_punishment_regular
         pop.fear_retaliation[staying] = 0.0

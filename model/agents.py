@@ -217,8 +217,45 @@ class Trafficker(ModelAgent):
         self.threat = min(1.0, self.threat + amount)
 
 
+class OfficerTable:
+    """Column store of officers' numbers, indexed by row (``Officer.row``).
+
+    Rows of retired officers stay (unused); which officers serve, in which order, is
+    ``model.officers``.
+
+    Attributes:
+        count: Rows used.
+        agency, trained, capacity, caseload: One value per row.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.count = 0
+        self.agency = np.zeros(size, dtype=np.int8)
+        self.trained = np.zeros(size, dtype=bool)
+        self.capacity = np.zeros(size, dtype=np.int64)
+        self.caseload = np.zeros(size, dtype=np.int64)
+
+    def add(self, agency: int, trained: bool, capacity: int) -> int:
+        """Append one officer; returns its row."""
+        row = self.count
+        if row == len(self.agency):
+            for name in ("agency", "trained", "capacity", "caseload"):
+                old = getattr(self, name)
+                grown = np.zeros(2 * len(old), dtype=old.dtype)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
+        self.agency[row] = agency
+        self.trained[row] = trained
+        self.capacity[row] = capacity
+        self.caseload[row] = 0
+        self.count = row + 1
+        return row
+
+
 class Officer(ModelAgent):
     """A frontline officer who screens the migrants the authorities meet.
+
+    Its numbers live in ``model.officer_table`` (row ``row``).
 
     Attributes:
         agency: ``Agency``.
@@ -231,8 +268,26 @@ class Officer(ModelAgent):
         super().__init__(model)
         self.agency = Agency(agency)
         self.trained = bool(trained)
-        self.capacity = int(capacity)
-        self.caseload = 0
+        self._table: OfficerTable = model.officer_table
+        self.row = self._table.add(int(agency), self.trained, int(capacity))
+
+    @property
+    def capacity(self) -> int:
+        """Screenings a week."""
+        return int(self._table.capacity[self.row])
+
+    @capacity.setter
+    def capacity(self, value: int) -> None:
+        self._table.capacity[self.row] = int(value)
+
+    @property
+    def caseload(self) -> int:
+        """Screenings carried out this week."""
+        return int(self._table.caseload[self.row])
+
+    @caseload.setter
+    def caseload(self, value: int) -> None:
+        self._table.caseload[self.row] = int(value)
 
     @property
     def spare(self) -> int:

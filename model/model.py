@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 
 from model import justice
-from model.agents import Officer, TraffickerTable
+from model.agents import Officer, OfficerTable, TraffickerTable
 from model.custody import Custody
 from model.encounters import draw_encounters
 from model.outcomes import Outcomes, summarise
@@ -145,6 +145,7 @@ class IdentificationModel(mesa.Model):
         self.open_cases: set[int] = set()
         self.trafficker_capacity_cache: tuple[float, np.ndarray] | None = None
         self.trafficker_table = TraffickerTable()
+        self.officer_table = OfficerTable()
         self.screening = ScreeningService(self)
         self.custody = Custody(self)
 

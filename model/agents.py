@@ -3,7 +3,10 @@
 Migrants in the community live in the column store (``model.population``); a ``Migrant`` agent
 exists only while its migrant is detained or supported as an identified victim, which is a few
 hundred at Hong Kong scale. Its attributes read and write the column store, so there is one
-source of truth for every migrant.
+source of truth for every migrant, and custody's weekly bookkeeping (detention days, removals,
+end of support) runs as array operations over the open cases. Traffickers and officers keep
+their numbers in small column stores of their own (``TraffickerTable``, ``OfficerTable``) for
+the same reason.
 """
 
 from __future__ import annotations
@@ -72,12 +75,51 @@ class Migrant(ModelAgent):
         self.slot = int(slot)
         self.route = Route(route)
         self.since_week = model.week
-        self.removal_week: int | None = None
+        self._pop = model.population
+        self.removal_week = None
         self.planned_days = 0.0
         self.booked_days = 0.0
         self.screened = False
-        self.support_until: int | None = None
+        self.support_until = None
         self.witness = False
+
+    @property
+    def removal_week(self) -> int | None:
+        """Week of removal if detained (``None`` otherwise)."""
+        week = int(self._pop.removal_week[self.slot])
+        return None if week < 0 else week
+
+    @removal_week.setter
+    def removal_week(self, week: int | None) -> None:
+        self._pop.removal_week[self.slot] = -1 if week is None else week
+
+    @property
+    def support_until(self) -> int | None:
+        """Last week of victim support (``None`` unless identified)."""
+        week = int(self._pop.support_until[self.slot])
+        return None if week < 0 else week
+
+    @support_until.setter
+    def support_until(self, week: int | None) -> None:
+        self._pop.support_until[self.slot] = -1 if week is None else week
+
+    @property
+    def planned_days(self) -> float:
+        """Days of detention until removal, drawn at detention."""
+        return float(self._pop.planned_days[self.slot])
+
+    @planned_days.setter
+    def planned_days(self, days: float) -> None:
+        self._pop.planned_days[self.slot] = days
+
+    @property
+    def booked_days(self) -> float:
+        """Detention days already counted in the outcomes."""
+        return float(self._pop.booked_days[self.slot])
+
+    @booked_days.setter
+    def booked_days(self, days: float) -> None:
+        self._pop.booked_days[self.slot] = days
 
     @property
     def is_victim(self) -> bool:

@@ -23,6 +23,9 @@ from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Sta
 
 WEEKS_PER_YEAR = 52
 #: Array attributes of ``Population`` that are not one value per slot.
+_MINUS_ONE = frozenset(
+    {"trafficker", "person_id", "victim_since", "removal_week", "support_until"}
+)
 _NOT_SLOTS = frozenset({"group_count", "victims_by_group", "held", "_free"})
 
 
@@ -63,6 +66,10 @@ class Population:
         person_id: unique id of the person in the slot (never reused).
         victim_since: week the migrant became a victim (-1 if never).
         identified: whether the migrant was ever identified as a victim.
+        removal_week: week of removal of a detained migrant (-1 unless detained).
+        planned_days: days of detention until removal, drawn at detention.
+        booked_days: detention days already counted in the outcomes.
+        support_until: last week of victim support (-1 unless identified and supported).
         group_count: migrants present per ``Group``.
         victims_by_group: victims present per ``Group`` (kept by :meth:`set_status`).
         held: victims each trafficker controls now, by trafficker id (kept by
@@ -91,6 +98,10 @@ class Population:
     person_id: np.ndarray = field(init=False)
     victim_since: np.ndarray = field(init=False)
     identified: np.ndarray = field(init=False)
+    removal_week: np.ndarray = field(init=False)
+    planned_days: np.ndarray = field(init=False)
+    booked_days: np.ndarray = field(init=False)
+    support_until: np.ndarray = field(init=False)
     next_person_id: int = 0
     group_count: np.ndarray = field(init=False)
     victims_by_group: np.ndarray = field(init=False)
@@ -121,6 +132,10 @@ class Population:
         self.person_id = np.full(n, -1, dtype=np.int64)
         self.victim_since = np.full(n, -1, dtype=np.int32)
         self.identified = np.zeros(n, dtype=bool)
+        self.removal_week = np.full(n, -1, dtype=np.int32)
+        self.planned_days = np.zeros(n, dtype=np.float64)
+        self.booked_days = np.zeros(n, dtype=np.float64)
+        self.support_until = np.full(n, -1, dtype=np.int32)
         self.group_count = np.zeros(len(Group), dtype=np.int64)
         self.victims_by_group = np.zeros(len(Group), dtype=np.int64)
         self.held = np.zeros(0, dtype=np.int64)
@@ -242,7 +257,7 @@ class Population:
         self.capacity = old + extra
         for name, value in vars(self).items():
             if isinstance(value, np.ndarray) and name not in _NOT_SLOTS:
-                fill = -1 if name in ("trafficker", "person_id", "victim_since") else 0
+                fill = -1 if name in _MINUS_ONE else 0
                 grown = np.full(self.capacity, fill, dtype=value.dtype)
                 grown[:old] = value
                 setattr(self, name, grown)

@@ -211,9 +211,11 @@ def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndar
     capacity = recruiting_capacities(model)
     held = model.population.held_by(len(model.traffickers))
     free = np.maximum(np.floor(capacity - held), 0).astype(np.int64)
+    table_kinds = model.trafficker_table.kind[: len(free)]
     for kind in np.unique(kinds):
         wanted = np.flatnonzero(kinds == kind)
-        ids = np.asarray(model.traffickers_by_kind[int(kind)], dtype=np.int64)
+        # Ids of the kind, lowest first (convicted ones have no free places).
+        ids = np.flatnonzero(table_kinds == kind)
         if len(ids) == 0:
             continue
         places = np.repeat(ids, free[ids])

@@ -3,7 +3,10 @@
 Migrants in the community live in the column store (``model.population``); a ``Migrant`` agent
 exists only while its migrant is detained or supported as an identified victim, which is a few
 hundred at Hong Kong scale. Its attributes read and write the column store, so there is one
-source of truth for every migrant.
+source of truth for every migrant, and custody's weekly bookkeeping (detention days, removals,
+end of support) runs as array operations over the open cases. Traffickers and officers keep
+their numbers in small column stores of their own (``TraffickerTable``, ``OfficerTable``) for
+the same reason.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from model.states import (
     FIRST_TRAFFICKED,
@@ -71,12 +75,51 @@ class Migrant(ModelAgent):
         self.slot = int(slot)
         self.route = Route(route)
         self.since_week = model.week
-        self.removal_week: int | None = None
+        self._pop = model.population
+        self.removal_week = None
         self.planned_days = 0.0
         self.booked_days = 0.0
         self.screened = False
-        self.support_until: int | None = None
+        self.support_until = None
         self.witness = False
+
+    @property
+    def removal_week(self) -> int | None:
+        """Week of removal if detained (``None`` otherwise)."""
+        week = int(self._pop.removal_week[self.slot])
+        return None if week < 0 else week
+
+    @removal_week.setter
+    def removal_week(self, week: int | None) -> None:
+        self._pop.removal_week[self.slot] = -1 if week is None else week
+
+    @property
+    def support_until(self) -> int | None:
+        """Last week of victim support (``None`` unless identified)."""
+        week = int(self._pop.support_until[self.slot])
+        return None if week < 0 else week
+
+    @support_until.setter
+    def support_until(self, week: int | None) -> None:
+        self._pop.support_until[self.slot] = -1 if week is None else week
+
+    @property
+    def planned_days(self) -> float:
+        """Days of detention until removal, drawn at detention."""
+        return float(self._pop.planned_days[self.slot])
+
+    @planned_days.setter
+    def planned_days(self, days: float) -> None:
+        self._pop.planned_days[self.slot] = days
+
+    @property
+    def booked_days(self) -> float:
+        """Detention days already counted in the outcomes."""
+        return float(self._pop.booked_days[self.slot])
+
+    @booked_days.setter
+    def booked_days(self, days: float) -> None:
+        self._pop.booked_days[self.slot] = days
 
     @property
     def is_victim(self) -> bool:
@@ -89,8 +132,55 @@ class Migrant(ModelAgent):
         return Stage(int(self.model.population.stage[self.slot]))
 
 
+class TraffickerTable:
+    """Column store of the traffickers' numbers, indexed by trafficker id.
+
+    The ``Trafficker`` agents read and write their capacity, threat and legal state here, so
+    that recruitment can compute every trafficker's free places with a few array operations.
+
+    Attributes:
+        count: Number of traffickers ever created.
+        kind, capacity, threat, legal_state: One value per trafficker (first ``count`` used).
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.count = 0
+        self.kind = np.zeros(size, dtype=np.int8)
+        self.capacity = np.zeros(size, dtype=np.int64)
+        self.threat = np.zeros(size, dtype=np.float64)
+        self.legal_state = np.zeros(size, dtype=np.int8)
+
+    def add(self, kind: int, capacity: int, threat: float) -> int:
+        """Append one trafficker; returns its id."""
+        index = self.count
+        if index == len(self.kind):
+            for name in ("kind", "capacity", "threat", "legal_state"):
+                old = getattr(self, name)
+                grown = np.zeros(2 * len(old), dtype=old.dtype)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
+        self.kind[index] = kind
+        self.capacity[index] = capacity
+        self.threat[index] = threat
+        self.legal_state[index] = LegalState.ACTIVE
+        self.count = index + 1
+        return index
+
+    def recruiting_capacities(self, displacement: float) -> np.ndarray:
+        """Victims each trafficker is willing to control now (see ``Trafficker``)."""
+        n = self.count
+        capacity = self.capacity[:n].astype(np.float64)
+        state = self.legal_state[:n]
+        investigated = (state == LegalState.INVESTIGATED) | (state == LegalState.PROSECUTED)
+        capacity[investigated] = self.capacity[:n][investigated] * (1.0 - displacement)
+        capacity[state == LegalState.CONVICTED] = 0.0
+        return capacity
+
+
 class Trafficker(ModelAgent):
     """A recruitment agency, employer, sex-trade operator or syndicate.
+
+    Its capacity, threat and legal state live in ``model.trafficker_table`` (row ``index``).
 
     Attributes:
         index: Position in ``model.traffickers`` (the id the column store refers to).
@@ -111,13 +201,40 @@ class Trafficker(ModelAgent):
         threat: float,
     ) -> None:
         super().__init__(model)
-        self.index = index
+        self._table: TraffickerTable = model.trafficker_table
+        self.index = self._table.add(int(kind), int(capacity), float(threat))
+        if self.index != index:
+            raise ValueError(f"trafficker {index} would be row {self.index} of the table")
         self.kind = TraffickerKind(kind)
-        self.capacity = int(capacity)
-        self.threat = float(threat)
-        self.legal_state = LegalState.ACTIVE
         self.next_event_week: int | None = None
         self.has_witness = False
+
+    @property
+    def capacity(self) -> int:
+        """Victims it can control at once."""
+        return int(self._table.capacity[self.index])
+
+    @capacity.setter
+    def capacity(self, value: int) -> None:
+        self._table.capacity[self.index] = int(value)
+
+    @property
+    def threat(self) -> float:
+        """Threat of retaliation (0-1)."""
+        return float(self._table.threat[self.index])
+
+    @threat.setter
+    def threat(self, value: float) -> None:
+        self._table.threat[self.index] = float(value)
+
+    @property
+    def legal_state(self) -> LegalState:
+        """Where it is in the justice system."""
+        return LegalState(int(self._table.legal_state[self.index]))
+
+    @legal_state.setter
+    def legal_state(self, value: LegalState) -> None:
+        self._table.legal_state[self.index] = int(value)
 
     @property
     def active(self) -> bool:
@@ -142,8 +259,45 @@ class Trafficker(ModelAgent):
         self.threat = min(1.0, self.threat + amount)
 
 
+class OfficerTable:
+    """Column store of officers' numbers, indexed by row (``Officer.row``).
+
+    Rows of retired officers stay (unused); which officers serve, in which order, is
+    ``model.officers``.
+
+    Attributes:
+        count: Rows used.
+        agency, trained, capacity, caseload: One value per row.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.count = 0
+        self.agency = np.zeros(size, dtype=np.int8)
+        self.trained = np.zeros(size, dtype=bool)
+        self.capacity = np.zeros(size, dtype=np.int64)
+        self.caseload = np.zeros(size, dtype=np.int64)
+
+    def add(self, agency: int, trained: bool, capacity: int) -> int:
+        """Append one officer; returns its row."""
+        row = self.count
+        if row == len(self.agency):
+            for name in ("agency", "trained", "capacity", "caseload"):
+                old = getattr(self, name)
+                grown = np.zeros(2 * len(old), dtype=old.dtype)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
+        self.agency[row] = agency
+        self.trained[row] = trained
+        self.capacity[row] = capacity
+        self.caseload[row] = 0
+        self.count = row + 1
+        return row
+
+
 class Officer(ModelAgent):
     """A frontline officer who screens the migrants the authorities meet.
+
+    Its numbers live in ``model.officer_table`` (row ``row``).
 
     Attributes:
         agency: ``Agency``.
@@ -156,8 +310,26 @@ class Officer(ModelAgent):
         super().__init__(model)
         self.agency = Agency(agency)
         self.trained = bool(trained)
-        self.capacity = int(capacity)
-        self.caseload = 0
+        self._table: OfficerTable = model.officer_table
+        self.row = self._table.add(int(agency), self.trained, int(capacity))
+
+    @property
+    def capacity(self) -> int:
+        """Screenings a week."""
+        return int(self._table.capacity[self.row])
+
+    @capacity.setter
+    def capacity(self, value: int) -> None:
+        self._table.capacity[self.row] = int(value)
+
+    @property
+    def caseload(self) -> int:
+        """Screenings carried out this week."""
+        return int(self._table.caseload[self.row])
+
+    @caseload.setter
+    def caseload(self, value: int) -> None:
+        self._table.caseload[self.row] = int(value)
 
     @property
     def spare(self) -> int:

@@ -59,13 +59,13 @@ class Custody:
             else np.zeros(len(slots))
         )
         pop.stage[slots] = Stage.DETAINED
-        pop.controlled[slots] = False
+        pop.end_control(slots)
         pop.fear_punishment[slots] = model.params.behaviour.fear_punishment_offender
-        for slot, planned in zip(slots, days, strict=True):
-            case = self._case(int(slot), route)
-            case.planned_days = float(planned)
-            case.booked_days = 0.0
-            case.removal_week = model.week + int(planned // DAYS_PER_WEEK)
+        for slot in slots:
+            self._case(int(slot), route)
+        pop.planned_days[slots] = days
+        pop.booked_days[slots] = 0.0
+        pop.removal_week[slots] = model.week + (days // DAYS_PER_WEEK).astype(np.int64)
         victims = int(pop.is_victim(slots).sum())
         model.outcomes.add("detained", len(slots))
         model.outcomes.add("victims_detained", victims)
@@ -82,12 +82,12 @@ class Custody:
         model.outcomes.add("victims_identified_in_detention", int((victim & detained).sum()))
         model.outcomes.add("false_positives", int((~victim).sum()))
         for slot in slots:
-            case = self._case(int(slot), route)
-            case.removal_week = None  # weeks already held were booked week by week
-            case.support_until = model.week + model.params.support.victim_support_weeks
+            self._case(int(slot), route)
+        pop.removal_week[slots] = -1  # weeks already held were booked week by week
+        pop.support_until[slots] = model.week + model.params.support.victim_support_weeks
         pop.stage[slots] = Stage.SUPPORTED
         pop.identified[slots] = True
-        pop.controlled[slots] = False
+        pop.end_control(slots)
         witnesses = justice.cooperation(model, slots) & victim
         model.outcomes.add("witnesses_cooperating", int(witnesses.sum()))
         for slot, is_witness, is_victim in zip(slots, witnesses, victim, strict=True):
@@ -101,44 +101,58 @@ class Custody:
                 justice.open_investigation(model, trafficker, witness=True)
 
     # ------------------------------------------------------------------ weekly
+    def case_slots(self) -> np.ndarray:
+        """Slots of the open cases, in the order the cases were opened."""
+        return np.fromiter(self.cases, dtype=np.int64, count=len(self.cases))
+
     def detainees(self) -> list[Migrant]:
         """Detained cases whose removal is not due this week."""
-        week = self.model.week
-        return [
-            c for c in self.cases.values() if c.removal_week is not None and c.removal_week > week
-        ]
+        slots = self.case_slots()
+        waiting = slots[self.model.population.removal_week[slots] > self.model.week]
+        return [self.cases[int(slot)] for slot in waiting]
 
     def remove_due(self) -> None:
-        """Remove detainees whose removal clock has run out; book detention days."""
+        """Remove detainees whose removal clock has run out; book detention days.
+
+        Every detainee is booked 7 days for the week, or the rest of its planned days in its
+        removal week. The outcomes are summed case by case in the order the cases were opened
+        (a cumulative sum), so the totals do not depend on how the days are added up.
+        """
         model = self.model
         pop = model.population
-        removed = []
-        for case in list(self.cases.values()):
-            if case.removal_week is None:
-                continue
-            if case.removal_week > model.week:
-                self._book_detention(case, DAYS_PER_WEEK)
-                continue
-            self._book_detention(case, case.planned_days - case.booked_days)
-            removed.append(case.slot)
-        if not removed:
+        slots = self.case_slots()
+        removal = pop.removal_week[slots]
+        detained = slots[removal >= 0]
+        if len(detained) == 0:
             return
-        slots = np.asarray(removed, dtype=np.int64)
-        unidentified = pop.is_victim(slots) & ~pop.identified[slots]
-        model.outcomes.add("removed", len(slots))
+        due = removal[removal >= 0] <= model.week
+        days = np.where(due, pop.planned_days[detained] - pop.booked_days[detained], 7.0)
+        days = np.maximum(days, 0.0)
+        pop.booked_days[detained] += days
+        cost_per_day = model.params.detention.cost_per_day_hkd
+        self._add_in_order("detention_days", days)
+        self._add_in_order("cost_hkd", days * cost_per_day)
+        self._add_in_order("victim_detention_days", days[pop.is_victim(detained)])
+        removed = detained[due]
+        if len(removed) == 0:
+            return
+        unidentified = pop.is_victim(removed) & ~pop.identified[removed]
+        model.outcomes.add("removed", len(removed))
         model.outcomes.add("victims_removed_unidentified", int(unidentified.sum()))
-        self._close(slots)
-        pop.release(slots)
+        self._close(removed)
+        pop.release(removed)
 
     def end_support(self) -> None:
         """Identified victims whose support has ended stay regularised or leave."""
         model = self.model
         pop = model.population
-        supported = [c for c in self.cases.values() if c.support_until is not None]
-        model.outcomes.add("cost_hkd", len(supported) * model.params.costs.victim_support_week_hkd)
-        done = np.asarray(
-            [c.slot for c in supported if c.support_until <= model.week], dtype=np.int64
+        slots = self.case_slots()
+        until = pop.support_until[slots]
+        supported = until >= 0
+        model.outcomes.add(
+            "cost_hkd", int(supported.sum()) * model.params.costs.victim_support_week_hkd
         )
+        done = slots[supported & (until <= model.week)]
         if len(done) == 0:
             return
         stays = model.rng_screening.random(len(done)) < (
@@ -148,7 +162,7 @@ class Custody:
         self._close(done)
         model.outcomes.add("support_departures", len(leaving))
         pop.stage[staying] = Stage.COMMUNITY
-        pop.status[staying] = Exploitation.NONE
+        pop.set_status(staying, Exploitation.NONE)
         pop.legal[staying] = LegalStatus.REGULAR
         pop.fear_punishment[staying] = model.params.behaviour.fear_punishment_regular
         pop.fear_retaliation[staying] = 0.0
@@ -160,15 +174,16 @@ class Custody:
         self.model.population.stage[slots] = Stage.COMMUNITY
 
     # ------------------------------------------------------------------ internals
-    def _book_detention(self, case: Migrant, days: float) -> None:
-        days = max(days, 0.0)
-        case.booked_days += days
-        self.model.outcomes.add("detention_days", days)
-        self.model.outcomes.add("cost_hkd", days * self.model.params.detention.cost_per_day_hkd)
-        if case.is_victim:
-            self.model.outcomes.add("victim_detention_days", days)
+    def _add_in_order(self, name: str, amounts: np.ndarray) -> None:
+        """Add ``amounts`` to this week's ``name`` one after another, as a loop would."""
+        if len(amounts):
+            week = self.model.outcomes.week
+            week[name] = float(np.cumsum(np.concatenate(([week[name]], amounts)))[-1])
 
     def _close(self, slots: np.ndarray) -> None:
+        pop = self.model.population
+        pop.removal_week[slots] = -1
+        pop.support_until[slots] = -1
         for slot in slots:
             case = self.cases.pop(int(slot))
             case.remove()
@@ -176,9 +191,9 @@ class Custody:
     @property
     def detained_count(self) -> int:
         """Migrants in detention now."""
-        return sum(1 for c in self.cases.values() if c.removal_week is not None)
+        return int(np.count_nonzero(self.model.population.removal_week[self.case_slots()] >= 0))
 
     @property
     def supported_count(self) -> int:
         """Identified victims in support now."""
-        return sum(1 for c in self.cases.values() if c.support_until is not None)
+        return int(np.count_nonzero(self.model.population.support_until[self.case_slots()] >= 0))

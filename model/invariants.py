@@ -56,6 +56,21 @@ def violations(model: IdentificationModel) -> list[str]:
         found.append("a convicted trafficker still controls victims")
     if (pop.person_id[present] < 0).any() or (pop.person_id[~present] >= 0).any():
         found.append("person ids out of step with occupied slots")
+    victims = pop.status >= FIRST_TRAFFICKED
+    if (victims & ~present).any():
+        found.append("a free slot holds a victim status")
+    recount = np.bincount(pop.group[victims & present], minlength=len(Group))
+    if not np.array_equal(recount, pop.victims_by_group):
+        found.append(
+            f"victims by group {pop.victims_by_group.tolist()} != recount {recount.tolist()}"
+        )
+    held = np.bincount(pop.trafficker[controlled], minlength=len(model.traffickers))
+    if not np.array_equal(held, pop.held_by(len(model.traffickers))):
+        found.append("victims held per trafficker out of step with the controlled column")
+    if len(pop._free) and not np.array_equal(
+        np.sort(pop._free[: pop._n_free]), np.flatnonzero(~present)
+    ):
+        found.append("the free-slot stack differs from the slots that are free")
     return found
 
 

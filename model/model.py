@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 
 from model import justice
-from model.agents import Officer
+from model.agents import Officer, OfficerTable, TraffickerTable
 from model.calendar import weeks, year_of
 from model.custody import Custody
 from model.encounters import draw_encounters
@@ -124,6 +124,8 @@ class IdentificationModel(mesa.Model):
         self.traffickers_by_kind: dict[int, list[int]] = {int(k): [] for k in TraffickerKind}
         self.open_cases: set[int] = set()
         self.trafficker_capacity_cache: tuple[float, np.ndarray] | None = None
+        self.trafficker_table = TraffickerTable()
+        self.officer_table = OfficerTable()
         self.screening = ScreeningService(self)
         self.custody = Custody(self)
 

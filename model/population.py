@@ -4,6 +4,12 @@ Most migrants never meet an officer in a given week, so their state is bulk data
 attribute, one slot per migrant. Slots of departed migrants are reused by arrivals; a slot's
 ``stage`` is ``Stage.ABSENT`` while it is free. Mechanisms touch the arrays with vectorised
 operations and draw random numbers only for the migrants they affect.
+
+Two derived counts are kept up to date as the columns change, so that no weekly step has to
+scan every slot for them: the victims present by group (:meth:`Population.set_status`) and the
+victims each trafficker controls (:meth:`Population.take_control`,
+:meth:`Population.end_control`). Write ``status`` and ``controlled`` only through these methods;
+``model.invariants`` checks the counts against a recount.
 """
 
 from __future__ import annotations
@@ -16,6 +22,11 @@ from model.parameters import Parameters
 from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Stage
 
 WEEKS_PER_YEAR = 52
+#: Array attributes of ``Population`` that are not one value per slot.
+_MINUS_ONE = frozenset(
+    {"trafficker", "person_id", "victim_since", "removal_week", "support_until"}
+)
+_NOT_SLOTS = frozenset({"group_count", "victims_by_group", "held", "_free"})
 
 
 @dataclass
@@ -55,6 +66,15 @@ class Population:
         person_id: unique id of the person in the slot (never reused).
         victim_since: week the migrant became a victim (-1 if never).
         identified: whether the migrant was ever identified as a victim.
+        removal_week: week of removal of a detained migrant (-1 unless detained).
+        planned_days: days of detention until removal, drawn at detention.
+        booked_days: detention days already counted in the outcomes.
+        support_until: last week of victim support (-1 unless identified and supported).
+        group_count: migrants present per ``Group``.
+        victims_by_group: victims present per ``Group`` (kept by :meth:`set_status`).
+        held: victims each trafficker controls now, by trafficker id (kept by
+            :meth:`take_control` and :meth:`end_control`; may be shorter than the number of
+            traffickers, missing ids hold none).
     """
 
     capacity: int
@@ -78,9 +98,17 @@ class Population:
     person_id: np.ndarray = field(init=False)
     victim_since: np.ndarray = field(init=False)
     identified: np.ndarray = field(init=False)
+    removal_week: np.ndarray = field(init=False)
+    planned_days: np.ndarray = field(init=False)
+    booked_days: np.ndarray = field(init=False)
+    support_until: np.ndarray = field(init=False)
     next_person_id: int = 0
     group_count: np.ndarray = field(init=False)
-    _free: list[int] = field(default_factory=list)
+    victims_by_group: np.ndarray = field(init=False)
+    held: np.ndarray = field(init=False)
+    # Free slots as a stack: the next slot handed out is ``_free[_n_free - 1]``.
+    _free: np.ndarray = field(init=False)
+    _n_free: int = 0
 
     def __post_init__(self) -> None:
         n = self.capacity
@@ -104,8 +132,15 @@ class Population:
         self.person_id = np.full(n, -1, dtype=np.int64)
         self.victim_since = np.full(n, -1, dtype=np.int32)
         self.identified = np.zeros(n, dtype=bool)
+        self.removal_week = np.full(n, -1, dtype=np.int32)
+        self.planned_days = np.zeros(n, dtype=np.float64)
+        self.booked_days = np.zeros(n, dtype=np.float64)
+        self.support_until = np.full(n, -1, dtype=np.int32)
         self.group_count = np.zeros(len(Group), dtype=np.int64)
-        self._free = list(range(n - 1, -1, -1))
+        self.victims_by_group = np.zeros(len(Group), dtype=np.int64)
+        self.held = np.zeros(0, dtype=np.int64)
+        self._free = np.arange(n - 1, -1, -1, dtype=np.int64)
+        self._n_free = n
 
     # ---------------------------------------------------------------- views
     @property
@@ -116,11 +151,65 @@ class Population:
     @property
     def size(self) -> int:
         """Number of migrants present."""
-        return self.capacity - len(self._free)
+        return self.capacity - self._n_free
 
     def victims_mask(self) -> np.ndarray:
         """Boolean mask of present migrants who are trafficked."""
         return (self.status >= FIRST_TRAFFICKED) & (self.stage != Stage.ABSENT)
+
+    @property
+    def victims_present(self) -> int:
+        """Number of victims present."""
+        return int(self.victims_by_group.sum())
+
+    # ---------------------------------------------------------------- status and control
+    def set_status(self, idx: np.ndarray, status: np.ndarray | int) -> None:
+        """Set the ``Exploitation`` status of migrants ``idx`` (distinct slots), keeping counts.
+
+        Args:
+            idx: Occupied slots, each at most once.
+            status: New status, one per slot or one for all.
+        """
+        groups = self.group[idx]
+        was = self.status[idx] >= FIRST_TRAFFICKED
+        new = np.broadcast_to(np.asarray(status, dtype=np.int8), groups.shape)
+        now = new >= FIRST_TRAFFICKED
+        n = len(Group)
+        self.victims_by_group += np.bincount(groups[now], minlength=n) - np.bincount(
+            groups[was], minlength=n
+        )
+        self.status[idx] = new
+
+    def take_control(self, idx: np.ndarray, trafficker_ids: np.ndarray) -> None:
+        """Put migrants ``idx`` (distinct, not controlled) under traffickers ``trafficker_ids``."""
+        self.trafficker[idx] = trafficker_ids
+        self.controlled[idx] = True
+        if len(idx) == 0:
+            return
+        top = int(np.max(trafficker_ids)) + 1
+        if top > len(self.held):
+            self.held = np.concatenate([self.held, np.zeros(top - len(self.held), np.int64)])
+        self.held += np.bincount(trafficker_ids, minlength=len(self.held))
+
+    def end_control(self, idx: np.ndarray) -> None:
+        """Free migrants ``idx`` (distinct slots) from their trafficker's control, if any."""
+        idx = np.asarray(idx)
+        controlled = idx[self.controlled[idx]]
+        if len(controlled):
+            self.held -= np.bincount(self.trafficker[controlled], minlength=len(self.held))
+            self.controlled[controlled] = False
+
+    def held_by(self, count: int) -> np.ndarray:
+        """Victims controlled by each of traffickers ``0 .. count - 1`` (a new array)."""
+        held = np.zeros(count, dtype=np.int64)
+        n = min(count, len(self.held))
+        held[:n] = self.held[:n]
+        return held
+
+    def controlled_by(self, trafficker_id: int) -> np.ndarray:
+        """Slots of the victims trafficker ``trafficker_id`` controls now."""
+        slots = np.flatnonzero(self.trafficker == trafficker_id)
+        return slots[self.controlled[slots]]
 
     def current_debt(self, idx: np.ndarray, week: int, repaid_per_month: float) -> np.ndarray:
         """Recruitment debt still owed, in months of salary (repaid from arrival on)."""
@@ -141,33 +230,43 @@ class Population:
         Returns:
             Slot indices, lowest first.
         """
-        if count > len(self._free):
-            self._grow(max(count - len(self._free), self.capacity // 4))
-        taken = [self._free.pop() for _ in range(count)]
-        return np.asarray(taken, dtype=np.int64)
+        if count > self._n_free:
+            self._grow(max(count - self._n_free, self.capacity // 4))
+        top = self._n_free
+        self._n_free = top - count
+        return self._free[top - count : top][::-1].copy()
 
     def release(self, idx: np.ndarray) -> None:
-        """Free the slots ``idx`` (the migrants have left Hong Kong)."""
+        """Free the slots ``idx`` (distinct; the migrants have left Hong Kong)."""
+        idx = np.asarray(idx, dtype=np.int64)
         self.group_count -= np.bincount(self.group[idx], minlength=len(Group))
+        self.end_control(idx)
+        self.set_status(idx, Exploitation.NONE)
         self.stage[idx] = Stage.ABSENT
-        self.status[idx] = Exploitation.NONE
         self.trafficker[idx] = -1
-        self.controlled[idx] = False
         self.person_id[idx] = -1
         self.victim_since[idx] = -1
         self.identified[idx] = False
-        self._free.extend(int(i) for i in np.sort(idx)[::-1])
+        # Pushed highest first, so the lowest released slot is handed out next.
+        top = self._n_free
+        self._free[top : top + len(idx)] = np.sort(idx)[::-1]
+        self._n_free = top + len(idx)
 
     def _grow(self, extra: int) -> None:
         old = self.capacity
         self.capacity = old + extra
         for name, value in vars(self).items():
-            if isinstance(value, np.ndarray) and name != "group_count":
-                fill = -1 if name in ("trafficker", "person_id", "victim_since") else 0
+            if isinstance(value, np.ndarray) and name not in _NOT_SLOTS:
+                fill = -1 if name in _MINUS_ONE else 0
                 grown = np.full(self.capacity, fill, dtype=value.dtype)
                 grown[:old] = value
                 setattr(self, name, grown)
-        self._free = list(range(self.capacity - 1, old - 1, -1)) + self._free
+        # New slots go to the bottom of the stack: the ones already free are handed out first.
+        free = np.empty(self.capacity, dtype=np.int64)
+        free[:extra] = np.arange(self.capacity - 1, old - 1, -1)
+        free[extra : extra + self._n_free] = self._free[: self._n_free]
+        self._free = free
+        self._n_free += extra
 
     # ---------------------------------------------------------------- arrivals
     def settle(self, arrivals: Arrivals, week: int, stay_weeks: np.ndarray) -> np.ndarray:
@@ -182,6 +281,7 @@ class Population:
             The slots they occupy.
         """
         idx = self.allocate(len(arrivals))
+        # Free slots hold no victim and no control (see ``release``), so no count changes.
         self.stage[idx] = Stage.COMMUNITY
         self.group[idx] = arrivals.group
         self.first_contract[idx] = arrivals.first_contract

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.agents import Officer
 from model.disclosure import InterviewSetting, VictimFactors, disclosure_probability
 from model.states import Agency
 
@@ -55,45 +54,58 @@ class ScreeningService:
     def __init__(self, model: IdentificationModel) -> None:
         self.model = model
         self.support_left = 0
+        self._serving: list | None = None
+        self._serving_rows = np.zeros(0, dtype=np.int64)
 
     def start_week(self) -> None:
         """Reset officers' caseloads and the support places of the week."""
-        for officer in self.model.officers:
-            officer.caseload = 0
+        self.model.officer_table.caseload[:] = 0
         self.support_left = self.model.params.support.weekly_sessions
 
-    def assign_officers(self, count: int, agency: Agency) -> list[Officer | None]:
+    def _rows(self) -> np.ndarray:
+        """Table rows of the serving officers, in the order of ``model.officers``."""
+        officers = self.model.officers
+        if self._serving is not officers:  # the timeline replaces the list when it staffs
+            self._serving = officers
+            self._serving_rows = np.array([o.row for o in officers], dtype=np.int64)
+        return self._serving_rows
+
+    def assign_officers(self, count: int, agency: Agency) -> np.ndarray:
         """Assign up to ``count`` screenings to officers with spare capacity.
 
-        Officers of ``agency`` go first, then officers of other agencies; ``None`` marks a
-        migrant for whom no officer was free this week.
+        Officers of ``agency`` go first, then officers of other agencies. In each group every
+        spare screening place is equally likely (a random permutation of the places).
+
+        Returns:
+            Officer-table row for each of the ``count`` screenings; -1 where no officer was
+            free this week.
         """
         rng = self.model.rng_screening
-        pools = [
-            [o for o in self.model.officers if o.agency == agency and o.spare],
-            [o for o in self.model.officers if o.agency != agency and o.spare],
-        ]
-        assigned: list[Officer | None] = []
-        for pool in pools:
-            places = [o for o in pool for _ in range(o.spare)]
-            if not places:
+        table = self.model.officer_table
+        rows = self._rows()
+        spare = np.maximum(table.capacity[rows] - table.caseload[rows], 0)
+        own = table.agency[rows] == agency
+        assigned = np.full(count, -1, dtype=np.int64)
+        done = 0
+        for pool in (own & (spare > 0), ~own & (spare > 0)):
+            places = np.repeat(rows[pool], spare[pool])
+            if len(places) == 0:
                 continue
-            need = count - len(assigned)
-            order = rng.permutation(len(places))[:need]
-            for i in order:
-                places[i].caseload += 1
-                assigned.append(places[i])
-            if len(assigned) == count:
+            chosen = places[rng.permutation(len(places))[: count - done]]
+            np.add.at(table.caseload, chosen, 1)
+            assigned[done : done + len(chosen)] = chosen
+            done += len(chosen)
+            if done == count:
                 break
-        return assigned + [None] * (count - len(assigned))
+        return assigned
 
     def tier1(self, slots: np.ndarray, agency: Agency) -> Tier1Result:
         """Indicator screening of migrants ``slots`` by officers of ``agency`` (or others)."""
         model, levers = self.model, self.model.params.screening
         officers_params = model.params.officers
         officers = self.assign_officers(len(slots), agency)
-        screened = np.array([o is not None for o in officers], dtype=bool)
-        trained = np.array([o is not None and o.trained for o in officers], dtype=bool)
+        screened = officers >= 0
+        trained = screened & model.officer_table.trained[np.maximum(officers, 0)]
         sensitivity = np.where(
             trained,
             levers.tier1_sensitivity,

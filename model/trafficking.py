@@ -161,12 +161,11 @@ def make_victims(model: IdentificationModel, idx: np.ndarray, trafficker_ids: np
         return
     pop, rng, params = model.population, model.rng_world, model.params
     behaviour = params.behaviour
-    pop.status[idx] = exploitation_of(rng, pop.group[idx], params)
-    pop.trafficker[idx] = trafficker_ids
-    pop.controlled[idx] = True
+    pop.set_status(idx, exploitation_of(rng, pop.group[idx], params))
+    pop.take_control(idx, trafficker_ids)
     pop.victim_since[idx] = model.week
     pop.aware[idx] = rng.random(len(idx)) < behaviour.victims_aware_share
-    threat = np.array([model.traffickers[t].threat for t in trafficker_ids])
+    threat = model.trafficker_table.threat[trafficker_ids]
     threatened = rng.random(len(idx)) < threat
     pop.fear_retaliation[idx] = np.where(
         threatened, rng.uniform(0.6, 1.0, len(idx)), rng.uniform(0.0, 0.3, len(idx))
@@ -184,9 +183,7 @@ def recruiting_capacities(model: IdentificationModel) -> np.ndarray:
     displacement = model.params.traffickers.displacement
     cached = model.trafficker_capacity_cache
     if cached is None or cached[0] != displacement:
-        capacity = np.array(
-            [t.recruiting_capacity(displacement) for t in model.traffickers], dtype=float
-        )
+        capacity = model.trafficker_table.recruiting_capacities(displacement)
         model.trafficker_capacity_cache = cached = (displacement, capacity)
     return cached[1]
 
@@ -212,13 +209,13 @@ def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndar
     if len(kinds) == 0 or not model.traffickers:
         return chosen
     capacity = recruiting_capacities(model)
-    held = np.bincount(
-        model.population.trafficker[model.population.controlled], minlength=len(model.traffickers)
-    )
+    held = model.population.held_by(len(model.traffickers))
     free = np.maximum(np.floor(capacity - held), 0).astype(np.int64)
+    table_kinds = model.trafficker_table.kind[: len(free)]
     for kind in np.unique(kinds):
         wanted = np.flatnonzero(kinds == kind)
-        ids = np.asarray(model.traffickers_by_kind[int(kind)], dtype=np.int64)
+        # Ids of the kind, lowest first (convicted ones have no free places).
+        ids = np.flatnonzero(table_kinds == kind)
         if len(ids) == 0:
             continue
         places = np.repeat(ids, free[ids])
@@ -252,7 +249,7 @@ def _assign_forced_labour(model: IdentificationModel, idx: np.ndarray) -> None:
     pop = model.population
     domestic = idx[pop.group[idx] == Group.DOMESTIC]
     forced = domestic[model.rng_world.random(len(domestic)) < share]
-    pop.status[forced] = Exploitation.FORCED_LABOUR
+    pop.set_status(forced, Exploitation.FORCED_LABOUR)
 
 
 def create_traffickers(model: IdentificationModel, kind: TraffickerKind, count: int) -> list[int]:
@@ -289,9 +286,9 @@ def seed_initial_victims(model: IdentificationModel, idx: np.ndarray) -> None:
         count = max(1, round(len(members) / means[kind]))
         ids = np.asarray(create_traffickers(model, kind, count))
         owner[members] = ids[rng.permutation(len(members)) % count]
-    held = np.bincount(owner, minlength=len(model.traffickers))
-    for trafficker in model.traffickers:
-        trafficker.capacity = max(trafficker.capacity, int(held[trafficker.index]))
+    table = model.trafficker_table
+    held = np.bincount(owner, minlength=table.count)
+    table.capacity[: table.count] = np.maximum(table.capacity[: table.count], held)
     traffickers_changed(model)
     make_victims(model, victims, owner)
     # Victims already in Hong Kong have been trafficked for a while.
@@ -337,7 +334,7 @@ def victim_dynamics(model: IdentificationModel) -> None:
         weekly_probability(behaviour.absconding_rate_per_year),
         lambda s: pop.controlled[s] & (pop.stage[s] == community),
     )
-    pop.controlled[escaped] = False
+    pop.end_control(escaped)
     regular = escaped[pop.legal[escaped] == LegalStatus.REGULAR]
     pop.legal[regular] = LegalStatus.OVERSTAYER
     pop.fear_punishment[escaped] = behaviour.fear_punishment_offender
@@ -362,15 +359,15 @@ def retaliate(model: IdentificationModel, trafficker: Trafficker) -> None:
     amount = model.params.traffickers.threat_escalation
     trafficker.escalate_threat(amount)
     pop = model.population
-    victims = np.flatnonzero(pop.controlled & (pop.trafficker == trafficker.index))
+    victims = pop.controlled_by(trafficker.index)
     pop.fear_retaliation[victims] = np.minimum(1.0, pop.fear_retaliation[victims] + amount)
 
 
 def free_victims(model: IdentificationModel, trafficker: Trafficker) -> int:
     """Release every victim a convicted trafficker controls; returns how many."""
     pop = model.population
-    victims = np.flatnonzero(pop.controlled & (pop.trafficker == trafficker.index))
-    pop.controlled[victims] = False
-    pop.status[victims] = Exploitation.NONE
+    victims = pop.controlled_by(trafficker.index)
+    pop.end_control(victims)
+    pop.set_status(victims, Exploitation.NONE)
     pop.fear_retaliation[victims] = 0.0
     return len(victims)

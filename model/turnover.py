@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 def depart(model: IdentificationModel) -> None:
     """Migrants in the community whose stay has ended leave Hong Kong."""
     pop = model.population
-    leaving = np.flatnonzero((pop.departure_week <= model.week) & (pop.stage == Stage.COMMUNITY))
+    # Stays that have ended (free slots keep their last departure week), then who is here.
+    due = np.flatnonzero(pop.departure_week <= model.week)
+    leaving = due[pop.stage[due] == Stage.COMMUNITY]
     model.outcomes.add("departures", len(leaving))
     pop.release(leaving)
 
@@ -55,6 +57,5 @@ def arrive(model: IdentificationModel) -> None:
 
 def count_victims(model: IdentificationModel) -> tuple[int, int]:
     """Victims present, and victims among domestic workers present."""
-    pop = model.population
-    victims = pop.victims_mask()
-    return int(victims.sum()), int((victims & (pop.group == Group.DOMESTIC)).sum())
+    counts = model.population.victims_by_group
+    return int(counts.sum()), int(counts[Group.DOMESTIC])

@@ -9,6 +9,7 @@ commit, package versions, start and end times, and each run's status: ``pending`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -82,6 +83,41 @@ def git_commit() -> dict[str, Any] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+#: Source folders whose code decides a run's results (hashed into the code identity).
+SOURCE_FOLDERS = ("model", "scenarios")
+#: Source files outside them that do too (how a task becomes a model run).
+SOURCE_FILES = ("experiments/runner.py",)
+
+
+def source_hash(root: Path | None = None) -> str:
+    """SHA-256 of the model's Python sources (``model/``, ``scenarios/``, the runner).
+
+    It changes whenever code that decides results changes, committed or not, installed from a
+    checkout or not; paths count relative to the project, so a moved checkout has the same.
+    """
+    root = root or Path(__file__).resolve().parents[1]
+    files = sorted(
+        {p for folder in SOURCE_FOLDERS for p in (root / folder).rglob("*.py")}
+        | {root / name for name in SOURCE_FILES if (root / name).is_file()}
+    )
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_identity() -> dict[str, Any]:
+    """What code makes the results: the git commit (if any), local changes, the source hash."""
+    git = git_commit()
+    return {
+        "commit": git["commit"] if git else None,
+        "dirty": git["dirty"] if git else None,
+        "sources": source_hash(),
+    }
 
 
 class Manifest:

@@ -200,10 +200,13 @@ def _from_single_run(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     _require_columns(table, ("policy",), path)
     table = table.copy()
     world = table.pop("scenario") if "scenario" in table.columns else path.name
-    seed = table.pop("seed") if "seed" in table.columns else 0
+    if "seed" in table.columns:
+        seed = table.pop("seed")
+    else:  # a weekly table written before it carried the seed: take the summary's
+        seed = table["policy"].map(_single_run_seeds(path)).fillna(0).astype(int)
     ids = pd.DataFrame(
         {
-            "run_id": table["policy"].astype(str) + "-seed" + pd.Series(seed).astype(str),
+            "run_id": table["policy"].astype(str) + "-seed" + seed.astype(str),
             "world": world,
             "policy": table.pop("policy"),
             "draw": 0,
@@ -213,6 +216,17 @@ def _from_single_run(table: pd.DataFrame, path: Path) -> pd.DataFrame:
         index=table.index,
     )
     return pd.concat([ids, table], axis=1)
+
+
+def _single_run_seeds(path: Path) -> dict[str, int]:
+    """Policy -> seed from a ``tipsim run`` folder's summary (empty if it has none)."""
+    summary = path / "summary.parquet"
+    if not summary.exists():
+        return {}
+    table = _read_parquet(summary)
+    if "seed" not in table.columns or "policy" not in table.columns:
+        return {}
+    return dict(zip(table["policy"].astype(str), table["seed"].astype(int), strict=True))
 
 
 def _read_many(files: list[Path], wanted: set[str] | None = None) -> pd.DataFrame:

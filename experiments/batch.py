@@ -25,6 +25,7 @@ from experiments.plan import BatchPlan, RunTask, build_plan
 from experiments.progress import Progress
 from experiments.runner import RunResult, execute_run
 from experiments.storage import write_parquet_atomic
+from scenarios.loader import SCENARIO_DIR
 
 #: Seconds between manifest writes while runs finish (always written at the end).
 MANIFEST_INTERVAL = 2.0
@@ -88,8 +89,9 @@ def run_batch(
         UserError: For an invalid batch file, or a folder holding a different batch.
     """
     config = load_batch(batch_file, replicates=options.replicates, years=options.years)
-    plan = build_plan(config, batch_file)
     folder = options.out if options.out is not None else Path(config.output)
+    _check_output(folder, batch_file, "--out" if options.out is not None else "output")
+    plan = build_plan(config, batch_file, progress=options.progress)
     manifest, resumed = _open_folder(folder, config, plan, batch_file, new=options.new)
     with _locked(manifest.folder):
         todo, report = _select(manifest, plan, options.retry_failed)
@@ -119,6 +121,18 @@ def fresh_folder(folder: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------- folder
+def _check_output(folder: Path, batch_file: Path, option: str) -> None:
+    """Refuse an output folder inside the scenario library (its files would be read as worlds)."""
+    library = SCENARIO_DIR.resolve()
+    target = folder.resolve()
+    if target == library or target.is_relative_to(library):
+        raise UserError(
+            f"{batch_file}: {option}: {folder} is inside the scenario library ({library}); "
+            "results there would be read as scenario files: write them elsewhere, e.g. "
+            "results/<batch name>"
+        )
+
+
 def _open_folder(
     folder: Path, config: BatchConfig, plan: BatchPlan, batch_file: Path, *, new: bool
 ) -> tuple[Manifest, bool]:

@@ -23,15 +23,29 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from experiments.errors import UserError
+from model.calendar import WEEKS_PER_YEAR
 from scenarios.loader import read_yaml, validation_problems
 
 MAX_REPLICATES = 100_000
 MAX_YEARS = 200
+#: Weeks in a simulated year: a run steps ``round(years * 52)`` weeks.
+
+#: A number: an integer or a float, never a boolean or a string (``years: true`` is refused).
+Number = Annotated[float, Strict()]
 
 
 class _Strict(BaseModel):
@@ -41,8 +55,8 @@ class _Strict(BaseModel):
 class LatinHypercube(_Strict):
     """Latin hypercube sample of ``samples`` points over the given ranges."""
 
-    samples: int = Field(ge=1, le=100_000, description="number of parameter sets (draws)")
-    ranges: dict[str, tuple[float, float]] = Field(
+    samples: StrictInt = Field(ge=1, le=100_000, description="number of parameter sets (draws)")
+    ranges: dict[str, tuple[Number, Number]] = Field(
         min_length=1, description="section.field -> [low, high]"
     )
 
@@ -81,14 +95,21 @@ class BatchConfig(_Strict):
     description: str | None = None
     worlds: list[str] = Field(min_length=1, description="scenario files (or shipped names)")
     policies: list[str] = Field(min_length=1, description="policy names or policy files")
-    replicates: int = Field(ge=1, le=MAX_REPLICATES, description="seeds per world and policy")
-    years: float = Field(gt=0, le=MAX_YEARS, description="simulated years per run")
-    seed: int = Field(ge=0, description="root seed of the batch")
+    replicates: StrictInt = Field(
+        ge=1, le=MAX_REPLICATES, description="seeds per world and policy"
+    )
+    years: Number = Field(gt=0, le=MAX_YEARS, description="simulated years per run")
+    seed: StrictInt = Field(ge=0, description="root seed of the batch")
     output: str = Field(description="results folder")
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="section.field -> value for every run"
     )
     sweep: Sweep | None = None
+
+    @field_validator("years")
+    @classmethod
+    def _at_least_a_week(cls, years: float) -> float:
+        return check_years(years)
 
     @field_validator("worlds", "policies")
     @classmethod
@@ -97,6 +118,22 @@ class BatchConfig(_Strict):
         if repeated:
             raise ValueError(f"listed more than once: {', '.join(repeated)}")
         return values
+
+
+def check_years(years: float) -> float:
+    """Refuse a duration that is not a number or is shorter than one simulated week.
+
+    Raises:
+        ValueError: Saying what is allowed.
+    """
+    if years != years:  # NaN
+        raise ValueError("must be a number of years, not NaN")
+    if years * WEEKS_PER_YEAR < 1:
+        raise ValueError(
+            f"{years:g} years is shorter than one simulated week; give at least "
+            f"{1 / WEEKS_PER_YEAR:.4f} years (1 week)"
+        )
+    return years
 
 
 def load_batch(

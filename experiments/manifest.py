@@ -3,7 +3,7 @@
 Every study folder (a batch, a calibration, a sensitivity analysis) has a ``manifest.json``,
 written before the first run and replaced atomically (temporary file, then ``os.replace``)
 whenever it changes, so a reader never sees half a manifest. All of them are written here, with
-the same provenance (:func:`provenance`: git commit, package versions) and the same hash of
+the same provenance (:func:`provenance`: git commit, source hash, package versions) and the same hash of
 what decides the results (:func:`config_hash`).
 
 A **batch** manifest (:class:`Manifest`) holds the configuration and its hash, the root seed,
@@ -15,6 +15,7 @@ its input files and, once done, what the study found.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -91,11 +92,18 @@ def git_commit() -> dict[str, Any] | None:
 
 
 def provenance() -> dict[str, Any]:
-    """Which code and packages produced a result: git commit (and local changes), versions."""
-    git = git_commit()
+    """Which code and packages produced a result.
+
+    Returns:
+        ``git_commit`` and ``git_dirty`` (``None`` outside git), ``code`` (the code identity:
+        commit, local changes and the hash of the sources that decide results, see
+        :func:`code_identity`) and ``versions`` of the packages.
+    """
+    code = code_identity()
     return {
-        "git_commit": git["commit"] if git else None,
-        "git_dirty": git["dirty"] if git else None,
+        "git_commit": code["commit"],
+        "git_dirty": code["dirty"],
+        "code": code,
         "versions": package_versions(),
     }
 
@@ -130,6 +138,41 @@ def write_study_manifest(
         **extra,
     }
     return write_json_atomic(folder / MANIFEST, manifest, indent=2)
+
+
+#: Source folders whose code decides a run's results (hashed into the code identity).
+SOURCE_FOLDERS = ("model", "scenarios")
+#: Source files outside them that do too (how a task becomes a model run).
+SOURCE_FILES = ("experiments/runner.py",)
+
+
+def source_hash(root: Path | None = None) -> str:
+    """SHA-256 of the model's Python sources (``model/``, ``scenarios/``, the runner).
+
+    It changes whenever code that decides results changes, committed or not, installed from a
+    checkout or not; paths count relative to the project, so a moved checkout has the same.
+    """
+    root = root or Path(__file__).resolve().parents[1]
+    files = sorted(
+        {p for folder in SOURCE_FOLDERS for p in (root / folder).rglob("*.py")}
+        | {root / name for name in SOURCE_FILES if (root / name).is_file()}
+    )
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_identity() -> dict[str, Any]:
+    """What code makes the results: the git commit (if any), local changes, the source hash."""
+    git = git_commit()
+    return {
+        "commit": git["commit"] if git else None,
+        "dirty": git["dirty"] if git else None,
+        "sources": source_hash(),
+    }
 
 
 class Manifest:

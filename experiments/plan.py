@@ -14,14 +14,23 @@ from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
+from tqdm import tqdm
 
 from experiments.batch_config import BatchConfig
 from experiments.errors import UserError, describe
 from experiments.seeds import run_seeds, seed_text
-from experiments.sweeps import draws, effective_value, parameter_annotation
+from experiments.sweeps import draw_count, draws, effective_value, parameter_annotation
 from model import Parameters, RunSpec
 from scenarios.loader import ScenarioError, load_scenario, resolve_path, validation_problems
+from scenarios.policy_loader import load_policy
 from scenarios.resolve import resolve_run
+
+#: The most runs one batch may plan (a bigger study is several batches).
+MAX_RUNS = 100_000
+#: The most bytes the batch manifest may take (estimated before anything is written).
+MAX_MANIFEST_BYTES = 64 * 2**20
+#: Estimated manifest bytes per run, besides its paths and swept values (measured: ~330).
+_ENTRY_BYTES = 400
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,7 @@ class RunTask:
         run_id: ``<world>__<policy>__d<draw>__r<replicate>``.
         world: Stem of the world file.
         world_path: Absolute path of the world file.
-        policy: Policy name (stem of the file for a policy file).
+        policy: The policy's own name (a policy file's ``name:``, else the strategy's name).
         policy_arg: The policy as given in the batch file (a policy file as an absolute path).
         draw: Index of the parameter draw.
         replicate: Index of the replicate.
@@ -87,20 +96,37 @@ def run_id(world: str, policy: str, draw: int, replicate: int) -> str:
     return _safe(f"{world}__{policy}__d{draw:03d}__r{replicate:04d}")
 
 
+def is_policy_file(policy: str) -> bool:
+    """Whether ``policy`` is given as a file path rather than a name."""
+    return policy.endswith((".yaml", ".yml")) or "/" in policy or "\\" in policy
+
+
 def policy_name(policy: str) -> str:
-    """A policy's name: the registry name as given, or the file's stem for a policy file."""
-    if policy.endswith((".yaml", ".yml")) or "/" in policy or "\\" in policy:
-        return Path(policy).stem
-    return policy
+    """A policy's name as results record it: a policy file's ``name:`` (as ``tipsim run``).
+
+    Shipped policy names and strategy names are their own name. A file that cannot be read
+    falls back to its stem (the plan refuses it with its problems before anything runs).
+    """
+    try:
+        return load_policy(policy).name
+    except ScenarioError:
+        return Path(policy).stem if is_policy_file(policy) else policy
 
 
-def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
+def build_plan(
+    config: BatchConfig, batch_file: Path, progress: bool | None = False
+) -> BatchPlan:
     """Expand a batch into runs, validating every world, policy and parameter set first.
+
+    A plan of more than :data:`MAX_RUNS` runs, or whose manifest would exceed
+    :data:`MAX_MANIFEST_BYTES`, is refused before any world is read.
 
     Args:
         config: The batch definition.
         batch_file: The batch file (relative world paths not found from the current folder are
             looked up next to it).
+        progress: Show a progress bar while the parameter sets are checked (``None``: only on
+            a terminal).
 
     Returns:
         The plan; nothing has run yet.
@@ -108,6 +134,7 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
     Raises:
         UserError: Naming the batch file and what is wrong.
     """
+    check_size(config, batch_file)
     worlds = _load_worlds(config, batch_file)
     for name in config.overrides:
         parameter_annotation(name, f"{batch_file}: overrides")
@@ -116,15 +143,18 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
     except UserError as err:
         raise UserError(f"{batch_file}: {err}") from None
     _check_policies(config, batch_file, next(iter(worlds.values())))
-    normalised, specs = _validate_draws(config, batch_file, worlds, parameter_sets)
+    names = {policy: policy_name(_policy_arg(policy, batch_file)) for policy in config.policies}
+    normalised, specs = _validate_draws(
+        config, batch_file, worlds, parameter_sets, names, progress
+    )
     inputs = {key: spec.digest() for key, spec in specs.items()}
     seeds = run_seeds(config.seed, config.replicates)
     tasks = [
         RunTask(
-            run_id=run_id(path.stem, policy_name(policy), draw, replicate),
+            run_id=run_id(path.stem, names[policy], draw, replicate),
             world=path.stem,
             world_path=str(path),
-            policy=policy_name(policy),
+            policy=names[policy],
             policy_arg=_policy_arg(policy, batch_file),
             draw=draw,
             replicate=replicate,
@@ -133,7 +163,7 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
             years=config.years,
             overrides={**config.overrides, **swept},
             swept=swept,
-            spec=specs[_input_key(path.stem, policy, draw)],
+            spec=specs[_input_key(path.stem, names[policy], draw)],
         )
         for path in worlds
         for policy in config.policies
@@ -147,6 +177,39 @@ def build_plan(config: BatchConfig, batch_file: Path) -> BatchPlan:
             f"{', '.join(sorted({task.policy for task in tasks}))}); rename one"
         )
     return BatchPlan(tasks=tasks, draws=normalised, inputs=inputs)
+
+
+def check_size(config: BatchConfig, batch_file: Path) -> int:
+    """The number of runs of a batch; refused up front when the plan or manifest is too big.
+
+    Raises:
+        UserError: Naming the batch file, the size and the limit.
+    """
+    count = draw_count(config.sweep)
+    runs = len(config.worlds) * len(config.policies) * count * config.replicates
+    shape = (
+        f"{len(config.worlds)} world(s) x {len(config.policies)} policies x {count:,} "
+        f"draw(s) x {config.replicates:,} replicate(s)"
+    )
+    if runs > MAX_RUNS:
+        raise UserError(
+            f"{batch_file}: the batch plans {runs:,} runs ({shape}), more than the "
+            f"{MAX_RUNS:,} one batch may hold; split it into several batches or lower "
+            "replicates or the sweep"
+        )
+    paths = sum(len(w) for w in config.worlds) + sum(len(p) for p in config.policies)
+    swept = len(config.sweep.grid or {}) if config.sweep and config.sweep.grid else 0
+    if config.sweep and config.sweep.latin_hypercube:
+        swept = len(config.sweep.latin_hypercube.ranges)
+    per_run = _ENTRY_BYTES + 2 * paths + 40 * swept
+    estimate = runs * per_run
+    if estimate > MAX_MANIFEST_BYTES:
+        raise UserError(
+            f"{batch_file}: the manifest of {runs:,} runs ({shape}) would take about "
+            f"{estimate / 2**20:,.0f} MiB, more than the {MAX_MANIFEST_BYTES / 2**20:,.0f} MiB "
+            "allowed; split the batch into several"
+        )
+    return runs
 
 
 def _load_worlds(config: BatchConfig, batch_file: Path) -> dict[Path, Parameters]:
@@ -180,6 +243,8 @@ def _validate_draws(
     batch_file: Path,
     worlds: dict[Path, Parameters],
     parameter_sets: list[dict[str, Any]],
+    names: dict[str, str],
+    progress: bool | None = False,
 ) -> tuple[list[dict[str, Any]], dict[str, RunSpec]]:
     """Resolve every world x policy x draw once, before anything runs.
 
@@ -190,7 +255,13 @@ def _validate_draws(
     """
     normalised: list[dict[str, Any]] = []
     specs: dict[str, RunSpec] = {}
-    for number, swept in enumerate(parameter_sets):
+    checks = tqdm(
+        parameter_sets,
+        desc="planning: checking parameter sets",
+        unit="set",
+        disable=None if progress is None else not progress,
+    )
+    for number, swept in enumerate(checks):
         typed: dict[str, Any] = {}
         for path, world in worlds.items():
             for policy in config.policies:
@@ -206,14 +277,14 @@ def _validate_draws(
                         f"{policy}: {problems}"
                     ) from None
                 typed = {name: effective_value(spec.params, name) for name in swept}
-                specs[_input_key(path.stem, policy, number)] = spec
+                specs[_input_key(path.stem, names[policy], number)] = spec
         normalised.append(typed)
     return normalised, specs
 
 
 def _input_key(world: str, policy: str, draw: int) -> str:
     """``<world>/<policy>/d<draw>``: the key of a resolved run in the plan's inputs."""
-    return f"{world}/{policy_name(policy)}/d{draw}"
+    return f"{world}/{policy}/d{draw}"
 
 
 def _world_path(world: str, batch_file: Path) -> Path:
@@ -229,7 +300,7 @@ def _world_path(world: str, batch_file: Path) -> Path:
 def _policy_arg(policy: str, batch_file: Path) -> str:
     """A policy file as an absolute path (workers may run elsewhere); a name as it is."""
     for candidate in (Path(policy), batch_file.parent / policy):
-        if policy_name(policy) != policy and candidate.is_file():
+        if is_policy_file(policy) and candidate.is_file():
             return str(candidate.resolve())
     return policy
 

@@ -20,6 +20,18 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
             tmp.unlink()
 
 
+def write_text_atomic(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` (UTF-8); a reader never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def read_tables(folder: Path) -> pd.DataFrame:
     """Read every Parquet file in ``folder`` (one per run) into one frame, ordered by run id.
 

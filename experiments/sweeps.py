@@ -8,19 +8,37 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from experiments.batch_config import Sweep
 from experiments.errors import UserError
 from experiments.seeds import sampler_rng
 from model.parameters import Parameters
+from scenarios.problems import allowed, bounds
 
 
 def parameter_annotation(path: str, where: str) -> Any:
-    """The type of the parameter at dotted ``path`` (e.g. ``screening.tier1_sensitivity``).
+    """The type of the parameter at dotted ``path``; see :func:`parameter_field`."""
+    return parameter_field(path, where).annotation
+
+
+def draw_count(sweep: Sweep | None) -> int:
+    """How many draws a sweep gives, without building them (a grid's product of lengths)."""
+    if sweep is None:
+        return 1
+    if sweep.grid is not None:
+        return math.prod(len(values) for values in sweep.grid.values())
+    assert sweep.latin_hypercube is not None
+    return sweep.latin_hypercube.samples
+
+
+def parameter_field(path: str, where: str) -> FieldInfo:
+    """The schema field of the parameter at dotted ``path`` (``screening.tier1_sensitivity``).
 
     Args:
         path: Dotted field path in the parameter schema.
@@ -46,7 +64,7 @@ def parameter_annotation(path: str, where: str) -> Any:
         last = depth == len(parts) - 1
         is_section = isinstance(annotation, type) and issubclass(annotation, BaseModel)
         if last and not is_section:
-            return annotation
+            return fields[part]
         if last or not is_section:
             raise UserError(
                 f"{where}: '{path}' is not a parameter; use section.field, "
@@ -79,14 +97,21 @@ def draws(sweep: Sweep | None, root_seed: int) -> list[dict[str, Any]]:
 
     lhs = sweep.latin_hypercube
     assert lhs is not None
-    kinds = {
-        name: parameter_annotation(name, "sweep.latin_hypercube.ranges") for name in lhs.ranges
-    }
+    where = "sweep.latin_hypercube.ranges"
+    fields = {name: parameter_field(name, where) for name in lhs.ranges}
+    kinds = {name: info.annotation for name, info in fields.items()}
     for name, kind in kinds.items():
         if kind not in (int, float):
             raise UserError(
-                f"sweep.latin_hypercube.ranges: '{name}' is not a number "
+                f"{where}: '{name}' is not a number "
                 f"({getattr(kind, '__name__', kind)}); sweep it with a grid instead"
+            )
+        low, high = bounds(fields[name])
+        given_low, given_high = lhs.ranges[name]
+        if (low is not None and given_low < low) or (high is not None and given_high > high):
+            raise UserError(
+                f"{where}.{name}: the range [{given_low:g}, {given_high:g}] goes outside the "
+                f"parameter's allowed values ({allowed(fields[name])}); narrow the range"
             )
     sampler = qmc.LatinHypercube(d=len(lhs.ranges), rng=sampler_rng(root_seed))
     low, high = np.array(list(lhs.ranges.values()), dtype=float).T

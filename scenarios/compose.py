@@ -82,6 +82,14 @@ def read_chain(path: Path) -> list[Document]:
                 current, [f"line {line}: extends: must be a file path (got {parent!r})"]
             )
         target = current.parent / parent
+        if target.is_dir():
+            raise ScenarioError(
+                current,
+                [
+                    f"line {line}: extends: {parent!r} is a folder ({target}); extends names "
+                    "one YAML file, e.g. extends: hong_kong_baseline.yaml"
+                ],
+            )
         if not target.is_file():
             raise ScenarioError(
                 current, [f"line {line}: extends: no such file {parent!r} (looked for {target})"]

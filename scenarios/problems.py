@@ -153,6 +153,13 @@ def describe_error(
         return f"{where}: missing"
     if kind in ("value_error", "assertion_error"):
         return f"{where}: {item['msg'].removeprefix('Value error, ')}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"must be a mapping (got {item.get('input')!r})"
+        hint = allowed(info)
+        return f"{where}: {message}; allowed: {hint}" if hint else f"{where}: {message}"
+    if kind == "too_short":
+        least = item.get("ctx", {}).get("min_length", 1)
+        return f"{where}: must list at least {least} item(s) (got {item.get('input')!r})"
     message = item["msg"][0].lower() + item["msg"][1:]
     message = message.removeprefix("input should be ").removeprefix("input ")
     message = f"must be {message}" if not message.startswith(("must", "is", "unable")) else message

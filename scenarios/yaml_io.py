@@ -22,6 +22,30 @@ _SAFE_TAGS = (frozenset(yaml.SafeLoader.yaml_constructors) - {None}) | {"tag:yam
 Loc = tuple[str | int, ...]
 
 
+class _DateError(yaml.constructor.ConstructorError):
+    """A date that does not exist in the calendar."""
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, with calendar-invalid dates reported at their line."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        """A date or time; an impossible one (``2021-02-29``) names its line, not a traceback."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as err:
+            raise _DateError(
+                None,
+                None,
+                f"{node.value!r} is not a calendar date ({err}); write an existing date, "
+                "e.g. 2020-07 or 2020-02-28",
+                node.start_mark,
+            ) from None
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
 class ScenarioError(ValueError):
     """A scenario or policy file that cannot be used; ``problems`` lists every reason."""
 
@@ -86,7 +110,7 @@ def read_document(path: Path) -> Document:
     except UnicodeDecodeError:
         raise ScenarioError(path, ["not a UTF-8 text file"]) from None
 
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         root = loader.get_single_node()
         problems = _check_nodes(root)
@@ -97,6 +121,8 @@ def read_document(path: Path) -> Document:
         mark = err.problem_mark or err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = err.problem or err.context or "syntax error"
+        if isinstance(err, _DateError):
+            raise ScenarioError(path, [f"{where.split(',')[0]}: {problem}"]) from None
         raise ScenarioError(path, [f"{where}not valid YAML ({problem})"]) from None
     except yaml.YAMLError as err:
         raise ScenarioError(path, [f"not valid YAML ({err})"]) from None
@@ -153,6 +179,13 @@ def _check_nodes(root: yaml.Node | None) -> list[str]:
             stack.extend(node.value)
     if problems:
         return problems
+    if not aliases:  # plain data: many keys are not an alias bomb, but still too many
+        if len(seen) > MAX_NODES:
+            return [
+                f"the file holds {len(seen):,} values (keys and items), more than the "
+                f"{MAX_NODES:,} a scenario or batch file may have"
+            ]
+        return []
     size = _expanded_size(root)
     if size is None:
         return ["a recursive alias (a node containing itself) is not allowed"]

@@ -72,6 +72,10 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "timeline_policy_lever.yaml": ["line 4", "policy levers are constant through a run"],
     "timeline_empty_entry.yaml": ["line 4", "at least one field"],
+    "timeline_impossible_day.yaml": ["line 3", "'2020-02-30' is not a calendar date"],
+    "impossible_date_metadata.yaml": ["line 2", "'2021-02-29' is not a calendar date"],
+    "extends_folder.yaml": ["line 2", "extends: 'policies' is a folder"],
+    "section_not_mapping.yaml": ["line 2", "population: must be a mapping (got 5)"],
     "policies/unknown_strategy.yaml": ["line 2", "strategy", "did you mean 'detention_first'"],
     "policies/missing_strategy.yaml": ["strategy: missing", "detention_first"],
     "policies/unknown_lever.yaml": [
@@ -199,3 +203,19 @@ def test_a_policy_file_where_a_world_is_expected_is_named_as_such(cli, tmp_path)
     shown = cli("show", policy)  # show puts a policy file in the baseline world
     assert shown.returncode == 0
     assert shown.stdout.startswith("# world: hong_kong_baseline")
+
+
+def test_many_plain_keys_are_too_many_values_not_an_alias_bomb(tmp_path):
+    path = tmp_path / "wide.yaml"
+    path.write_text("".join(f"k{i}: 1\n" for i in range(60_000)))
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario(path)
+    message = str(refused.value)
+    assert "alias" not in message
+    assert "holds 120,001 values" in message
+
+
+def test_no_message_names_an_internal_class(cli):
+    result = cli("validate", str(BAD / "section_not_mapping.yaml"))
+    assert_refused(result, "population")
+    assert "Parameters" not in result.stderr

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
 
 from analysis.layout import RUN_SUMMARY, RUN_WEEKLY
+from experiments.batch_config import MAX_YEARS, check_years
 from experiments.errors import UserError
+from experiments.manifest import code_identity, now
 from experiments.overrides import parse_assignments
-from experiments.storage import write_parquet_atomic
+from experiments.storage import write_parquet_atomic, write_text_atomic
 from model import POLICIES, IdentificationModel
 from model.calendar import weeks
 from scenarios.compose import check_overrides
 from scenarios.loader import load_scenario, resolve_path
 from scenarios.policy_loader import load_policy
 from scenarios.resolve import resolve_run
+
+#: The file of a run folder that records how it was made (arguments, code identity).
+RUN_FILE = "run.json"
 
 #: Outcomes shown in the printed table (all are stored).
 TABLE_COLUMNS = [
@@ -62,8 +70,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run every chosen policy on the same seed, store and print the summaries."""
-    if args.years <= 0 or args.years > 200:
-        raise UserError(f"--years {args.years}: must be > 0 and at most 200")
+    if not 0 < args.years <= MAX_YEARS:  # also refuses NaN
+        raise UserError(f"--years {args.years:g}: must be a number of years > 0 and at most 200")
+    try:
+        check_years(args.years)
+    except ValueError as err:
+        raise UserError(f"--years {args.years:g}: {err}") from None
+    if args.seed < 0:
+        raise UserError(f"--seed {args.seed}: must be a whole number of at least 0")
     path = resolve_path(args.scenario)
     world = load_scenario(path)
     names = args.policy or list(POLICIES)
@@ -74,6 +88,18 @@ def main(args: argparse.Namespace) -> int:
     overrides = check_overrides(parse_assignments(args.set))
     # Resolve (and so validate) every combination before the first run starts.
     runs = [resolve_run(world, policy, overrides) for policy in policies]
+    settings = {
+        "scenario": str(path),
+        "seed": args.seed,
+        "years": args.years,
+        "policies": [policy.name for policy in policies],
+        "set": overrides,
+        # What decides the results: a changed world or policy file is a different run.
+        "parameters": hashlib.sha256(
+            "".join(spec.params.model_dump_json() for spec in runs).encode()
+        ).hexdigest(),
+    }
+    folder = args.out / run_folder(path.stem, args.seed, args.years, settings)
 
     summaries, weekly = [], []
     horizon = weeks(args.years)
@@ -89,12 +115,16 @@ def main(args: argparse.Namespace) -> int:
         summaries.append(summary)
         series = model.weekly()
         series.insert(0, "policy", policy.name)
+        series.insert(1, "seed", args.seed)
         weekly.append(series)
 
     table = pd.DataFrame(summaries)
-    folder = args.out / _run_folder(path.stem, args.seed, args.years)
     write_parquet_atomic(table, folder / RUN_SUMMARY)
     write_parquet_atomic(pd.concat(weekly, ignore_index=True), folder / RUN_WEEKLY)
+    write_text_atomic(
+        json.dumps({**settings, "code": code_identity(), "created": now()}, indent=1, default=str),
+        folder / RUN_FILE,
+    )
 
     shown = table.set_index("policy")[TABLE_COLUMNS].T
     print(f"scenario {path.stem}, seed {args.seed}, {args.years:g} years")
@@ -108,6 +138,12 @@ def _format_value(value: float) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:.4f}"
 
 
-def _run_folder(scenario: str, seed: int, years: float) -> str:
+def run_folder(scenario: str, seed: int, years: float, settings: dict[str, Any]) -> str:
+    """``<scenario>-seed<S>-<Y>y-<digest>``: the digest (8 hex digits) of the run's settings.
+
+    The policies, the ``--set`` overrides and the effective parameters decide the digest, so
+    two different runs never share a folder and the same run always gets the same one.
+    """
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario)
-    return f"{safe}-seed{seed}-{years:g}y"
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    return f"{safe}-seed{seed}-{years:g}y-{digest.hexdigest()[:8]}"

@@ -23,7 +23,7 @@ from model.agents import Officer
 from model.custody import Custody
 from model.encounters import draw_encounters
 from model.outcomes import Outcomes, summarise
-from model.parameters import Parameters, nest_dotted
+from model.parameters import Parameters, deep_merge, nest_dotted
 from model.policies import POLICIES, ScreeningPolicy, get_policy
 from model.population import Population, draw_arrivals, draw_stay_weeks, group_sizes
 from model.screening import ScreeningService
@@ -101,8 +101,10 @@ class IdentificationModel(mesa.Model):
         rng: Seed (int), ``numpy.random.SeedSequence`` or ``None``. All policies given the same
             seed start from the same population and share random streams.
         years: Stop (``running = False``) after this many years; ``None`` runs until stopped.
-        **overrides: Parameter overrides, ``section__field=value`` (e.g.
-            ``screening__tier1_sensitivity=0.8``).
+        overrides: Parameter overrides as a dict, nested or flat (``"section.field"`` or
+            ``"section__field"`` keys).
+        **kwargs: More overrides as ``section__field=value`` (e.g.
+            ``screening__tier1_sensitivity=0.8``); they win over ``overrides``.
 
     Attributes:
         params: The effective parameters.
@@ -120,7 +122,8 @@ class IdentificationModel(mesa.Model):
         policy: Any = "detention_first",
         rng: Any = None,
         years: float | None = None,
-        **overrides: Any,
+        overrides: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
         seeds = seed_sequence(rng)
         super().__init__(rng=int(seeds.generate_state(1, dtype=np.uint32)[0]))
@@ -133,7 +136,7 @@ class IdentificationModel(mesa.Model):
         rng_officers = np.random.default_rng(streams["officers"])
 
         choice = _policy(policy)
-        self.params = resolve_parameters(scenario, choice, overrides)
+        self.params = resolve_parameters(scenario, choice, _merge_overrides(overrides, kwargs))
         self.policy: ScreeningPolicy = choice.strategy(self)
         self.policy.name = choice.name  # a policy file's own name, e.g. ..._plus
         self.horizon = None if years is None else round(years * WEEKS_PER_YEAR)
@@ -284,6 +287,15 @@ class IdentificationModel(mesa.Model):
         """Number of migrant slots in each stage (ABSENT counts free slots)."""
         counts = np.bincount(self.population.stage, minlength=len(Stage))
         return {stage.name.lower(): int(counts[stage]) for stage in Stage}
+
+
+def _merge_overrides(overrides: dict[str, Any] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Nest the ``overrides`` dict (nested or flat keys) and merge the keyword overrides over it."""
+
+    def nest(changes: dict[str, Any]) -> dict[str, Any]:
+        return nest_dotted({k.replace("__", "."): v for k, v in changes.items()})
+
+    return deep_merge(nest(overrides or {}), nest(kwargs))
 
 
 def _world(scenario: str | Path | Parameters | None) -> Parameters:

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "sensitivity": "experiments.commands.sensitivity",
     "rank-ensemble": "experiments.commands.rank_ensemble",
     "replay": "experiments.commands.replay",
+    "explore": "experiments.commands.explore",
 }
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import discovery
 from analysis import figures as plots
 from analysis.comparison import HEADLINE, compare, funnel, group_columns
 from analysis.headline import headline_sentences
@@ -122,6 +123,7 @@ def write_report(
             ),
         ),
         *_anchored("table-funnel", funnel_tables(funnel(_draws(headline, shown)), side_by_side=1)),
+        *_anchored("table-discovery", _discovery_tables(paths)),
     ]
     appendix = _anchored(
         "table-all",
@@ -215,6 +217,16 @@ def _figures(
         png, svg = plots.save_figure(fig, folder, stem)
         result.append(ReportFigure(stem, caption, png, svg))
     return result
+
+
+def _discovery_tables(paths: list[Path]) -> list[Table]:
+    """The PRIM boxes ``tipsim discover`` wrote in the folders, when it has."""
+    tables = []
+    for path in paths:
+        boxes = discovery.read(path)
+        if boxes is not None and len(boxes):
+            tables.append(discovery.table(boxes, path.name))
+    return tables
 
 
 def _years(runs: pd.DataFrame, provenance: list[tuple[str, dict[str, Any]]]) -> float | None:

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "rank-ensemble": "experiments.commands.rank_ensemble",
     "replay": "experiments.commands.replay",
     "explore": "experiments.commands.explore",
+    "discover": "experiments.commands.discover",
 }
 
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "replay": "experiments.commands.replay",
     "explore": "experiments.commands.explore",
     "discover": "experiments.commands.discover",
+    "export": "experiments.commands.export",
 }
 
 

@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from analysis.comparison import FUNNEL
 from analysis.formatting import RATES, number, percent
+from analysis.labels import label, week_dates, weekly_label
 from analysis.results import SOURCE
 
 #: Weekly outcomes that are stocks (read at the end of each week) and so never accumulated;
@@ -50,7 +51,9 @@ _PANEL = (4.2, 3.0)
 
 
 def funnel_figure(stages: pd.DataFrame) -> Figure:
-    """The funnel per policy: mean count at each stage, log scale, 95% interval of replicates.
+    """The funnel per policy: mean count at each stage, linear scale, 95% interval of replicates.
+
+    A linear scale shows gaps as they are (a log scale made a five-fold gap look small).
 
     Args:
         stages: Output of :func:`analysis.funnel` (the first draw is drawn).
@@ -62,8 +65,6 @@ def funnel_figure(stages: pd.DataFrame) -> Figure:
     axes = fig.subplots(1, len(blocks), squeeze=False, sharex=True)[0]
     labels = list(FUNNEL.values())
     height = 0.8 / len(policies)
-    positive = stages.loc[stages["mean"] > 0, "mean"]
-    floor = 10 ** np.floor(np.log10(positive.min() / 2)) if len(positive) else 0.1
     for ax, (title, block) in zip(axes, blocks.items(), strict=True):
         for i, policy in enumerate(policies):
             rows = block[block["policy"].astype(str) == policy].set_index("stage").loc[list(FUNNEL)]
@@ -74,14 +75,13 @@ def funnel_figure(stages: pd.DataFrame) -> Figure:
             )
             ax.barh(
                 y,
-                np.maximum(mean, floor) - floor,
-                left=floor,
+                mean,
                 height=height,
                 color=_colour(stages, policy),
                 label=policy,
             )
             ax.errorbar(
-                np.maximum(mean, floor),
+                mean,
                 y,
                 xerr=np.clip(err, 0, None),
                 fmt="none",
@@ -93,17 +93,17 @@ def funnel_figure(stages: pd.DataFrame) -> Figure:
             for yi, value, end, share in zip(y, mean, ends, rows["share"], strict=True):
                 ax.annotate(
                     f"{number(value)} ({percent(share)})",
-                    (max(end, floor), yi),
+                    (end, yi),
                     xytext=(4, 0),
                     textcoords="offset points",
                     va="center",
                     fontsize=7,
                 )
-        ax.set_xscale("log")
-        ax.set_xlim(left=floor)
+        ax.set_xlim(left=0)
+        ax.margins(x=0.25)  # room for the labels right of the bars
         ax.set_yticks(np.arange(len(labels)), labels)
         ax.invert_yaxis()
-        ax.set_xlabel("mean count over the run (log scale; bars: 95% of replicates)")
+        ax.set_xlabel("mean count over the run (whiskers: 95% of replicates)")
         ax.set_title(title)
         ax.grid(axis="x", alpha=0.3)
     axes[0].legend(loc="lower right", fontsize=8)
@@ -137,7 +137,9 @@ def weekly_figure(
         accumulate = cumulative and outcome not in STOCKS
         for policy in _policy_names(weekly):
             runs = block[block["policy"].astype(str) == policy]
-            series = runs.pivot_table(index="week", columns="run_id", values=outcome)
+            series = runs.assign(date=week_dates(runs)).pivot_table(
+                index="date", columns="run_id", values=outcome
+            )
             if accumulate:
                 series = series.cumsum()
             q = np.nanquantile(series.to_numpy(float), [0.025, 0.25, 0.5, 0.75, 0.975], axis=1)
@@ -145,14 +147,16 @@ def weekly_figure(
             ax.fill_between(series.index, q[0], q[4], color=colour, alpha=0.15, lw=0)
             ax.fill_between(series.index, q[1], q[3], color=colour, alpha=0.35, lw=0)
             ax.plot(series.index, q[2], color=colour, lw=1.4, label=policy)
-        kind = "cumulative" if accumulate else "end of week"
-        ax.set_title(f"{title}: {outcome}" if len(blocks) > 1 else outcome, fontsize=9)
+        kind = "cumulative since the start" if accumulate else "stock at the end of the week"
+        name = weekly_label(outcome) if outcome in STOCKS else f"{label(outcome)}, cumulative"
+        ax.set_title(f"{title}\n{name}" if len(blocks) > 1 else name, fontsize=8)
         ax.set_ylabel(kind, fontsize=8)
         ax.grid(alpha=0.3)
     for ax in order[len(panels) :]:
         ax.set_visible(False)
     for ax in axes[-1]:
-        ax.set_xlabel("week")
+        ax.set_xlabel("week starting" if "year" in weekly.columns else "week")
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
     axes[0, 0].legend(fontsize=7, title="median; bands 50%, 95%", title_fontsize=7)
     fig.suptitle(f"Weekly outcomes across replicates{note}")
     fig.set_layout_engine("constrained")
@@ -215,7 +219,7 @@ def differences_figure(
             ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_yticks(range(len(labels)), list(labels.values()), fontsize=7)
         ax.set_ylim(len(labels) - 0.5, -0.5)
-        ax.set_title(metric, fontsize=9)
+        ax.set_title(label(metric), fontsize=8)
         ax.grid(axis="x", alpha=0.3)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
@@ -280,7 +284,7 @@ def _sweep_figure(comparison: pd.DataFrame, param: str, metrics: list[str], join
                     label=policy,
                 )
             ax.set_xlabel(param.removeprefix("param:"))
-            ax.set_ylabel(metric)
+            ax.set_ylabel(label(metric), fontsize=8)
             if metric in RATES:
                 ax.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax.grid(alpha=0.3)

@@ -19,9 +19,11 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import discovery
 from analysis import figures as plots
 from analysis.comparison import HEADLINE, compare, funnel, group_columns
 from analysis.errors import AnalysisError
+from analysis.headline import headline_sentences
 from analysis.results import (
     Folders,
     load,
@@ -40,11 +42,13 @@ _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; color: #222;
        line-height: 1.4; padding: 0 1em; }
 h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; }
-table.comparison { border-collapse: collapse; margin: 1em 0; font-size: .85em; }
+table.comparison { border-collapse: collapse; margin: 1em 0; font-size: .8em; max-width: 100%; }
 table.comparison caption { text-align: left; font-weight: bold; padding: .3em 0; }
 table.comparison th, table.comparison td { padding: .25em .6em; border-bottom: 1px solid #e4e4e4; }
 table.comparison th { background: #f3f3f3; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.label { max-width: 16em; }
+ul.findings li { margin: .4em 0; max-width: 60em; }
 p.note { font-size: .8em; color: #555; max-width: 60em; }
 p.warning { background: #fff4d6; border-left: 4px solid #e0a800; padding: .4em .8em; }
 figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; }
@@ -70,6 +74,7 @@ class ReportContent:
     """What both versions of the report show."""
 
     title: str
+    findings: list[str]
     tables: list[tuple[str, Table]]
     figures: list[ReportFigure]
     appendix: list[tuple[str, Table]]
@@ -113,11 +118,17 @@ def write_report(
     tables = [
         *_anchored(
             "table-headline",
-            outcome_tables(_draws(headline, shown), "Headline outcomes by policy"),
+            outcome_tables(
+                _draws(headline, shown), "Headline outcomes by policy", plain=True, side_by_side=1
+            ),
         ),
-        *_anchored("table-funnel", funnel_tables(funnel(_draws(headline, shown)))),
+        *_anchored("table-funnel", funnel_tables(funnel(_draws(headline, shown)), side_by_side=1)),
+        *_anchored("table-discovery", _discovery_tables(paths)),
     ]
-    appendix = _anchored("table-all", outcome_tables(_draws(full, shown), "All outcomes by policy"))
+    appendix = _anchored(
+        "table-all",
+        outcome_tables(_draws(full, shown), "All outcomes by policy", plain=True, side_by_side=1),
+    )
     figures = _figures(paths, runs, headline, figure_dir)
     provenance = [(str(path), load_manifest(path)) for path in paths]
     title = "tipsim report: " + ", ".join(path.name for path in paths)
@@ -125,7 +136,10 @@ def write_report(
     csv_path = target / "comparison.csv"
     csv_path.write_text(render(full, "csv"), encoding="utf-8")
     html_path, md_path = target / "report.html", target / "report.md"
-    content = ReportContent(title, tables, figures, appendix, provenance, runs, notes, csv_path)
+    findings = headline_sentences(headline, _years(runs, provenance))
+    content = ReportContent(
+        title, findings, tables, figures, appendix, provenance, runs, notes, csv_path
+    )
     html_path.write_text(_html(content), encoding="utf-8")
     md_path.write_text(_markdown(content, target), encoding="utf-8")
     return {"html": html_path, "markdown": md_path, "figures": figure_dir, "csv": csv_path}
@@ -155,24 +169,7 @@ def _draws(comparison: pd.DataFrame, draws: list) -> pd.DataFrame:
 def _figures(
     paths: list[Path], runs: pd.DataFrame, comparison: pd.DataFrame, folder: Path
 ) -> list[ReportFigure]:
-    made: list[tuple[str, str, Any]] = [
-        (
-            "funnel",
-            "Identification funnel per policy: mean count at each stage over the run (log "
-            "scale), bars the central 95% of replicates, labels the share of victims present.",
-            plots.funnel_figure(funnel(comparison)),
-        )
-    ]
-    weekly = _weekly(paths)
-    if weekly is not None:
-        made.append(
-            (
-                "weekly",
-                "Weekly outcomes: median across replicates (line), 50% and 95% bands; flows "
-                "accumulated over the run, stocks at the end of each week.",
-                plots.weekly_figure(weekly),
-            )
-        )
+    made: list[tuple[str, str, Any]] = []
     reference = str(comparison["reference"].iloc[0])
     if runs["policy"].astype(str).nunique() > 1:
         metrics = [m for m in plots.DIFFERENCES_DEFAULT if m in runs.columns]
@@ -186,6 +183,26 @@ def _figures(
                     plots.differences_figure(differences, comparison),
                 )
             )
+    made.append(
+        (
+            "funnel",
+            "Identification funnel per policy: mean count at each stage over the run (linear "
+            "scale), whiskers the central 95% of replicates, labels the share of victims present "
+            "during the run.",
+            plots.funnel_figure(funnel(comparison)),
+        )
+    )
+    weekly = _weekly(paths)
+    if weekly is not None:
+        made.append(
+            (
+                "weekly",
+                "Weekly outcomes by calendar week: median across replicates (line), 50% and "
+                "95% bands; flows accumulated since the start, stocks (such as the victims "
+                "present) at the end of each week.",
+                plots.weekly_figure(weekly),
+            )
+        )
     for i, fig in enumerate(plots.sweep_figures(comparison)):
         made.append(
             (
@@ -200,6 +217,25 @@ def _figures(
         png, svg = plots.save_figure(fig, folder, stem)
         result.append(ReportFigure(stem, caption, png, svg))
     return result
+
+
+def _discovery_tables(paths: list[Path]) -> list[Table]:
+    """The PRIM boxes ``tipsim discover`` wrote in the folders, when it has."""
+    tables = []
+    for path in paths:
+        boxes = discovery.read(path)
+        if boxes is not None and len(boxes):
+            tables.append(discovery.table(boxes, path.name))
+    return tables
+
+
+def _years(runs: pd.DataFrame, provenance: list[tuple[str, dict[str, Any]]]) -> float | None:
+    """Length of the runs in years: the summaries' ``years``, else the batch config's."""
+    if "years" in runs.columns and runs["years"].nunique() == 1:
+        return float(runs["years"].iloc[0])
+    values = {(manifest.get("config") or {}).get("years") for _, manifest in provenance}
+    values.discard(None)
+    return float(values.pop()) if len(values) == 1 else None
 
 
 def _weekly(paths: list[Path]) -> pd.DataFrame | None:
@@ -221,17 +257,20 @@ def _html(content: ReportContent) -> str:
         f"<h1>{esc(title)}</h1>",
         f"<p>{esc(_summary_line(runs))}</p>",
         *(f'<p class="warning">Note: {esc(line)}.</p>' for line in content.warnings),
-        "<h2>Comparison</h2>",
     ]
+    if content.findings:
+        parts.append('<h2>Findings</h2><ul class="findings">')
+        parts += [f"<li>{esc(line)}</li>" for line in content.findings]
+        parts.append("</ul>")
+    lead, rest = content.figures[:1], content.figures[1:]
+    for figure in lead:
+        parts.append(_html_figure(figure))
+    parts.append("<h2>Comparison</h2>")
     for anchor, table in content.tables:
         parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
     parts.append("<h2>Figures</h2>")
-    for figure in content.figures:
-        data = base64.b64encode(figure.svg.read_bytes()).decode("ascii")
-        parts.append(
-            f'<figure id="fig-{figure.stem}"><img src="data:image/svg+xml;base64,{data}" '
-            f'alt="{esc(figure.caption)}"><figcaption>{esc(figure.caption)}</figcaption></figure>'
-        )
+    for figure in rest:
+        parts.append(_html_figure(figure))
     parts.append("<h2>All outcomes</h2>")
     data = base64.b64encode(content.csv.read_bytes()).decode("ascii")
     parts.append(
@@ -254,17 +293,35 @@ def _html(content: ReportContent) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _html_figure(figure: ReportFigure) -> str:
+    esc = html.escape
+    data = base64.b64encode(figure.svg.read_bytes()).decode("ascii")
+    return (
+        f'<figure id="fig-{figure.stem}"><img src="data:image/svg+xml;base64,{data}" '
+        f'alt="{esc(figure.caption)}"><figcaption>{esc(figure.caption)}</figcaption></figure>'
+    )
+
+
 def _markdown(content: ReportContent, target: Path) -> str:
     parts = [f"# {content.title}", "", _summary_line(content.runs), ""]
     parts += [f"> Note: {line}." for line in content.warnings]
-    parts += ["", "## Comparison", ""]
+    if content.findings:
+        parts += ["", "## Findings", "", *(f"- {line}" for line in content.findings)]
+
+    def figure_lines(figure: ReportFigure) -> list[str]:
+        png = figure.png.relative_to(target).as_posix()
+        svg = figure.svg.relative_to(target).as_posix()
+        return [f"![{figure.stem}]({png})", "", f"*{figure.caption}* ([SVG]({svg}))", ""]
+
+    parts.append("")
+    for figure in content.figures[:1]:
+        parts += figure_lines(figure)
+    parts += ["## Comparison", ""]
     for _, table in content.tables:
         parts += [to_markdown(table), ""]
     parts += ["## Figures", ""]
-    for figure in content.figures:
-        png = figure.png.relative_to(target).as_posix()
-        svg = figure.svg.relative_to(target).as_posix()
-        parts += [f"![{figure.stem}]({png})", "", f"*{figure.caption}* ([SVG]({svg}))", ""]
+    for figure in content.figures[1:]:
+        parts += figure_lines(figure)
     parts += [
         "## All outcomes",
         "",

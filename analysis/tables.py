@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.comparison import FUNNEL, compare, funnel
 from analysis.errors import AnalysisError
 from analysis.formatting import format_difference, format_value, missing, number, percent, relative
+from analysis.labels import label
 from analysis.results import SOURCE, Folders, load, unfinished_runs
 from analysis.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CONFIDENCE
 
@@ -87,33 +88,49 @@ def comparison_tables(comparison: pd.DataFrame) -> list[Table]:
     return tables
 
 
-def outcome_tables(comparison: pd.DataFrame, title: str = "Outcomes by policy") -> list[Table]:
-    """Outcome tables: one with the blocks side by side, or one per block (see ``split``)."""
-    return [outcome_table(part, title, suffix) for suffix, part in split(comparison)]
+def outcome_tables(
+    comparison: pd.DataFrame,
+    title: str = "Outcomes by policy",
+    plain: bool = False,
+    side_by_side: int = SIDE_BY_SIDE,
+) -> list[Table]:
+    """Outcome tables: one with the blocks side by side, or one per block (see ``split``).
+
+    ``plain`` names outcomes in words with their units (see :mod:`analysis.labels`);
+    ``side_by_side`` is the most blocks put in one table (1 keeps a table laptop-wide).
+    """
+    parts = split(comparison, side_by_side)
+    return [outcome_table(part, title, suffix, plain) for suffix, part in parts]
 
 
-def funnel_tables(stages: pd.DataFrame) -> list[Table]:
+def funnel_tables(stages: pd.DataFrame, side_by_side: int = SIDE_BY_SIDE) -> list[Table]:
     """Funnel tables: one with the blocks side by side, or one per block (see ``split``)."""
-    return [funnel_table(part, suffix) for suffix, part in split(stages)]
+    return [funnel_table(part, suffix) for suffix, part in split(stages, side_by_side)]
 
 
-def split(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def split(frame: pd.DataFrame, side_by_side: int = SIDE_BY_SIDE) -> list[tuple[str, pd.DataFrame]]:
     """Parts shown as one table each, with a title suffix.
 
-    Up to :data:`SIDE_BY_SIDE` result folders or worlds of a single draw fit side by side in
+    Up to ``side_by_side`` result folders or worlds of a single draw fit side by side in
     one table; sweeps (several draws) and more blocks get one table per block.
     """
     labels = block_labels(frame)
-    if len(labels) <= SIDE_BY_SIDE and frame["draw"].nunique() == 1:
+    if len(labels) <= side_by_side and frame["draw"].nunique() == 1:
         return [("", frame)]
     keys = frame.apply(_block_key, axis=1)
     return [(f" — {label}", frame[keys == key]) for key, label in labels.items()]
 
 
 def outcome_table(
-    comparison: pd.DataFrame, title: str = "Outcomes by policy", suffix: str = ""
+    comparison: pd.DataFrame,
+    title: str = "Outcomes by policy",
+    suffix: str = "",
+    plain: bool = False,
 ) -> Table:
-    """Each outcome per policy: mean, median, 95% interval, and the paired difference."""
+    """Each outcome per policy: mean, median, 95% interval, and the paired difference.
+
+    ``plain`` names outcomes in words with their units instead of their column names.
+    """
     reference = str(comparison["reference"].iloc[0])
     labels = block_labels(comparison)
     level = _level(comparison)
@@ -132,6 +149,9 @@ def outcome_table(
     }
     metrics = list(dict.fromkeys(comparison["metric"]))
     policies = _policies(comparison)
+    if plain:
+        cells = {(block, label(m), p): value for (block, m, p), value in cells.items()}
+        metrics = [label(m) for m in metrics]
     table = _arrange(
         cells,
         list(dict.fromkeys(labels.values())),

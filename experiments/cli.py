@@ -69,6 +69,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "experiments.commands.scale_check",
         "replay a scenario at several population scales: bias and noise of the shortcut",
     ),
+    "explore": (
+        "experiments.commands.explore",
+        "open a browser dashboard (Mesa SolaraViz) of two policies side by side on one seed",
+    ),
+    "discover": (
+        "experiments.commands.discover",
+        "find the swept conditions under which a reform fails to do better (PRIM boxes)",
+    ),
+    "export": (
+        "experiments.commands.export",
+        "export a result folder's run summaries and weekly series as CSV or netCDF",
+    ),
 }
 
 

@@ -3,8 +3,8 @@
 Every study folder (a batch, a calibration, a sensitivity analysis) has a ``manifest.json``,
 written before the first run and replaced atomically (temporary file, then ``os.replace``)
 whenever it changes, so a reader never sees half a manifest. All of them are written here, with
-the same provenance (:func:`provenance`: git commit, source hash, package versions) and the same hash of
-what decides the results (:func:`config_hash`).
+the same provenance (:func:`provenance`: git commit, source hash, package versions) and the
+same hash of what decides the results (:func:`config_hash`).
 
 A **batch** manifest (:class:`Manifest`) holds the configuration and its hash, the root seed,
 every run's seed (root entropy and spawn key), start and end times, and each run's status:

@@ -14,6 +14,7 @@ from typing import Any
 
 from model.model import IdentificationModel
 from model.parameters import Parameters
+from model.run_spec import nested_overrides
 from scenarios.resolve import resolve_run
 
 
@@ -39,7 +40,7 @@ class ScenarioModel(IdentificationModel):
         overrides: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        spec = resolve_run(scenario, policy, {**(overrides or {}), **kwargs})
+        spec = resolve_run(scenario, policy, nested_overrides(overrides, kwargs))
         super().__init__(spec, rng=rng, years=years)
 
 

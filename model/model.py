@@ -26,7 +26,7 @@ from model.outcomes import Outcomes, summarise
 from model.parameters import Parameters
 from model.policies import ScreeningPolicy
 from model.population import Population, draw_arrivals, draw_stay_weeks, group_sizes
-from model.run_spec import RunSpec, specify
+from model.run_spec import RunSpec, nested_overrides, specify
 from model.screening import ScreeningService
 from model.states import FIRST_TRAFFICKED, Agency, Group, Stage, TraffickerKind
 from model.trafficking import escalate, seed_initial_victims, solve_intercepts, victim_dynamics
@@ -101,7 +101,7 @@ class IdentificationModel(mesa.Model):
         overrides: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        spec = _run_spec(world, policy, {**(overrides or {}), **kwargs})
+        spec = _run_spec(world, policy, nested_overrides(overrides, kwargs))
         seeds = seed_sequence(rng)
         super().__init__(rng=int(seeds.generate_state(1, dtype=np.uint32)[0]))
         self.seed = rng if isinstance(rng, int) else describe_seed(seeds)

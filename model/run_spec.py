@@ -13,12 +13,14 @@ overrides win over them; later entries still change their fields at their week.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any, NamedTuple
 
-from model.parameters import Parameters, nest_dotted
+from model.parameters import Parameters, deep_merge, nest_dotted
 from model.policies import POLICIES, ScreeningPolicy, get_policy
 from model.timeline import settle
 
@@ -66,15 +68,28 @@ def choose_policy(policy: Any) -> PolicyChoice:
         return PolicyChoice(policy.name, policy, {})
     if isinstance(policy, str):
         return PolicyChoice(policy, get_policy(policy), {})
+    if isinstance(policy, PurePath):
+        raise TypeError(
+            f"the model reads no files: got the policy file {policy}; read it with "
+            "scenarios.resolve.resolve_run, or use experiments.ScenarioModel"
+        )
     strategy = policy.strategy
     if not (isinstance(strategy, type) and issubclass(strategy, ScreeningPolicy)):
         strategy = POLICIES[strategy] if strategy in POLICIES else get_policy(strategy)
     return PolicyChoice(str(policy.name), strategy, dict(policy.levers))
 
 
-def flat_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Overrides keyed ``section.field``, from ``section.field`` or ``section__field`` keys."""
-    return {key.replace("__", "."): value for key, value in (overrides or {}).items()}
+def nested_overrides(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Overrides as one nested mapping; later layers win, key by key.
+
+    Each layer may be nested (``{"screening": {"tier1_sensitivity": 0.8}}``) or flat, keyed
+    ``section.field`` or ``section__field``; no layer is modified.
+    """
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        flat = {key.replace("__", "."): value for key, value in (layer or {}).items()}
+        merged = deep_merge(merged, nest_dotted(copy.deepcopy(flat)))
+    return merged
 
 
 def specify(
@@ -100,5 +115,5 @@ def specify(
         {"screening": {**choice.strategy.lever_defaults, **choice.levers}}
     )
     if overrides:
-        params = params.updated(nest_dotted(flat_overrides(overrides)))
+        params = params.updated(nested_overrides(overrides))
     return RunSpec(settle(params), choice.strategy, choice.name)

@@ -1,8 +1,10 @@
 """Composition of scenario and policy files: ``extends`` chains, validation, ``--set`` overrides.
 
 A file may start from another of the same kind with ``extends: other.yaml`` (a path relative to
-the file). The chain is read root first and deep-merged: mappings are merged key by key, the
-extending file wins; a ``timeline`` is the parent's entries followed by the child's; ``sources``
+the file) or ``extends: hong_kong_baseline`` (the name of a shipped world or policy file, as the
+command line accepts them; a file next to the extending one wins over a shipped one). The
+chain is read root first and deep-merged: mappings are merged key by key, the extending file
+wins; a ``timeline`` is the parent's entries followed by the child's; ``sources``
 accumulate; ``name`` and ``description`` are the file's own. Cycles are refused with the chain
 named. Every file in the chain is validated on its own (so a problem is reported with the file
 and line it is in) before the merged result is.
@@ -91,11 +93,38 @@ def read_chain(path: Path) -> list[Document]:
                 ],
             )
         if not target.is_file():
-            raise ScenarioError(
-                current, [f"line {line}: extends: no such file {parent!r} (looked for {target})"]
-            )
+            kind = detect_kind(current, document.data)
+            target = shipped_file(parent, kind)
+            if target is None:
+                shipped = shipped_names(kind)
+                raise ScenarioError(
+                    current,
+                    [
+                        f"line {line}: extends: no such file {parent!r} (looked for "
+                        f"{current.parent / parent}) and no shipped {kind} of that name; shipped: "
+                        f"{', '.join(shipped)}"
+                    ],
+                )
         current = target
     return documents[::-1]
+
+
+def _shipped_dir(kind: str) -> Path:
+    folder = Path(__file__).resolve().parent
+    return folder / "policies" if kind == POLICY else folder
+
+
+def shipped_names(kind: str) -> list[str]:
+    """Names of the shipped world (scenario) or policy files."""
+    return sorted(p.stem for p in _shipped_dir(kind).glob("*.yaml"))
+
+
+def shipped_file(name: str, kind: str) -> Path | None:
+    """The shipped file of ``kind`` named ``name`` (with or without ``.yaml``), if any."""
+    if "/" in name or "\\" in name:
+        return None
+    path = _shipped_dir(kind) / (name if name.endswith(".yaml") else f"{name}.yaml")
+    return path if path.is_file() else None
 
 
 def _shown(file: Path, asked: Path) -> str:
@@ -192,6 +221,8 @@ def compose(path: Path, kind: str | None = None) -> Composed:
         raise ScenarioError(path, problems_from(err, model)) from None
     if kind == POLICY and validated.strategy is None:
         raise ScenarioError(path, [f"strategy: missing; give one of: {', '.join(_strategies())}"])
+    if kind == POLICY and ":" in validated.strategy:
+        _check_custom_strategy(validated.strategy, documents, path)
     body = validated.model_dump(by_alias=True, exclude_unset=True, exclude=set(METADATA_KEYS))
     if kind == WORLD:
         body = validated.model_dump(by_alias=True, exclude=set(METADATA_KEYS))
@@ -209,6 +240,18 @@ def compose(path: Path, kind: str | None = None) -> Composed:
         body=body,
         chain=tuple(d.path for d in documents),
     )
+
+
+def _check_custom_strategy(strategy: str, documents: list[Document], path: Path) -> None:
+    """Import a custom strategy now, so a wrong path is reported with its file and line."""
+    from model.policies import UnknownPolicyError, get_policy
+
+    try:
+        get_policy(strategy)
+    except UnknownPolicyError as err:
+        owner = next(d for d in reversed(documents) if "strategy" in d.data)
+        line = owner.line(("strategy",))
+        raise ScenarioError(owner.path, [f"line {line}: {err}" if line else str(err)]) from None
 
 
 def _strategies() -> list[str]:

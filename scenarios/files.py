@@ -7,9 +7,10 @@ drift apart. A world file sets the world sections of :class:`model.parameters.Pa
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
 from model.parameters import WORLD_SECTIONS, Parameters, ScreeningLevers, TimelineEntry
 from model.policies import POLICIES
@@ -31,8 +32,9 @@ _METADATA: dict[str, Any] = {
         str | None,
         Field(
             None,
-            description="Another file of the same kind (path relative to this one) whose "
-            "values this file starts from and overrides (deep merge).",
+            description="Another file of the same kind (path relative to this one, or the name "
+            "of a shipped world or policy) whose values this file starts from and overrides "
+            "(deep merge).",
         ),
     ),
 }
@@ -63,7 +65,31 @@ WorldFile: type[BaseModel] = create_model(
     },
 )
 
-StrategyName = Literal[tuple(POLICIES)]  # type: ignore[valid-type]
+#: A custom strategy: the import path of a ``ScreeningPolicy`` subclass.
+STRATEGY_PATH = r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
+
+
+def _strategy(value: str) -> str:
+    """A registry name, or ``package.module:ClassName`` (imported when the policy is used)."""
+    if value in POLICIES or re.match(STRATEGY_PATH, value):
+        return value
+    from scenarios.problems import closest
+
+    hint = closest(value, list(POLICIES))
+    did_you_mean = f"did you mean {hint!r}? " if hint else ""
+    raise ValueError(
+        f"unknown strategy {value!r}; {did_you_mean}give one of {', '.join(POLICIES)} or a "
+        "custom strategy as package.module:ClassName"
+    )
+
+
+StrategyName = Annotated[
+    str,
+    AfterValidator(_strategy),
+    WithJsonSchema(
+        {"anyOf": [{"enum": list(POLICIES)}, {"pattern": STRATEGY_PATH}], "type": "string"}
+    ),
+]
 
 PolicyFile: type[BaseModel] = create_model(
     "PolicyFile",
@@ -75,7 +101,9 @@ PolicyFile: type[BaseModel] = create_model(
         Field(
             None,
             description="Registry name of the screening strategy (how encounters are handled): "
-            + "; ".join(f"{name}: {cls.summary}" for name, cls in POLICIES.items()),
+            + "; ".join(f"{name}: {cls.summary}" for name, cls in POLICIES.items())
+            + "; or a custom strategy as package.module:ClassName (a subclass of "
+            "model.policies.ScreeningPolicy)",
         ),
     ),
     screening=(

@@ -4,6 +4,7 @@ self-contained and opens in a headless browser without errors."""
 from __future__ import annotations
 
 import base64
+import html
 import re
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 import analysis
 from analysis.figures import STOCKS
+from analysis.labels import label
 from experiments.cli import main as tipsim
 from tests.analysis_folders import simulate_folder, synthetic_summary, write_folder
 
@@ -61,7 +63,7 @@ def test_html_report_has_provenance_and_every_outcome(report, batch):
     assert manifest["git_commit"] in page and manifest["config_hash"] in page
     assert "numpy" in page and "6 done" in page
     for outcome in analysis.load(batch).columns[7:]:
-        assert f">{outcome}<" in page, outcome
+        assert f">{html.escape(label(outcome))}<" in page, outcome  # in plain words
 
 
 def test_markdown_report_refers_to_figure_files_next_to_it(report):
@@ -74,7 +76,7 @@ def test_markdown_report_refers_to_figure_files_next_to_it(report):
     for stem in ("funnel", "weekly", "differences"):
         assert (report["figures"] / f"{stem}.png").read_bytes().startswith(b"\x89PNG")
     assert text.count("\n### ") >= 4  # three tables and a provenance section
-    assert "victims_identified" in text and "Identification funnel" in text
+    assert "Victims identified (persons)" in text and "Identification funnel" in text
 
 
 def test_sweep_report_draws_outcomes_against_the_swept_parameter(tmp_path, monkeypatch):
@@ -160,3 +162,64 @@ def test_report_opens_in_a_headless_browser_without_errors(report, tmp_path):
     assert len(state) == 3
     assert all(complete and width > 0 for complete, width in state), state
     assert tables == 3
+
+
+def test_report_leads_with_findings_and_the_differences_figure(report):
+    page = report["html"].read_text(encoding="utf-8")
+    findings = page.index("<h2>Findings</h2>")
+    assert findings < page.index('id="fig-differences"') < page.index("<h2>Comparison</h2>")
+    assert "Identification: Screening before detention identified" in page
+    assert "95% CI" in page and "not uncertainty about the world" in page
+    # plain labels with units, and the distinct count named apart from the weekly stock
+    assert "Victims identified (persons)" in page
+    assert "Victims present during the run (distinct people) (persons)" in page
+
+
+def test_headline_sentence_says_more_or_fewer_with_its_interval():
+    from analysis.comparison import compare
+    from analysis.headline import headline_sentences
+
+    summary = synthetic_summary(
+        {
+            "detention_first": {"victims_identified": [10, 12, 14, 16]},
+            "screening_before_detention": {"victims_identified": [13, 15, 17, 19]},
+        }
+    )
+    comparison = compare(summary.assign(source="x"), metrics=["victims_identified"])
+    (sentence,) = headline_sentences(comparison, years=5)
+    assert sentence.startswith(
+        "Identification: Over 5 years, screening before detention identified 3.00 more victims "
+        "(95% CI +3.00 to +3.00)"
+    )
+    assert "4 replicates of w" in sentence
+
+
+def test_week_dates_follow_the_runs_start_year():
+    from analysis.labels import week_dates
+
+    weekly = pd.DataFrame({"week": [0, 1, 52, 104], "year": [2016, 2016, 2017, 2018]})
+    assert [str(d.date()) for d in week_dates(weekly)] == [
+        "2016-01-01",
+        "2016-01-08",
+        "2016-12-30",
+        "2017-12-29",
+    ]
+
+
+def test_report_fits_a_laptop_screen_without_horizontal_scroll(tmp_path, batch):
+    from tests.browser import chromium, console_errors
+
+    # Three folders side by side is the widest layout the report has.
+    folders = [batch]
+    for name in ("copy-a", "copy-b"):
+        folders.append(shutil.copytree(batch, tmp_path / name))
+    paths = analysis.write_report(folders, out=tmp_path / "report")
+    with chromium(tmp_path / "profile", width=1280, height=900) as driver:
+        driver.get(paths["html"].resolve().as_uri())
+        widths = driver.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth];"
+        )
+        driver.save_screenshot(str(tmp_path / "report-1280.png"))
+        errors = console_errors(driver)
+    assert errors == []
+    assert widths[0] <= widths[1], widths

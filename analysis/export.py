@@ -1,0 +1,100 @@
+"""Export a result folder's run summaries and weekly series as CSV or netCDF.
+
+CSV: ``summary.csv`` (one row per run) and ``weekly.csv`` (one row per run and week), the same
+columns as the Parquet files. netCDF: one ``results.nc`` with a ``run`` dimension (its
+coordinates the run's world, policy, draw, replicate, seed and swept ``param:`` values) for the
+summary outcomes, and ``run`` x ``week`` for the weekly series (variables prefixed
+``weekly_``). The netCDF file is written with xarray through scipy's netCDF-3 writer, so no
+HDF5 library is needed; read it with ``xarray.open_dataset``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import AnalysisError
+from analysis.results import SOURCE, load, load_weekly, outcome_columns
+
+FORMATS = ("csv", "netcdf")
+#: Columns that identify a run.
+RUN_COLUMNS = ("run_id", "world", "policy", "draw", "replicate", "seed")
+
+
+def export(folder: str | Path, fmt: str, out: str | Path | None = None) -> list[Path]:
+    """Write the folder's results in ``fmt`` under ``out`` (default ``<folder>/export``).
+
+    Returns:
+        The files written.
+
+    Raises:
+        AnalysisError: An unknown format, or xarray missing for netCDF.
+    """
+    if fmt not in FORMATS:
+        raise AnalysisError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")
+    folder = Path(folder)
+    summary = _plain(load(folder))
+    weekly = _weekly(folder)
+    target = Path(out) if out is not None else folder / "export"
+    if target.exists() and not target.is_dir():
+        raise AnalysisError(f"{target}: --out must be a folder")
+    target.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        paths = [target / "summary.csv"]
+        summary.to_csv(paths[0], index=False)
+        if weekly is not None:
+            paths.append(target / "weekly.csv")
+            weekly.to_csv(paths[1], index=False)
+        return paths
+    path = target / "results.nc"
+    dataset(summary, weekly).to_netcdf(path, engine="scipy")
+    return [path]
+
+
+def dataset(summary: pd.DataFrame, weekly: pd.DataFrame | None = None):
+    """The results as an ``xarray.Dataset`` (see the module docstring for its layout)."""
+    try:
+        import xarray as xr
+    except ImportError as err:
+        raise AnalysisError('netCDF export needs xarray: pip install -e ".[export]"') from err
+    coords = [c for c in summary.columns if c in RUN_COLUMNS[1:] or c.startswith("param:")]
+    outcomes = [c for c in outcome_columns(summary) if c not in coords]
+    runs = summary.set_index("run_id")
+    if "seed" in runs.columns:  # seeds may exceed netCDF-3's 32-bit integers
+        runs["seed"] = runs["seed"].astype(str)
+    data = xr.Dataset(
+        {name: ("run", runs[name].to_numpy()) for name in outcomes},
+        coords={"run": runs.index.to_numpy(dtype=str)}
+        | {_name(c): ("run", runs[c].to_numpy()) for c in coords},
+    )
+    if weekly is not None:
+        series = [c for c in outcome_columns(weekly) if c not in ("week", "year", "draw")]
+        series = [c for c in series if c not in RUN_COLUMNS and not c.startswith("param:")]
+        grid = weekly.set_index(["run_id", "week"])[series].to_xarray()
+        grid = grid.rename({"run_id": "run"}).reindex(run=data["run"])
+        for name in series:
+            data[f"weekly_{name}"] = grid[name]
+    data.attrs["source"] = "tipsim result folder"
+    return data
+
+
+def _weekly(folder: Path) -> pd.DataFrame | None:
+    try:
+        return _plain(load_weekly(folder))
+    except AnalysisError:
+        return None  # a folder without weekly series exports its summaries alone
+
+
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop the loader's folder label; categories become plain strings."""
+    table = table.drop(columns=[SOURCE], errors="ignore")
+    for column in table.columns:
+        if isinstance(table[column].dtype, pd.CategoricalDtype):
+            table[column] = table[column].astype(str)
+    return table
+
+
+def _name(column: str) -> str:
+    """Names in netCDF may not hold ``:``: ``param:screening.x`` -> ``param_screening.x``."""
+    return column.replace(":", "_")

@@ -1,0 +1,85 @@
+"""Plain words and units for outcome names, and calendar dates for week indices.
+
+Tables, figures and headline sentences name outcomes through :data:`LABELS` so a reader sees
+"Victims identified (persons)" rather than ``victims_identified``. ``victims_present`` is two
+things: in run summaries the number of *distinct* people who were victims while present during
+the run; in weekly series the *stock* of victims present at the end of each week. The two are
+named apart (:func:`label` and :func:`weekly_label`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Outcome -> (plain words, unit). Outcomes not listed fall back to their name in words.
+LABELS: dict[str, tuple[str, str]] = {
+    "victims_present": ("Victims present during the run (distinct people)", "persons"),
+    "victims_present_end": ("Victims present at the end", "persons"),
+    "victims_new": ("People newly trafficked", "persons"),
+    "victims_encountered": ("Victims met by the authorities", "contacts"),
+    "victims_screened": ("Victims screened", "screenings"),
+    "victims_identified": ("Victims identified", "persons"),
+    "identification_rate": ("Share of victims identified", "%"),
+    "witnesses_cooperating": ("Victims cooperating as witnesses", "persons"),
+    "investigations": ("Investigations of traffickers opened", "cases"),
+    "prosecutions": ("Prosecutions of traffickers begun", "cases"),
+    "convictions": ("Traffickers convicted", "persons"),
+    "false_positives": ("Non-victims identified as victims", "persons"),
+    "victims_detained": ("Victims detained", "detentions"),
+    "victim_detention_days": ("Days victims spent in detention", "person-days"),
+    "detention_days": ("Days in immigration detention (everyone)", "person-days"),
+    "victims_removed_unidentified": ("Victims removed without being identified", "persons"),
+    "detained": ("Migrants detained", "detentions"),
+    "removed": ("Migrants removed", "persons"),
+    "encountered": ("Migrants met by the authorities", "contacts"),
+    "cost_hkd": ("Cost of screening, detention and support", "HK$"),
+    "victims_freed": ("Victims freed by a conviction", "persons"),
+    "traffickers_active_end": ("Traffickers active at the end", "persons"),
+    "population_end": ("Migrants present at the end", "persons"),
+}
+#: Weekly series: the stocks read at the end of each week, named as stocks.
+WEEKLY_LABELS: dict[str, tuple[str, str]] = {
+    "victims_present": ("Victims present at the end of the week (stock)", "persons"),
+    "population_size": ("Migrants present at the end of the week", "persons"),
+    "detainees": ("People in detention at the end of the week", "persons"),
+    "victims_supported": ("Identified victims in support at the end of the week", "persons"),
+    "traffickers_active": ("Traffickers active at the end of the week", "persons"),
+}
+
+
+def words(metric: str) -> str:
+    """Plain words for an outcome, without the unit."""
+    return LABELS.get(metric, (metric.replace("_", " ").capitalize(), ""))[0]
+
+
+def unit(metric: str) -> str:
+    """The unit of an outcome (empty when unknown)."""
+    return LABELS.get(metric, ("", ""))[1]
+
+
+def label(metric: str) -> str:
+    """Plain words and unit of a run-summary outcome, e.g. ``Victims identified (persons)``."""
+    text, measure = LABELS.get(metric, (words(metric), ""))
+    return f"{text} ({measure})" if measure else text
+
+
+def weekly_label(metric: str) -> str:
+    """Plain words and unit of a weekly series (stocks named as stocks)."""
+    text, measure = WEEKLY_LABELS.get(metric, LABELS.get(metric, (words(metric), "")))
+    return f"{text} ({measure})" if measure else text
+
+
+def week_dates(weekly: pd.DataFrame) -> pd.Series:
+    """Calendar date of each row's week: the run's first 1 January plus ``week`` weeks.
+
+    The start year is the run's ``time.start_year``, recovered from the weekly ``year`` column
+    (the calendar year of week ``w`` is ``start_year + w // 52``, see the model's ``year``).
+    Without a ``year`` column the week index is returned unchanged.
+    """
+    if "year" not in weekly.columns:
+        return weekly["week"]
+    week = weekly["week"].to_numpy(dtype=int)
+    start = weekly["year"].to_numpy(dtype=int) - week // 52
+    first = (start - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    return pd.Series(first + week * np.timedelta64(7, "D"), index=weekly.index)

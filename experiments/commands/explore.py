@@ -1,0 +1,39 @@
+"""``tipsim explore``: a browser dashboard of two policies side by side on the same seed."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the arguments of ``tipsim explore``."""
+    parser.add_argument(
+        "--world",
+        metavar="WORLD",
+        help="world shown first: a shipped world name or a scenario path (default "
+        "hong_kong_baseline)",
+    )
+    parser.add_argument("--port", type=int, default=8765, help="local port (default 8765)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument("--no-open", action="store_true", help="do not open a browser window")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Serve the dashboard until interrupted."""
+    from experiments.explore.launcher import start
+    from scenarios.loader import resolve_path
+
+    world = None
+    if args.world is not None:
+        resolve_path(args.world)  # a wrong name is one message, before the server starts
+        world = args.world
+    server = start(args.port, args.host, world=world, open_browser=not args.no_open)
+    print(f"tipsim explore: http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    try:
+        return server.wait()
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)

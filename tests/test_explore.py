@@ -1,0 +1,197 @@
+"""``tipsim explore``: the two-policy model behind the dashboard, Mesa's SolaraViz accepting it,
+and the dashboard itself served by ``solara run`` and driven in headless Chromium."""
+
+from __future__ import annotations
+
+import socket
+import time
+import urllib.request
+
+import pytest
+
+from experiments.cli import main as tipsim
+from experiments.explore.pair import FOLLOWED, WORLD_FACTORS, PolicyPair
+from experiments.simulation import ScenarioModel
+from model import IdentificationModel
+from tests.browser import chromium, console_errors
+from tests.conftest import SMALL_SCENARIO
+
+SMALL = str(SMALL_SCENARIO)
+REFORMS = ("screening_before_detention", "screening_before_detention_plus")
+
+
+def totals(pair: PolicyPair) -> list[list[int]]:
+    return [[int(pair.total(p, o)) for o in FOLLOWED] for p in pair.policies]
+
+
+def test_pair_runs_each_policy_as_a_lone_model_on_the_same_seed():
+    pair = PolicyPair(world=SMALL, seed=3, screening__training_share=0.5)
+    for _ in range(6):
+        pair.step()
+    for policy in pair.policies:
+        alone = ScenarioModel(
+            SMALL, policy, rng=3, overrides={"screening": {"training_share": 0.5}}
+        )
+        for _ in range(6):
+            alone.step()
+        assert pair.runs[policy].summary() == alone.summary()
+    frame = pair.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 6
+    assert str(frame["date"].iloc[0]) == "2018-01-01"
+    assert str(frame["date"].iloc[-1]) == "2018-02-05"
+
+
+def test_world_factors_scale_the_chosen_worlds_values():
+    plain = PolicyPair(world=SMALL)
+    doubled = PolicyPair(world=SMALL, prevalence_factor=2.0, encounter_factor=0.5)
+    for name, factor in (("prevalence_factor", 2.0), ("encounter_factor", 0.5)):
+        for path in WORLD_FACTORS[name][1]:
+            section, field = path.split(".")
+            before = getattr(getattr(plain.runs["detention_first"].params, section), field)
+            after = getattr(getattr(doubled.runs["detention_first"].params, section), field)
+            assert after == pytest.approx(before * factor)
+
+
+def test_the_same_policy_twice_is_refused():
+    with pytest.raises(ValueError, match="two different policies"):
+        PolicyPair(world=SMALL, reform="detention_first", baseline="detention_first")
+
+
+def test_solaraviz_accepts_both_models_and_the_dashboards_parameters():
+    pytest.importorskip("solara", reason="the explore extra is not installed")
+    from mesa.visualization.solara_viz import _check_model_params
+
+    from experiments.explore import app
+
+    _check_model_params(PolicyPair.__init__, app.model_params())
+    _check_model_params(
+        IdentificationModel.__init__,
+        {"policy": "detention_first", "screening__tier1_sensitivity": 0.7},
+    )
+
+
+def test_cli_explore_refuses_an_unknown_world_before_starting(capsys):
+    assert tipsim(["explore", "--world", "no_such_world", "--no-open"]) == 2
+    assert "no_such_world" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- in the browser
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    """The dashboard on a free local port, with the small world; stopped afterwards."""
+    pytest.importorskip("solara", reason="the explore extra is not installed")
+    from experiments.explore.launcher import start
+
+    port = free_port()
+    server = start(port, world=SMALL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the dashboard server did not start") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture
+def page(dashboard, tmp_path):
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(dashboard)
+        wait_for(lambda: driver.find_elements("id", "tipsim-totals"))
+        button(driver, "RESET").click()  # the first model is shared by every session
+        wait_for(lambda: "after 0 weeks" in driver.find_element("id", "tipsim-totals").text)
+        yield driver
+
+
+def wait_for(condition, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page did not reach the expected state")
+        time.sleep(0.25)
+
+
+def button(driver, label: str):
+    return next(b for b in driver.find_elements("tag name", "button") if b.text.strip() == label)
+
+
+def shown_totals(driver) -> list[list[int]]:
+    """The totals table as [baseline column, reform column]."""
+    rows = driver.find_elements("css selector", "#tipsim-totals tr[data-outcome]")
+    cells = [
+        [int(c.text.replace(",", "")) for c in r.find_elements("tag name", "td")[1:3]] for r in rows
+    ]
+    return [list(col) for col in zip(*cells, strict=True)]
+
+
+def step(driver, weeks_before: int) -> None:
+    button(driver, "STEP").click()
+    wait_for(
+        lambda: f"after {weeks_before} weeks" not in driver.find_element("id", "tipsim-totals").text
+    )
+
+
+def test_dashboard_loads_without_console_errors(page):
+    assert console_errors(page) == []
+    assert "screening_before_detention" in page.find_element("id", "tipsim-totals").text
+    assert len(page.find_elements("tag name", "img")) == 3  # funnel, weekly, so far
+
+
+def test_a_step_changes_the_plots_and_the_numbers(page):
+    before = [img.screenshot_as_png for img in page.find_elements("tag name", "img")]
+    step(page, 0)
+    wait_for(lambda: "after 1 weeks" in page.find_element("id", "tipsim-totals").text)
+    time.sleep(1)  # the figures are re-drawn after the table
+    after = [img.screenshot_as_png for img in page.find_elements("tag name", "img")]
+    assert any(a != b for a, b in zip(before, after, strict=True))
+    assert console_errors(page) == []
+
+
+def test_switching_policy_changes_the_numbers_to_the_models_own(page):
+    from selenium.webdriver.common.keys import Keys
+
+    # The first odd week (render interval steps by 2) at which the two reforms part.
+    pairs = [PolicyPair(world=SMALL, reform=r) for r in REFORMS]
+    weeks = 0
+    while True:
+        for pair in pairs:
+            pair.step()
+        weeks += 1
+        if weeks % 2 and totals(pairs[0]) != totals(pairs[1]):
+            break
+        assert weeks < 60, "the two reforms never differ in the small world"
+    render = page.find_elements("css selector", "[role=slider]")[1]  # Render Interval (steps)
+    for _ in range(weeks // 2):
+        render.send_keys(Keys.ARROW_RIGHT)
+    wait_for(lambda: render.get_attribute("aria-valuenow") == str(weeks))
+
+    step(page, 0)
+    wait_for(lambda: f"after {weeks} weeks" in page.find_element("id", "tipsim-totals").text)
+    assert shown_totals(page) == totals(pairs[0])
+
+    choice = page.find_elements("css selector", ".v-select")[1]  # Policy under test
+    choice.find_element("css selector", ".v-select__slot").click()
+    items = page.find_elements("css selector", ".menuable__content__active .v-list-item")
+    next(i for i in items if i.text.strip() == REFORMS[1]).click()
+    wait_for(lambda: REFORMS[1] in choice.text)
+    button(page, "RESET").click()
+    wait_for(lambda: "after 0 weeks" in page.find_element("id", "tipsim-totals").text)
+    step(page, 0)
+    wait_for(lambda: f"after {weeks} weeks" in page.find_element("id", "tipsim-totals").text)
+    assert REFORMS[1] in page.find_element("id", "tipsim-totals").text
+    assert shown_totals(page) == totals(pairs[1]) != totals(pairs[0])
+    assert console_errors(page) == []

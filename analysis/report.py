@@ -182,7 +182,8 @@ def _figures(
                 (
                     "differences",
                     f"Paired differences from {reference}: one dot per replicate (same random "
-                    "numbers under both policies); black, the mean and its bootstrap 95% CI.",
+                    "numbers under both policies); black, the mean and its 95% t-interval "
+                    "(stochastic uncertainty at fixed parameters; none below 5 pairs).",
                     plots.differences_figure(differences, comparison),
                 )
             )
@@ -191,7 +192,8 @@ def _figures(
             (
                 f"sweep-{i + 1}",
                 "Outcomes against a swept parameter, per policy: means across replicates with "
-                "bootstrap 95% CIs.",
+                "95% t-intervals (stochastic uncertainty at fixed parameters; none below 5 "
+                "replicates).",
                 fig,
             )
         )

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from analysis.comparison import METRIC_GROUPS
-from analysis.statistics import BOOTSTRAP_RESAMPLES, CONFIDENCE
+from analysis.statistics import CONFIDENCE
 from analysis.tables import FORMATS, comparison_text
 
 HELP = "compare policies in result folders: replicate statistics and paired differences"
@@ -35,13 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--confidence",
         type=float,
         default=CONFIDENCE,
-        help=f"coverage of the intervals (default {CONFIDENCE})",
-    )
-    parser.add_argument(
-        "--resamples",
-        type=int,
-        default=BOOTSTRAP_RESAMPLES,
-        help=f"bootstrap resamples (default {BOOTSTRAP_RESAMPLES})",
+        help=f"coverage of the t-intervals (default {CONFIDENCE})",
     )
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not the screen")
 
@@ -54,7 +48,6 @@ def main(args: argparse.Namespace) -> int:
         [name for item in args.metrics for name in item.split(",") if name],
         args.format,
         confidence=args.confidence,
-        resamples=args.resamples,
     )
     if args.out is None:
         print(text, end="")

@@ -12,7 +12,7 @@ import base64
 import html
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis import figures as plots
 from analysis.comparison import HEADLINE, compare, funnel, group_columns
+from analysis.decomposition import report_section
 from analysis.results import (
     Folders,
     load,
@@ -77,6 +78,7 @@ class ReportContent:
     runs: pd.DataFrame
     warnings: list[str]
     csv: Path
+    decomposition: list[tuple[str, Table]] = field(default_factory=list)
 
 
 def write_report(
@@ -126,6 +128,7 @@ def write_report(
     csv_path.write_text(render(full, "csv"), encoding="utf-8")
     html_path, md_path = target / "report.html", target / "report.md"
     content = ReportContent(title, tables, figures, appendix, provenance, runs, notes, csv_path)
+    content.decomposition = _anchored("table-decomposition", report_section(runs, reference))
     html_path.write_text(_html(content), encoding="utf-8")
     md_path.write_text(_markdown(content, target), encoding="utf-8")
     return {"html": html_path, "markdown": md_path, "figures": figure_dir, "csv": csv_path}
@@ -227,6 +230,10 @@ def _html(content: ReportContent) -> str:
     ]
     for anchor, table in content.tables:
         parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
+    if content.decomposition:
+        parts.append("<h2>Decomposition of the reform's gain</h2>")
+        for anchor, table in content.decomposition:
+            parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
     parts.append("<h2>Figures</h2>")
     for figure in content.figures:
         data = base64.b64encode(figure.svg.read_bytes()).decode("ascii")
@@ -262,6 +269,9 @@ def _markdown(content: ReportContent, target: Path) -> str:
     parts += ["", "## Comparison", ""]
     for _, table in content.tables:
         parts += [to_markdown(table), ""]
+    if content.decomposition:
+        parts += ["## Decomposition of the reform's gain", ""]
+        parts += [line for _, table in content.decomposition for line in (to_markdown(table), "")]
     parts += ["## Figures", ""]
     for figure in content.figures:
         png = figure.png.relative_to(target).as_posix()

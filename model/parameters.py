@@ -162,8 +162,8 @@ class PopulationParameters(Section):
         le=0.5,
         source=ASSUMPTION + ": 385,141 (2018) to 399,320 (2019) and 373,884 (2020) is flat "
         "within +-4%",
-        description="Yearly growth of the target population; arrivals replace departures times "
-        "(1 + growth).",
+        description="Yearly growth of every group's target size, compounded weekly from the date "
+        "of each change (a timeline change of the rate compounds from its own date).",
     )
     first_contract_share: float = param(
         0.4,

@@ -504,7 +504,8 @@ class NGOParameters(Section):
         ge=0,
         le=10,
         source=ASSUMPTION + ": NGO interviews are supported and confidential",
-        description="Added log-odds of disclosure at an NGO screening.",
+        description="Setting term of an interview with an NGO (its own screening, or an "
+        "official screening of a referral it accompanies).",
     )
     referral_consent: float = param(
         0.3,
@@ -708,6 +709,38 @@ class DisclosureParameters(Section):
         le=1,
         source=ASSUMPTION + ": social support adjusted odds ratio 0.64 for PTSD (Abas et al. 2013)",
         description="Share of the trauma effect removed by each supported session already held.",
+    )
+    in_detention: float = param(
+        -1.0,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": seed article (2023): detained victims are treated as offenders, "
+        "which 'leaves them reluctant to come forward'; -1 (odds of disclosure x0.37) is an "
+        "order of magnitude, for calibration to fit",
+        description="Setting term of an interview held in immigration detention (against an "
+        "interview at an office after a complaint, self-referral or visa application).",
+    )
+    at_arrest_scene: float = param(
+        -0.5,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": seed article (2023): victims met when 'arrested' are treated as "
+        "offenders; half the detention term, since confinement and removal are not yet under "
+        "way, for calibration to fit",
+        description="Setting term of an interview at first contact after a raid or an overstay "
+        "arrest.",
+    )
+    trafficker_present: float = param(
+        -1.0,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": victims fear the trafficker's retaliation (seed article, 2023); "
+        "taken as large as the detention term",
+        description="Setting term when the trafficker is present: a victim still under the "
+        "trafficker's control met at the arrest scene.",
     )
 
 

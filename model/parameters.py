@@ -83,6 +83,18 @@ class TimeParameters(Section):
         source=ASSUMPTION + ": baseline is 2018-2019",
         description="Calendar year of the first simulated week (used by dated timelines).",
     )
+    warmup_years: float = param(
+        0.0,
+        unit="years",
+        ge=0,
+        le=50,
+        source=ASSUMPTION + ": off by default (results as without a warm-up); about one mean "
+        "stay of the groups that turn over fastest (2-3 years) brings detention, support and "
+        "open cases near their steady level",
+        description="Years simulated before the first reported week, under the start-of-run "
+        "world and the run's policy, so that stocks start near equilibrium; excluded from the "
+        "summary and the weekly series.",
+    )
 
 
 class PopulationParameters(Section):

@@ -91,7 +91,8 @@ def target_sizes(model: IdentificationModel) -> np.ndarray:
     """Target number of migrants per group this week (growth compounded from each change)."""
     if getattr(model, "population_targets", None) is None:
         model.population_targets = TargetSizes.start(model.params)
-    return model.population_targets.at(model.params, model.week)
+    # Growth starts at week 0: during a warm-up (negative weeks) targets are the initial sizes.
+    return model.population_targets.at(model.params, max(model.week, 0))
 
 
 def arrive(model: IdentificationModel) -> None:

@@ -133,8 +133,8 @@ def decompose(
         ``reform``, ``total``, ``main``, ``interaction``, ``shapley``), ``term`` (components
         joined by " × "), ``order`` (number of components), ``n`` (complete replicates),
         ``mean``, ``low``, ``high`` (t-interval; NaN below :data:`MIN_PAIRS`) and ``share``
-        (of the total's mean). The main and interaction rows add up to the total row exactly,
-        and so do the Shapley rows.
+        (of the total's mean; NaN when the total's interval includes zero). The main and
+        interaction rows add up to the total row exactly, and so do the Shapley rows.
 
     Raises:
         UserError: Not a factorial, unknown metric, or no replicate with every corner.
@@ -330,6 +330,10 @@ def _summarise(
         rows.append(("shapley", parts[i].name, 1, value))
     n = corners.shape[1]
     total_mean = total.mean(axis=0)
+    meaningful = total_mean != 0
+    if n >= MIN_PAIRS:  # shares of a total indistinguishable from zero say nothing
+        total_low, total_high = t_interval(total, confidence)
+        meaningful &= (total_low > 0) | (total_high < 0)
     records = []
     for kind, term, order, values in rows:
         mean = values.mean(axis=0)
@@ -338,7 +342,7 @@ def _summarise(
         else:
             low = high = np.full(len(metrics), np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(total_mean != 0, mean / total_mean, np.nan)
+            share = np.where(meaningful, mean / total_mean, np.nan)
         for j, metric in enumerate(metrics):
             records.append(
                 {
@@ -390,7 +394,8 @@ def _note(table: pd.DataFrame, n: int, level: str) -> str:
         "components together adds beyond their lower-order terms; main effects and "
         "interactions add up to the total exactly. Shapley: each component's main effect plus "
         "an equal share of every interaction it is in (these also add up to the total). "
-        f"Share: of the total gain. Brackets: {level} t-interval of the mean over the "
+        "Share: of the total gain, left blank when the total's interval includes zero. "
+        f"Brackets: {level} t-interval of the mean over the "
         f"replicates (stochastic uncertainty at fixed parameters only; none below {MIN_PAIRS} "
         f"replicates, {TOO_FEW})."
     )

@@ -176,3 +176,14 @@ def test_shipped_factorial_batch_runs_every_corner_with_sweeps_over_strategy_def
         None, "screening_before_detention", {"screening.tier2_support": False}
     )
     assert params.screening.tier2_support is False and params.screening.tier2_sessions == 2
+
+
+def test_shares_are_left_out_when_the_total_is_indistinguishable_from_zero():
+    swing = [3.0, -2.0, 4.0, -3.0, 1.0, -1.0]  # the reform corner's noise: total ~ 0.33
+    outcome = lambda a, b, c, r: 10.0 + a * b * c * swing[r]  # noqa: E731
+    table = decompose(factorial_runs(outcome), metrics=["victims_identified"])
+    total = table[table["kind"] == "total"].iloc[0]
+    assert total["low"] < 0 < total["high"]
+    assert table["share"].isna().all()
+    clear = decompose(factorial_runs(lambda a, b, c, r: known_outcome(a, b, c) + r * a))
+    assert clear.loc[clear["kind"] == "total", "share"].iloc[0] == 1.0

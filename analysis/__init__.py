@@ -19,13 +19,12 @@ from typing import Any
 
 from analysis.comparison import FUNNEL, HEADLINE, compare, funnel
 from analysis.results import load, load_manifest, load_weekly
-from analysis.statistics import bootstrap_ci, paired_differences
+from analysis.statistics import paired_differences, t_interval
 from analysis.tables import comparison_text
 
 __all__ = [
     "FUNNEL",
     "HEADLINE",
-    "bootstrap_ci",
     "compare",
     "comparison_text",
     "funnel",
@@ -33,6 +32,7 @@ __all__ = [
     "load_manifest",
     "load_weekly",
     "paired_differences",
+    "t_interval",
     "write_report",
 ]
 

@@ -13,13 +13,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.results import SOURCE, outcome_columns, parameter_columns
-from analysis.statistics import (
-    BOOTSTRAP_RESAMPLES,
-    BOOTSTRAP_SEED,
-    CONFIDENCE,
-    paired_summary,
-    replicate_summary,
-)
+from analysis.statistics import CONFIDENCE, paired_summary, replicate_summary
 
 #: The identification funnel, from victims present to traffickers convicted.
 FUNNEL: dict[str, str] = {
@@ -55,8 +49,6 @@ def compare(
     reference: str | None = None,
     metrics: Iterable[str] | None = None,
     confidence: float = CONFIDENCE,
-    resamples: int = BOOTSTRAP_RESAMPLES,
-    seed: int = BOOTSTRAP_SEED,
 ) -> pd.DataFrame:
     """Compare policies: replicate statistics and paired differences against a reference.
 
@@ -66,16 +58,14 @@ def compare(
             the first policy of the batch).
         metrics: Outcome names or group names (``all``, ``headline``, ``funnel``); default
             every outcome, the funnel first.
-        confidence: Coverage of the intervals.
-        resamples: Bootstrap resamples.
-        seed: Seed of the bootstrap (the same results always give the same table).
+        confidence: Coverage of the t-intervals (see :mod:`analysis.statistics`).
 
     Returns:
         One row per source, world, draw (with its ``param:`` values), policy and metric:
         ``reference``, ``n``, ``mean``, ``median``, ``low``/``high`` (central interval of the
-        replicates), ``mean_low``/``mean_high`` (bootstrap CI of the mean), and for policies
+        replicates), ``mean_low``/``mean_high`` (t-interval of the mean), and for policies
         other than the reference ``n_pairs``, ``diff`` (mean paired difference), ``diff_low``/
-        ``diff_high`` (its bootstrap CI), ``rel`` (relative change, a fraction) and
+        ``diff_high`` (its t-interval), ``rel`` (relative change, a fraction) and
         ``rel_low``/``rel_high``.
 
     Raises:
@@ -83,15 +73,12 @@ def compare(
     """
     if not 0 < confidence < 1:
         raise AnalysisError(f"confidence {confidence}: must be between 0 and 1 (e.g. 0.95)")
-    if resamples < 100:
-        raise AnalysisError(f"resamples {resamples}: must be at least 100 (default 2000)")
     table = _as_runs(table)
     chosen = select_metrics(table, metrics)
     ref = resolve_reference(table, reference)
     by = group_columns(table)
-    options = {"confidence": confidence, "resamples": resamples, "seed": seed}
-    stats = replicate_summary(table, [*by, "policy"], chosen, **options)
-    paired = paired_summary(table, ref, by, chosen, **options)
+    stats = replicate_summary(table, [*by, "policy"], chosen, confidence)
+    paired = paired_summary(table, ref, by, chosen, confidence)
     stats["policy"] = stats["policy"].astype(str)
     result = stats.merge(paired, on=[*by, "policy", "metric"], how="left")
     result.insert(len(by) + 1, "reference", ref)
@@ -109,7 +96,7 @@ def compare(
     stat_columns = [c for c in stats.columns if c not in (*by, "policy", "metric")]
     columns = [*by, "policy", "reference", "metric", *stat_columns, *PAIRED_COLUMNS]
     result = result[columns].reset_index(drop=True)
-    result.attrs["bootstrap"] = dict(options)
+    result.attrs["intervals"] = {"confidence": confidence, "method": "t"}
     return result
 
 

@@ -170,7 +170,7 @@ def differences_figure(
 ) -> Figure:
     """Distribution of paired differences (policy minus reference), one panel per outcome.
 
-    Each replicate's difference is a dot; the black bar is the mean with its bootstrap 95% CI.
+    Each replicate's difference is a dot; the black bar is the mean with its 95% t-interval.
 
     Args:
         differences: Output of :func:`analysis.paired_differences` (the first draw is drawn).
@@ -225,7 +225,7 @@ def differences_figure(
         ax.set_visible(False)
     fig.suptitle(
         f"Paired differences from {reference}, replicate by replicate{note} "
-        "(black: mean and bootstrap 95% CI)",
+        "(black: mean and 95% t-interval)",
         fontsize=10,
     )
     fig.set_layout_engine("constrained")
@@ -235,7 +235,7 @@ def differences_figure(
 def sweep_figures(comparison: pd.DataFrame, metrics: Iterable[str] = SWEEP_DEFAULT) -> list[Figure]:
     """For each swept parameter, each outcome against the parameter's value, per policy.
 
-    Points are means across replicates, bars their bootstrap 95% CI. Points are joined by
+    Points are means across replicates, bars their 95% t-interval. Points are joined by
     lines only when the parameter is the only one that varies.
 
     Args:
@@ -291,7 +291,7 @@ def _sweep_figure(comparison: pd.DataFrame, param: str, metrics: list[str], join
             if col == 0:
                 ax.set_title(title, loc="left", fontsize=9)
     axes[0, 0].legend(fontsize=8)
-    fig.suptitle(f"Outcomes against {param.removeprefix('param:')} (mean, bootstrap 95% CI)")
+    fig.suptitle(f"Outcomes against {param.removeprefix('param:')} (mean, 95% t-interval)")
     fig.set_layout_engine("constrained")
     return fig
 

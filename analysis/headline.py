@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.formatting import format_difference, missing, number
 from analysis.results import SOURCE
+from analysis.statistics import MIN_PAIRS
 from analysis.tables import _level
 
 #: Outcome groups and the outcomes each sentence reports, in order.
@@ -73,9 +74,9 @@ def headline_sentences(comparison: pd.DataFrame, years: float | None = None) -> 
                 continue
             row = rows.loc[next(m for m in metrics if m in rows.index)]
             scope = (
-                f"CI: bootstrap, mean paired difference over {int(row['n_pairs'])} replicates "
-                f"of {worlds[0]}; covers run-to-run chance in that world, not uncertainty "
-                "about the world"
+                f"CI: t-interval of the mean paired difference over {int(row['n_pairs'])} "
+                f"replicates of {worlds[0]}; covers run-to-run chance in that world, not "
+                "uncertainty about the world"
             )
             who = policy_words(policy)
             opening = f"{span}{who.lower() if span else who}"
@@ -101,7 +102,7 @@ def _clause(row: pd.Series, metric: str, level: str) -> str:
         text = f"{verb} as many {noun}"
     else:
         text = f"{verb} {amount} {'more' if diff > 0 else 'fewer'} {noun}"
-    interval = ""
+    interval = f" (no interval: fewer than {MIN_PAIRS} paired replicates)"
     if not missing(row.get("diff_low")):
         low = format_difference(row["diff_low"], metric)
         high = format_difference(row["diff_high"], metric)

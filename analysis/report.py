@@ -12,7 +12,7 @@ import base64
 import html
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import pandas as pd
 from analysis import discovery
 from analysis import figures as plots
 from analysis.comparison import HEADLINE, compare, funnel, group_columns
+from analysis.decomposition import report_section
 from analysis.errors import AnalysisError
 from analysis.headline import headline_sentences
 from analysis.results import (
@@ -82,6 +83,7 @@ class ReportContent:
     runs: pd.DataFrame
     warnings: list[str]
     csv: Path
+    decomposition: list[tuple[str, Table]] = field(default_factory=list)
 
 
 def write_report(
@@ -140,6 +142,7 @@ def write_report(
     content = ReportContent(
         title, findings, tables, figures, appendix, provenance, runs, notes, csv_path
     )
+    content.decomposition = _anchored("table-decomposition", report_section(runs, reference))
     html_path.write_text(_html(content), encoding="utf-8")
     md_path.write_text(_markdown(content, target), encoding="utf-8")
     return {"html": html_path, "markdown": md_path, "figures": figure_dir, "csv": csv_path}
@@ -179,7 +182,8 @@ def _figures(
                 (
                     "differences",
                     f"Paired differences from {reference}: one dot per replicate (same random "
-                    "numbers under both policies); black, the mean and its bootstrap 95% CI.",
+                    "numbers under both policies); black, the mean and its 95% t-interval "
+                    "(stochastic uncertainty at fixed parameters; none below 5 pairs).",
                     plots.differences_figure(differences, comparison),
                 )
             )
@@ -208,7 +212,8 @@ def _figures(
             (
                 f"sweep-{i + 1}",
                 "Outcomes against a swept parameter, per policy: means across replicates with "
-                "bootstrap 95% CIs.",
+                "95% t-intervals (stochastic uncertainty at fixed parameters; none below 5 "
+                "replicates).",
                 fig,
             )
         )
@@ -268,6 +273,10 @@ def _html(content: ReportContent) -> str:
     parts.append("<h2>Comparison</h2>")
     for anchor, table in content.tables:
         parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
+    if content.decomposition:
+        parts.append("<h2>Decomposition of the reform's gain</h2>")
+        for anchor, table in content.decomposition:
+            parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
     parts.append("<h2>Figures</h2>")
     for figure in rest:
         parts.append(_html_figure(figure))
@@ -319,6 +328,9 @@ def _markdown(content: ReportContent, target: Path) -> str:
     parts += ["## Comparison", ""]
     for _, table in content.tables:
         parts += [to_markdown(table), ""]
+    if content.decomposition:
+        parts += ["## Decomposition of the reform's gain", ""]
+        parts += [line for _, table in content.decomposition for line in (to_markdown(table), "")]
     parts += ["## Figures", ""]
     for figure in content.figures[1:]:
         parts += figure_lines(figure)

@@ -19,7 +19,7 @@ from analysis.errors import AnalysisError
 from analysis.formatting import format_difference, format_value, missing, number, percent, relative
 from analysis.labels import label
 from analysis.results import SOURCE, Folders, load, unfinished_runs
-from analysis.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CONFIDENCE
+from analysis.statistics import CONFIDENCE, MIN_PAIRS, TOO_FEW, interval_description
 
 #: Output formats of :func:`render`.
 FORMATS = ("md", "csv", "latex", "html")
@@ -58,7 +58,7 @@ def comparison_text(
         reference: Reference policy (default ``detention_first`` if present).
         metrics: Outcome or group names (default the headline outcomes and funnel).
         fmt: One of :data:`FORMATS`.
-        **options: ``confidence``, ``resamples`` or ``seed`` of :func:`analysis.compare`.
+        **options: ``confidence`` of :func:`analysis.compare`.
 
     Returns:
         The formatted comparison and funnel tables; for Markdown, a first line says which
@@ -275,14 +275,22 @@ def _outcome_cells(row: pd.Series, reference: str) -> list[str]:
     if str(row["policy"]) == reference:
         return [*cells, "(reference)", ""]
     diff = format_difference(row["diff"], metric)
+    change = relative(row.get("rel"))
+    if _too_few(row):
+        return [*cells, f"{diff} [{TOO_FEW}]", f"{change} [{TOO_FEW}]"]
     if not missing(row.get("diff_low")):
         low = format_difference(row["diff_low"], metric)
         high = format_difference(row["diff_high"], metric)
         diff += f" [{low}, {high}]"
-    change = relative(row.get("rel"))
     if not missing(row.get("rel_low")):
         change += f" [{relative(row['rel_low'])}, {relative(row['rel_high'])}]"
     return [*cells, diff, change]
+
+
+def _too_few(row: pd.Series) -> bool:
+    """Whether the row's interval was refused for having fewer than ``MIN_PAIRS`` pairs."""
+    pairs = row.get("n_pairs")
+    return not missing(pairs) and int(pairs) < MIN_PAIRS
 
 
 def _arrange(
@@ -334,26 +342,24 @@ def _block_key(row: pd.Series) -> tuple:
 def _note(comparison: pd.DataFrame) -> str:
     counts = sorted({int(n) for n in comparison["n"]})
     replicates = str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
-    settings = _bootstrap(comparison)
+    confidence = _confidence(comparison)
     level = _level(comparison)
     return (
         f"{replicates} replicate(s) per policy. {level} interval: central {level} of the "
         "replicates' values. Δ: mean paired difference from the reference policy, replicate by "
-        "replicate on the same random numbers; change: Δ over the reference's mean; brackets: "
-        f"percentile bootstrap {level} CI over replicates ({settings['resamples']} resamples, "
-        f"seed {settings['seed']}). n/a: undefined (a zero reference mean, or fewer than 2 "
-        "pairs)."
+        "replicate on the same random numbers; change: Δ over the reference's mean. Brackets: "
+        f"{interval_description(confidence, replicates)}; the change's interval is linearised "
+        "(delta method). n/a: undefined (a zero reference mean)."
     )
 
 
-def _bootstrap(comparison: pd.DataFrame) -> dict[str, float]:
-    """The bootstrap settings :func:`analysis.compare` recorded on the table."""
-    defaults = {"confidence": CONFIDENCE, "resamples": BOOTSTRAP_RESAMPLES, "seed": BOOTSTRAP_SEED}
-    return {**defaults, **comparison.attrs.get("bootstrap", {})}
+def _confidence(comparison: pd.DataFrame) -> float:
+    """The coverage :func:`analysis.compare` recorded on the table."""
+    return float(comparison.attrs.get("intervals", {}).get("confidence", CONFIDENCE))
 
 
 def _level(comparison: pd.DataFrame) -> str:
-    return f"{100 * _bootstrap(comparison)['confidence']:g}%"
+    return f"{100 * _confidence(comparison):g}%"
 
 
 def _plain(value: object) -> str:

@@ -11,29 +11,56 @@ A logistic model of named factors (``DisclosureParameters``)::
               + trauma * ptsd * (1 - trauma-informed relief) * (1 - session relief) ** sessions
               + awareness * aware
               + interview_quality * quality
-              + boost
+              + place term (office 0, arrest scene, detention, NGO)
+              + trafficker_present * trafficker present
 
 The relief terms are the policy's levers; ``sessions`` counts the supported sessions the
-interviewee has already had in this screening.
+interviewee has already had in this screening. The **setting** of an interview is where it is
+held (:class:`Place`) and who is present (a lawyer, advocate or counsellor: ``supported``; the
+trafficker: ``trafficker_present``). Policies choose the setting; the terms of each setting are
+world parameters (``disclosure.at_arrest_scene``, ``disclosure.in_detention``,
+``disclosure.trafficker_present``, ``ngo.disclosure_boost``), so no policy carries a private
+multiplier of disclosure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.parameters import DisclosureParameters, ScreeningLevers
+if TYPE_CHECKING:
+    from model.parameters import Parameters
+
+
+class Place(IntEnum):
+    """Where an interview is held."""
+
+    OFFICE = 0  # after a complaint, a self-referral or a visa application (the reference)
+    ARREST_SCENE = 1  # at first contact after a raid or an overstay arrest
+    DETENTION = 2  # in immigration detention
+    NGO = 3  # with an NGO: its own screening, or a referral it accompanies
 
 
 @dataclass(frozen=True)
 class InterviewSetting:
-    """What an interview offers the person interviewed."""
+    """The setting of an interview: where, who is present, and what it offers.
+
+    Attributes:
+        supported: A lawyer, advocate or counsellor is present.
+        quality: Interview quality (0-1).
+        sessions_before: Supported sessions already held in this screening.
+        place: Where the interview is held (one :class:`Place` or one per interviewee).
+        trafficker_present: The trafficker (or someone reporting to them) is present.
+    """
 
     supported: np.ndarray | bool
     quality: np.ndarray | float
     sessions_before: np.ndarray | int = 0
-    boost: float = 0.0
+    place: np.ndarray | Place = Place.OFFICE
+    trafficker_present: np.ndarray | bool = False
 
 
 @dataclass(frozen=True)
@@ -48,24 +75,27 @@ class VictimFactors:
     aware: np.ndarray
 
 
+def place_terms(params: Parameters) -> np.ndarray:
+    """Log-odds term of each :class:`Place`, indexed by the place's value."""
+    d = params.disclosure
+    return np.array([0.0, d.at_arrest_scene, d.in_detention, params.ngo.disclosure_boost])
+
+
 def disclosure_log_odds(
-    factors: VictimFactors,
-    setting: InterviewSetting,
-    coefficients: DisclosureParameters,
-    levers: ScreeningLevers,
+    factors: VictimFactors, setting: InterviewSetting, params: Parameters
 ) -> np.ndarray:
     """Log-odds of disclosure for each interviewee.
 
     Args:
         factors: Victim-side factors.
-        setting: The interview (support, quality, sessions held, any added boost).
-        coefficients: Logistic coefficients.
-        levers: Policy levers (non-punishment, trauma-informed interviewing).
+        setting: The interview (place, who is present, quality, sessions held).
+        params: The run's parameters: the coefficients (``disclosure``), the policy's relief
+            levers (``screening``) and the NGO setting's term (``ngo.disclosure_boost``).
 
     Returns:
         Array of log-odds.
     """
-    c = coefficients
+    c, levers = params.disclosure, params.screening
     punishment_relief = levers.non_punishment_relief if levers.non_punishment else 0.0
     trauma_relief = levers.trauma_informed_relief if levers.trauma_informed else 0.0
     session_factor = (1.0 - c.session_trauma_relief) ** np.asarray(setting.sessions_before)
@@ -79,16 +109,14 @@ def disclosure_log_odds(
         + c.trauma * factors.ptsd * (1.0 - trauma_relief) * session_factor
         + c.awareness * factors.aware
         + c.interview_quality * setting.quality
-        + setting.boost
+        + place_terms(params)[np.asarray(setting.place, dtype=np.int64)]
+        + c.trafficker_present * np.asarray(setting.trafficker_present, dtype=float)
     )
 
 
 def disclosure_probability(
-    factors: VictimFactors,
-    setting: InterviewSetting,
-    coefficients: DisclosureParameters,
-    levers: ScreeningLevers,
+    factors: VictimFactors, setting: InterviewSetting, params: Parameters
 ) -> np.ndarray:
     """Probability of disclosure for each interviewee (the logistic of the log-odds)."""
-    log_odds = disclosure_log_odds(factors, setting, coefficients, levers)
+    log_odds = disclosure_log_odds(factors, setting, params)
     return 1.0 / (1.0 + np.exp(-log_odds))

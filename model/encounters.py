@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.disclosure import InterviewSetting, disclosure_probability
+from model.disclosure import InterviewSetting, Place, disclosure_probability
 from model.sampling import thinned_slots, weekly_probability
 from model.screening import victim_factors
 from model.states import (
@@ -182,13 +182,9 @@ def ngo_outreach(model: IdentificationModel, community) -> np.ndarray:
     model.outcomes.add("ngo_screened", len(clients))
     victim_clients = clients[pop.status[clients] >= FIRST_TRAFFICKED]
     setting = InterviewSetting(
-        supported=True,
-        quality=params.officers.interview_quality_trained,
-        boost=ngo.disclosure_boost,
+        supported=True, quality=params.officers.interview_quality_trained, place=Place.NGO
     )
-    p = disclosure_probability(
-        victim_factors(model, victim_clients), setting, params.disclosure, params.screening
-    )
+    p = disclosure_probability(victim_factors(model, victim_clients), setting, params)
     identified = victim_clients[rng.random(len(victim_clients)) < p]
     model.outcomes.add("ngo_victims_identified", len(identified))
     consent = min(1.0, ngo.referral_consent * params.screening.ngo_referral_share)

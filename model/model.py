@@ -31,6 +31,7 @@ from model.screening import ScreeningService
 from model.states import FIRST_TRAFFICKED, Agency, Group, Stage, TraffickerKind
 from model.trafficking import escalate, seed_initial_victims, solve_intercepts, victim_dynamics
 from model.turnover import arrive, count_victims, depart
+from model.warmup import warm_up, warmup_weeks
 from model.world_changes import apply_due as apply_timeline
 
 STREAMS = ("world", "encounter", "screening", "justice", "officers")
@@ -118,7 +119,8 @@ class IdentificationModel(mesa.Model):
         self.policy.name = spec.policy_name  # a policy file's own name, e.g. ..._plus
         self.horizon = None if years is None else weeks(years)
 
-        self.week = 0  # index of the current week: 0 during the first step
+        # Index of the current week: 0 during the first reported step, negative in the warm-up.
+        self.week = -warmup_weeks(self.params)
         self.outcomes = Outcomes()
         self.traffickers: list = []
         self.traffickers_by_kind: dict[int, list[int]] = {int(k): [] for k in TraffickerKind}
@@ -134,6 +136,7 @@ class IdentificationModel(mesa.Model):
         self._count_stocks()
         self.victims_initial = self.victims_present
         self.datacollector = mesa.DataCollector(model_reporters=self.outcomes.reporters())
+        warm_up(self)
 
     # ------------------------------------------------------------------ set-up
     def _populate(self) -> None:
@@ -145,9 +148,9 @@ class IdentificationModel(mesa.Model):
         groups = np.repeat(np.arange(len(Group), dtype=np.int8), sizes)
         rng = self.rng_world
         arrivals = draw_arrivals(rng, groups, params)
-        idx = self.population.settle(arrivals, 0, draw_stay_weeks(rng, groups, params))
+        idx = self.population.settle(arrivals, self.week, draw_stay_weeks(rng, groups, params))
         # The initial population arrived over the past two years (debt partly repaid).
-        self.population.arrival_week[idx] = -rng.integers(0, 104, len(idx))
+        self.population.arrival_week[idx] = self.week - rng.integers(0, 104, len(idx))
         behaviour = params.behaviour
         irregular = np.isin(groups, (Group.SEX, Group.IRREGULAR))
         self.population.fear_punishment[idx] = np.where(

@@ -84,6 +84,18 @@ class TimeParameters(Section):
         source=ASSUMPTION + ": baseline is 2018-2019",
         description="Calendar year of the first simulated week (used by dated timelines).",
     )
+    warmup_years: float = param(
+        0.0,
+        unit="years",
+        ge=0,
+        le=50,
+        source=ASSUMPTION + ": off by default (results as without a warm-up); about one mean "
+        "stay of the groups that turn over fastest (2-3 years) brings detention, support and "
+        "open cases near their steady level",
+        description="Years simulated before the first reported week, under the start-of-run "
+        "world and the run's policy, so that stocks start near equilibrium; excluded from the "
+        "summary and the weekly series.",
+    )
 
 
 class PopulationParameters(Section):
@@ -163,8 +175,8 @@ class PopulationParameters(Section):
         le=0.5,
         source=ASSUMPTION + ": 385,141 (2018) to 399,320 (2019) and 373,884 (2020) is flat "
         "within +-4%",
-        description="Yearly growth of the target population; arrivals replace departures times "
-        "(1 + growth).",
+        description="Yearly growth of every group's target size, compounded weekly from the date "
+        "of each change (a timeline change of the rate compounds from its own date).",
     )
     first_contract_share: float = param(
         0.4,
@@ -505,7 +517,8 @@ class NGOParameters(Section):
         ge=0,
         le=10,
         source=ASSUMPTION + ": NGO interviews are supported and confidential",
-        description="Added log-odds of disclosure at an NGO screening.",
+        description="Setting term of an interview with an NGO (its own screening, or an "
+        "official screening of a referral it accompanies).",
     )
     referral_consent: float = param(
         0.3,
@@ -709,6 +722,38 @@ class DisclosureParameters(Section):
         le=1,
         source=ASSUMPTION + ": social support adjusted odds ratio 0.64 for PTSD (Abas et al. 2013)",
         description="Share of the trauma effect removed by each supported session already held.",
+    )
+    in_detention: float = param(
+        -1.0,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": seed article (2023): detained victims are treated as offenders, "
+        "which 'leaves them reluctant to come forward'; -1 (odds of disclosure x0.37) is an "
+        "order of magnitude, for calibration to fit",
+        description="Setting term of an interview held in immigration detention (against an "
+        "interview at an office after a complaint, self-referral or visa application).",
+    )
+    at_arrest_scene: float = param(
+        -0.5,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": seed article (2023): victims met when 'arrested' are treated as "
+        "offenders; half the detention term, since confinement and removal are not yet under "
+        "way, for calibration to fit",
+        description="Setting term of an interview at first contact after a raid or an overstay "
+        "arrest.",
+    )
+    trafficker_present: float = param(
+        -1.0,
+        unit="log-odds",
+        ge=-10,
+        le=10,
+        source=ASSUMPTION + ": victims fear the trafficker's retaliation (seed article, 2023); "
+        "taken as large as the detention term",
+        description="Setting term when the trafficker is present: a victim still under the "
+        "trafficker's control met at the arrest scene.",
     )
 
 

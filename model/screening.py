@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.disclosure import InterviewSetting, VictimFactors, disclosure_probability
+from model.disclosure import InterviewSetting, Place, VictimFactors, disclosure_probability
 from model.states import Agency
 
 if TYPE_CHECKING:
@@ -132,7 +132,12 @@ class ScreeningService:
         return Tier1Result(screened=screened, flagged=flagged, quality=quality)
 
     def tier2(
-        self, slots: np.ndarray, quality: np.ndarray, supported: bool, boost: float = 0.0
+        self,
+        slots: np.ndarray,
+        quality: np.ndarray,
+        supported: bool,
+        place: Place = Place.OFFICE,
+        trafficker_present: np.ndarray | bool = False,
     ) -> np.ndarray:
         """In-depth screening of flagged migrants ``slots``; returns who is identified.
 
@@ -141,7 +146,8 @@ class ScreeningService:
             quality: Interview quality for each.
             supported: Whether the policy asks for support; each supported session uses one
                 place of the week's support capacity, and runs unsupported when none is left.
-            boost: Added log-odds of disclosure (e.g. an NGO accompanying a referral).
+            place: Where the interviews are held (the policy's choice).
+            trafficker_present: Per migrant, whether the trafficker is present.
 
         Returns:
             Boolean mask over ``slots``: identified as a victim (true or false positive).
@@ -170,9 +176,10 @@ class ScreeningService:
                 supported=with_support,
                 quality=quality,
                 sessions_before=supported_before,
-                boost=boost,
+                place=place,
+                trafficker_present=trafficker_present,
             )
-            probability = disclosure_probability(factors, setting, params.disclosure, levers)
+            probability = disclosure_probability(factors, setting, params)
             draw = rng.random(n)
             discloses = waiting & victim & (draw < probability)
             identified |= discloses

@@ -3,21 +3,80 @@
 Each migrant's stay is drawn at arrival (geometric, mean from the group), so a week's departures
 are read off the ``departure_week`` column instead of drawn. Migrants in custody or support do
 not leave this way; they leave when their case ends. Arrivals bring each group back to its
-target size, which grows by ``growth_per_year``; traffickers recruit among them.
+target size, which grows by ``growth_per_year`` compounded from the date of each change (see
+:class:`TargetSizes`); traffickers recruit among them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.population import draw_arrivals, draw_stay_weeks, group_sizes
+from model.population import WEEKS_PER_YEAR, draw_arrivals, draw_stay_weeks, group_sizes
 from model.states import Group, Stage
 from model.trafficking import recruit
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
+    from model.parameters import Parameters
+
+
+@dataclass
+class TargetSizes:
+    """Target size of each group, grown from the date of each change of the growth rate.
+
+    Each group's target is ``size x anchor_factor x (1 + g) ** ((week - anchor_week) / 52)``
+    with ``g`` the growth rate in effect. When a timeline changes ``g`` at week ``w``, the
+    factor reached at ``w`` under the old rate becomes the new anchor, so growth compounds
+    piecewise: 2 years at 6.5% then 1 at 3.7% give ``1.065 ** 2 * 1.037``. When a timeline sets
+    a group's size directly, that group's target is the new size at that week (anchor factor 1).
+
+    Attributes:
+        sizes: The group sizes last given by the parameters.
+        growth: The growth rate in effect (share per year).
+        anchor_week: Per group, the week from which ``growth`` compounds.
+        anchor_factor: Per group, the growth factor reached at ``anchor_week``.
+    """
+
+    sizes: np.ndarray
+    growth: float
+    anchor_week: np.ndarray
+    anchor_factor: np.ndarray
+
+    @classmethod
+    def start(cls, params: Parameters) -> TargetSizes:
+        """Targets at week 0: the initial sizes."""
+        sizes = group_sizes(params)
+        count = len(sizes)
+        return cls(
+            sizes=sizes,
+            growth=params.population.growth_per_year,
+            anchor_week=np.zeros(count),
+            anchor_factor=np.ones(count),
+        )
+
+    def factor(self, week: int) -> np.ndarray:
+        """Growth factor of each group at ``week`` under the rate now in effect."""
+        return self.anchor_factor * (1.0 + self.growth) ** (
+            (week - self.anchor_week) / WEEKS_PER_YEAR
+        )
+
+    def at(self, params: Parameters, week: int) -> np.ndarray:
+        """Target number of migrants per group at ``week`` (re-anchored on any change)."""
+        growth = params.population.growth_per_year
+        if growth != self.growth:
+            self.anchor_factor = self.factor(week)
+            self.anchor_week = np.full(len(self.sizes), float(week))
+            self.growth = growth
+        sizes = group_sizes(params)
+        reset = sizes != self.sizes
+        if reset.any():
+            self.anchor_factor = np.where(reset, 1.0, self.anchor_factor)
+            self.anchor_week = np.where(reset, float(week), self.anchor_week)
+            self.sizes = sizes
+        return np.rint(sizes * self.factor(week)).astype(np.int64)
 
 
 def depart(model: IdentificationModel) -> None:
@@ -31,9 +90,11 @@ def depart(model: IdentificationModel) -> None:
 
 
 def target_sizes(model: IdentificationModel) -> np.ndarray:
-    """Target number of migrants per group this week."""
-    growth = (1.0 + model.params.population.growth_per_year) ** (model.week / 52.0)
-    return np.rint(group_sizes(model.params) * growth).astype(np.int64)
+    """Target number of migrants per group this week (growth compounded from each change)."""
+    if getattr(model, "population_targets", None) is None:
+        model.population_targets = TargetSizes.start(model.params)
+    # Growth starts at week 0: during a warm-up (negative weeks) targets are the initial sizes.
+    return model.population_targets.at(model.params, max(model.week, 0))
 
 
 def arrive(model: IdentificationModel) -> None:

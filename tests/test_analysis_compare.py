@@ -16,17 +16,17 @@ from analysis.tables import render
 from experiments.cli import main as tipsim
 from tests.analysis_folders import synthetic_summary, write_folder
 
-REFERENCE = [10.0, 20.0, 30.0, 40.0]
+REFERENCE = [10.0, 20.0, 30.0, 40.0, 50.0]
 
 
 @pytest.fixture
 def batch(tmp_path):
     """A folder where the new policy identifies exactly 5 more victims in every replicate."""
     values = {
-        "detention_first": {"victims_identified": REFERENCE, "victims_present": [100.0] * 4},
+        "detention_first": {"victims_identified": REFERENCE, "victims_present": [100.0] * 5},
         "screening_before_detention": {
             "victims_identified": [v + 5 for v in REFERENCE],
-            "victims_present": [100.0] * 4,
+            "victims_present": [100.0] * 5,
         },
     }
     return write_folder(tmp_path / "batch", synthetic_summary(values), pending=2)
@@ -34,7 +34,7 @@ def batch(tmp_path):
 
 def test_load_gives_one_tidy_row_per_finished_run(batch):
     runs = analysis.load(batch)
-    assert len(runs) == 8
+    assert len(runs) == 10
     assert list(runs.columns[:7]) == ["source", *ID_COLUMNS]
     assert list(runs["policy"].cat.categories) == ["detention_first", "screening_before_detention"]
     assert set(runs["source"]) == {"batch"}
@@ -45,10 +45,10 @@ def test_compare_gives_known_paired_difference_and_relative_change(batch):
     row = table[table["policy"] == "screening_before_detention"].iloc[0]
     assert row["reference"] == "detention_first"
     assert (row["diff"], row["diff_low"], row["diff_high"]) == (5.0, 5.0, 5.0)
-    assert row["rel"] == pytest.approx(5.0 / 25.0)
-    assert row["mean"] == 30.0
+    assert row["rel"] == pytest.approx(5.0 / 30.0)
+    assert row["mean"] == 35.0
     ref = table[table["policy"] == "detention_first"].iloc[0]
-    assert ref["mean"] == 25.0 and ref["median"] == 25.0
+    assert ref["mean"] == 30.0 and ref["median"] == 30.0
     assert pd.isna(ref["diff"])
 
 
@@ -70,8 +70,8 @@ def test_default_metrics_are_every_outcome_funnel_first(batch):
 def test_funnel_shares_of_victims_present(batch):
     stages = analysis.funnel(analysis.compare(analysis.load(batch), metrics=["funnel"]))
     identified = stages[(stages["stage"] == "victims_identified")].set_index("policy")
-    assert identified.loc["detention_first", "share"] == pytest.approx(0.25)
-    assert identified.loc["screening_before_detention", "share"] == pytest.approx(0.30)
+    assert identified.loc["detention_first", "share"] == pytest.approx(0.30)
+    assert identified.loc["screening_before_detention", "share"] == pytest.approx(0.35)
     assert list(stages["stage"].iloc[: len(FUNNEL)]) == list(FUNNEL)
 
 
@@ -150,7 +150,7 @@ def test_formats_hold_every_outcome_and_the_funnel(batch, fmt):
         assert metric.replace("_", r"\_" if fmt == "latex" else "_") in text
     assert "victims present" in text  # funnel stage label
     assert "+5.00 [+5.00, +5.00]" in text  # the known paired difference and its CI
-    assert "+20.0%" in text.replace(r"\%", "%")
+    assert "+16.7%" in text.replace(r"\%", "%")
 
 
 def test_csv_is_the_tidy_numeric_table(batch):
@@ -162,7 +162,7 @@ def test_csv_is_the_tidy_numeric_table(batch):
 
 def test_comparison_text_for_the_batch_command(batch):
     text = analysis.comparison_text(batch)
-    assert text.startswith("> Note: batch: 2 pending run(s) of 10 are not included.")
+    assert text.startswith("> Note: batch: 2 pending run(s) of 12 are not included.")
     assert "Outcomes by policy, compared with detention_first" in text
     assert "Identification funnel" in text
 
@@ -231,7 +231,20 @@ def test_confidence_level_narrows_intervals_and_is_named_in_the_table(batch):
     assert (narrow["high"] - narrow["low"] < wide["high"] - wide["low"]).all()
     text = render(narrow, "md")
     assert "50% interval" in text and "Δ vs reference [50% CI]" in text
-    assert "2000 resamples" in text
+    assert "50% t-interval of the mean paired difference over 5 replicates" in text
+    assert "stochastic uncertainty only" in text
+
+
+def test_table_refuses_an_interval_below_five_pairs_and_says_why(tmp_path):
+    values = {
+        "detention_first": {"victims_identified": [1.0, 2.0, 4.0]},
+        "screening_before_detention": {"victims_identified": [3.0, 5.0, 6.0]},
+    }
+    folder = write_folder(tmp_path / "few", synthetic_summary(values))
+    table = analysis.compare(analysis.load(folder), metrics=["victims_identified"])
+    text = render(table, "md")
+    assert "+2.33 [n<5]" in text
+    assert "no interval below 5 pairs (n<5)" in text
 
 
 def test_cli_compare_rejects_a_confidence_given_in_percent(batch, capsys):

@@ -181,8 +181,8 @@ def test_headline_sentence_says_more_or_fewer_with_its_interval():
 
     summary = synthetic_summary(
         {
-            "detention_first": {"victims_identified": [10, 12, 14, 16]},
-            "screening_before_detention": {"victims_identified": [13, 15, 17, 19]},
+            "detention_first": {"victims_identified": [10, 12, 14, 16, 18]},
+            "screening_before_detention": {"victims_identified": [13, 15, 17, 19, 21]},
         }
     )
     comparison = compare(summary.assign(source="x"), metrics=["victims_identified"])
@@ -191,7 +191,16 @@ def test_headline_sentence_says_more_or_fewer_with_its_interval():
         "Identification: Over 5 years, screening before detention identified 3.00 more victims "
         "(95% CI +3.00 to +3.00)"
     )
-    assert "4 replicates of w" in sentence
+    assert "t-interval of the mean paired difference over 5 replicates of w" in sentence
+    few = synthetic_summary(
+        {
+            "detention_first": {"victims_identified": [10, 12, 14, 16]},
+            "screening_before_detention": {"victims_identified": [13, 15, 17, 19]},
+        }
+    )
+    comparison = compare(few.assign(source="x"), metrics=["victims_identified"])
+    (sentence,) = headline_sentences(comparison, years=5)
+    assert "3.00 more victims (no interval: fewer than 5 paired replicates)" in sentence
 
 
 def test_week_dates_follow_the_runs_start_year():

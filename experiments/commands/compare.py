@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from analysis.comparison import METRIC_GROUPS
-from analysis.statistics import BOOTSTRAP_RESAMPLES, CONFIDENCE
+from analysis.decomposition import DEFAULT_METRICS, decomposition_text
+from analysis.statistics import CONFIDENCE
 from analysis.tables import FORMATS, comparison_text
 
 
@@ -22,9 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--metrics",
         nargs="+",
         metavar="NAME",
-        default=["all"],
         help=f"outcomes to show (space- or comma-separated), or a group "
-        f"({', '.join(METRIC_GROUPS)}; default all)",
+        f"({', '.join(METRIC_GROUPS)}; default all, or with --decomposition "
+        f"{', '.join(DEFAULT_METRICS)})",
+    )
+    parser.add_argument(
+        "--decomposition",
+        action="store_true",
+        help="decompose the reform's gain over a factorial batch (e.g. "
+        "experiments/policy_decomposition.yaml) into its components and their interactions",
     )
     parser.add_argument(
         "--format", choices=FORMATS, default="md", help="output format (default md)"
@@ -33,27 +40,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--confidence",
         type=float,
         default=CONFIDENCE,
-        help=f"coverage of the intervals (default {CONFIDENCE})",
-    )
-    parser.add_argument(
-        "--resamples",
-        type=int,
-        default=BOOTSTRAP_RESAMPLES,
-        help=f"bootstrap resamples (default {BOOTSTRAP_RESAMPLES})",
+        help=f"coverage of the t-intervals (default {CONFIDENCE})",
     )
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not the screen")
 
 
 def main(args: argparse.Namespace) -> int:
-    """Print (or write) the comparison tables."""
-    text = comparison_text(
-        args.folders,
-        args.reference,
-        [name for item in args.metrics for name in item.split(",") if name],
-        args.format,
-        confidence=args.confidence,
-        resamples=args.resamples,
+    """Print (or write) the comparison tables, or the decomposition of a factorial batch."""
+    metrics = (
+        None
+        if args.metrics is None
+        else [name for item in args.metrics for name in item.split(",") if name]
     )
+    if args.decomposition:
+        text = decomposition_text(
+            args.folders, args.reference, metrics, args.format, confidence=args.confidence
+        )
+    else:
+        text = comparison_text(
+            args.folders,
+            args.reference,
+            ["all"] if metrics is None else metrics,
+            args.format,
+            confidence=args.confidence,
+        )
     if args.out is None:
         print(text, end="")
         return 0

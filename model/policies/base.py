@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from model.disclosure import Place
 from model.parameters import ScreeningLevers
 from model.states import Agency
 
@@ -64,16 +65,27 @@ class ScreeningPolicy(ABC):
 
     # ----------------------------------------------------------------- building blocks
     def screen(
-        self, slots: np.ndarray, agency: Agency, *, supported: bool, ngo_accompanied: bool = False
+        self,
+        slots: np.ndarray,
+        agency: Agency,
+        *,
+        supported: bool,
+        place: Place,
+        ngo_accompanied: bool = False,
     ) -> ScreeningOutcome:
         """Tier-1 indicator screening, then tier-2 in-depth screening of those flagged.
+
+        The policy chooses the setting of the interviews (where, whether support is asked
+        for); the disclosure model holds what each setting does. At the arrest scene a victim
+        still under the trafficker's control is interviewed with the trafficker present.
 
         Args:
             slots: Migrants to screen.
             agency: Agency whose officers screen first.
             supported: Whether tier-2 sessions draw on support capacity.
-            ngo_accompanied: Whether a referring NGO accompanies them (adds the NGO's
-                disclosure boost and counts as support).
+            place: Where the interviews are held.
+            ngo_accompanied: Whether a referring NGO accompanies them (the interview is held
+                with the NGO, and counts as support).
 
         Returns:
             Who was screened (an officer was free) and who was identified.
@@ -81,10 +93,13 @@ class ScreeningPolicy(ABC):
         service = self.model.screening
         tier1 = service.tier1(slots, agency)
         identified = np.zeros(len(slots), dtype=bool)
-        flagged = np.flatnonzero(tier1.flagged)
-        boost = self.model.params.ngo.disclosure_boost if ngo_accompanied else 0.0
-        identified[flagged] = service.tier2(
-            slots[flagged], tier1.quality[flagged], supported or ngo_accompanied, boost
+        flagged = slots[tier1.flagged]
+        where = Place.NGO if ngo_accompanied else place
+        present = (
+            self.model.population.controlled[flagged] if where == Place.ARREST_SCENE else False
+        )
+        identified[tier1.flagged] = service.tier2(
+            flagged, tier1.quality[tier1.flagged], supported or ngo_accompanied, where, present
         )
         return ScreeningOutcome(screened=tier1.screened, identified=identified)
 
@@ -94,6 +109,7 @@ class ScreeningPolicy(ABC):
             contacts.slots,
             contacts.agency,
             supported=self.levers.tier2_support,
+            place=Place.ARREST_SCENE if contacts.offender else Place.OFFICE,
             ngo_accompanied=contacts.ngo_accompanied,
         )
         custody = self.model.custody
@@ -111,7 +127,9 @@ class ScreeningPolicy(ABC):
         if not cases:
             return
         slots = np.asarray([c.slot for c in cases], dtype=np.int64)
-        outcome = self.screen(slots, Agency.IMMIGRATION, supported=self.levers.tier2_support)
+        outcome = self.screen(
+            slots, Agency.IMMIGRATION, supported=self.levers.tier2_support, place=Place.DETENTION
+        )
         for case, screened in zip(cases, outcome.screened, strict=True):
             case.screened = bool(screened)
         for route in sorted({c.route for c in cases}):

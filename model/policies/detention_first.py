@@ -2,9 +2,10 @@
 
 Migrants met as offenders (raids, overstay) are detained at once and their removal clock
 starts. While detained, each week an unscreened detainee is given an indicator screening with
-``offender_screening_probability``; in-depth screening is unsupported unless ``tier2_support``
-is set. A victim removed before identification is lost for good. Migrants met by other routes
-(complaints, self-referral, visa applications, NGO referrals) are screened at contact.
+``offender_screening_probability``, interviewed in detention (``disclosure.in_detention``);
+in-depth screening is unsupported unless ``tier2_support`` is set. A victim removed before
+identification is lost for good. Migrants met by other routes (complaints, self-referral, visa
+applications, NGO referrals) are screened at contact, at an office or with the NGO.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Every migrant met by the authorities gets a tier-1 indicator screening at first contact. A
 positive leads to a tier-2 in-depth screening over ``tier2_sessions`` sessions supported by a
-lawyer, NGO advocate or counsellor (while support capacity lasts). Only offenders who are not
+lawyer, NGO advocate or counsellor (while support capacity lasts). Offenders are interviewed at
+the arrest scene (``disclosure.at_arrest_scene``; a victim still controlled by the trafficker
+with the trafficker present), before detention. Only offenders who are not
 identified are detained. Offenders for whom no officer was free this week are detained
 unscreened and, like detainees under detention-first, may be screened later.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from model.disclosure import Place
 from model.policies.base import ScreeningPolicy
 
 if TYPE_CHECKING:
@@ -30,7 +33,12 @@ class ScreeningBeforeDetention(ScreeningPolicy):
         if not contacts.offender:
             self.screen_then_release(contacts)
             return
-        outcome = self.screen(contacts.slots, contacts.agency, supported=self.levers.tier2_support)
+        outcome = self.screen(
+            contacts.slots,
+            contacts.agency,
+            supported=self.levers.tier2_support,
+            place=Place.ARREST_SCENE,
+        )
         custody = self.model.custody
         custody.identify(contacts.slots[outcome.identified], contacts.route)
         negative = ~outcome.identified

@@ -1,0 +1,189 @@
+"""The factorial decomposition's bookkeeping on synthetic tables with known answers, its CLI,
+and the shipped factorial batch."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.decomposition import decompose, dividends, report_section, shapley
+from analysis.errors import AnalysisError
+from experiments.batch_config import load_batch
+from experiments.cli import main as tipsim
+from experiments.plan import build_plan
+from scenarios.resolve import resolve_parameters
+from tests.analysis_folders import write_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+SUPPORT = "param:screening.tier2_support"
+SESSIONS = "param:screening.tier2_sessions"
+POLICIES = ("detention_first", "screening_before_detention")
+
+#: Known effects of the synthetic outcome (a = timing, b = support, c = sessions).
+EFFECTS = {"a": 3.0, "b": 5.0, "c": 2.0, "ab": 4.0, "ac": -1.0, "bc": 0.5, "abc": 2.0}
+
+
+def known_outcome(a: int, b: int, c: int) -> float:
+    """An outcome with the main effects and interactions of :data:`EFFECTS` (levels 0/1)."""
+    e = EFFECTS
+    return (
+        10.0
+        + e["a"] * a
+        + e["b"] * b
+        + e["c"] * c
+        + e["ab"] * a * b
+        + e["ac"] * a * c
+        + (e["bc"] * b * c + e["abc"] * a * b * c)
+    )
+
+
+def factorial_runs(outcome, replicates: int = 6, noise=None) -> pd.DataFrame:
+    """One row per corner (policy x support x sessions) and replicate."""
+    rows = []
+    for (a, policy), b, c, r in itertools.product(
+        enumerate(POLICIES), (0, 1), (0, 1), range(replicates)
+    ):
+        shift = 0.0 if noise is None else noise[r]
+        rows.append(
+            {
+                "source": "batch",
+                "world": "w",
+                "draw": 2 * b + c,
+                "policy": policy,
+                "replicate": r,
+                SUPPORT: bool(b),
+                SESSIONS: 1 + c,
+                "victims_identified": outcome(a, b, c, r) + shift,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["policy"] = pd.Categorical(table["policy"], categories=list(POLICIES))
+    return table
+
+
+def terms(table: pd.DataFrame) -> pd.Series:
+    return table.set_index(["kind", "term"])["mean"]
+
+
+def test_known_effects_are_recovered_and_add_up_to_the_total():
+    # A replicate-specific shift (shared by every corner, as common random numbers give) cancels.
+    noise = np.array([0.0, 7.0, -3.0, 11.0, 2.0, 5.0])
+    runs = factorial_runs(lambda a, b, c, r: known_outcome(a, b, c), noise=noise)
+    result = terms(decompose(runs, metrics=["victims_identified"]))
+    timing, support, sessions = "screening timing", "supported tier-2", "sessions"
+    assert result["main", timing] == pytest.approx(3.0)
+    assert result["main", support] == pytest.approx(5.0)
+    assert result["main", sessions] == pytest.approx(2.0)
+    assert result["interaction", f"{timing} × {support}"] == pytest.approx(4.0)
+    assert result["interaction", f"{timing} × {sessions}"] == pytest.approx(-1.0)
+    assert result["interaction", f"{support} × {sessions}"] == pytest.approx(0.5)
+    assert result["interaction", f"{timing} × {support} × {sessions}"] == pytest.approx(2.0)
+    total = known_outcome(1, 1, 1) - known_outcome(0, 0, 0)
+    assert result["total", "total gain (reform − status quo)"] == pytest.approx(total)
+    # Shapley: the main effect plus an equal share of each interaction the component is in.
+    assert result["shapley", timing] == pytest.approx(3.0 + 4.0 / 2 - 1.0 / 2 + 2.0 / 3)
+    assert result["shapley", support] == pytest.approx(5.0 + 4.0 / 2 + 0.5 / 2 + 2.0 / 3)
+
+
+def test_terms_and_shapley_add_up_to_the_total_exactly_on_arbitrary_data():
+    rng = np.random.default_rng(11)
+    values = rng.integers(0, 1000, size=(2, 2, 2, 7)).astype(float)
+    runs = factorial_runs(lambda a, b, c, r: values[a, b, c, r], replicates=7)
+    table = decompose(runs, metrics=["victims_identified"])
+    by_kind = table.groupby("kind")["mean"].sum()
+    total = table.loc[table["kind"] == "total", "mean"].iloc[0]
+    assert total == (values[1, 1, 1] - values[0, 0, 0]).mean()
+    assert by_kind["main"] + by_kind["interaction"] == pytest.approx(total, abs=1e-9)
+    assert by_kind["shapley"] == pytest.approx(total, abs=1e-9)
+    # Per replicate, on integers, the Möbius terms sum to the total without rounding.
+    corners = values.reshape(8, 7, order="F")
+    assert (dividends(corners)[1:].sum(axis=0) == corners[7] - corners[0]).all()
+    assert shapley(dividends(corners)).sum(axis=0) == pytest.approx(corners[7] - corners[0])
+
+
+def test_intervals_are_refused_below_five_replicates_and_given_from_five():
+    outcome = lambda a, b, c, r: known_outcome(a, b, c) + (r % 2) * a  # noqa: E731
+    few = decompose(factorial_runs(outcome, replicates=4), metrics=["victims_identified"])
+    assert few["low"].isna().all() and (few["n"] == 4).all()
+    five = decompose(factorial_runs(outcome, replicates=5), metrics=["victims_identified"])
+    main = five[(five["kind"] == "main") & (five["term"] == "screening timing")].iloc[0]
+    assert main["low"] < main["mean"] < main["high"]
+
+
+def test_replicates_missing_a_corner_are_left_out():
+    runs = factorial_runs(lambda a, b, c, r: known_outcome(a, b, c))
+    runs = runs.drop(runs.index[(runs["replicate"] == 3) & (runs["draw"] == 1)][:1])
+    table = decompose(runs, metrics=["victims_identified"])
+    assert (table["n"] == 5).all()
+
+
+def test_a_lever_swept_over_three_values_is_refused():
+    runs = factorial_runs(lambda a, b, c, r: known_outcome(a, b, c))
+    runs.loc[runs["draw"] == 3, SESSIONS] = 3
+    runs.loc[runs["draw"] == 3, SUPPORT] = False
+    with pytest.raises(AnalysisError, match=r"two levels per component; screening\.tier2_sessions"):
+        decompose(runs)
+
+
+def test_cli_prints_the_decomposition_and_refuses_a_plain_comparison(tmp_path, capsys):
+    runs = factorial_runs(lambda a, b, c, r: known_outcome(a, b, c))
+    runs["run_id"] = [
+        f"w__{p}__d{d}__r{r}"
+        for p, d, r in zip(runs.policy, runs.draw, runs.replicate, strict=True)
+    ]
+    runs["seed"] = 1
+    runs["prosecutions"] = 1.0
+    runs["victims_removed_unidentified"] = 2.0
+    folder = write_folder(
+        tmp_path / "factorial", runs.drop(columns="source").astype({"policy": str})
+    )
+    assert tipsim(["compare", str(folder), "--decomposition"]) == 0
+    text = capsys.readouterr().out
+    assert "Decomposition of the reform's gain" in text
+    assert "screening timing × supported tier-2" in text
+    assert " +3.00 [+3.00, +3.00] |" in text  # the known main effect of timing, no noise
+    assert "add up to the total exactly" in text and "stochastic uncertainty" in text
+    assert report_section(runs) != []
+    plain = runs[(runs["draw"] == 0)].drop(columns=[SUPPORT, SESSIONS])
+    plain = write_folder(tmp_path / "plain", plain.drop(columns="source").astype({"policy": str}))
+    assert tipsim(["compare", str(plain), "--decomposition", "--metrics", "foo"]) == 2
+    assert "unknown metric 'foo'" in capsys.readouterr().err
+
+
+def test_shipped_factorial_batch_runs_every_corner_with_sweeps_over_strategy_defaults():
+    path = ROOT / "experiments" / "policy_decomposition.yaml"
+    config = load_batch(path)
+    plan = build_plan(config, path)
+    assert len(plan.draws) == 8
+    assert len(plan.tasks) == 2 * 2 * 8 * config.replicates
+    corners = {
+        (t.policy, *sorted(t.swept.items())) for t in plan.tasks if t.world == "hong_kong_baseline"
+    }
+    assert len(corners) == 16
+    assert {type(d["screening.tier2_support"]) for d in plan.draws} == {bool}
+    # A sweep value wins over the strategy's own lever defaults (tier2_support false, 1 session).
+    params = resolve_parameters(
+        None,
+        "detention_first",
+        {"screening.tier2_support": True, "screening.tier2_sessions": 2},
+    )
+    assert params.screening.tier2_support is True and params.screening.tier2_sessions == 2
+    params = resolve_parameters(
+        None, "screening_before_detention", {"screening.tier2_support": False}
+    )
+    assert params.screening.tier2_support is False and params.screening.tier2_sessions == 2
+
+
+def test_shares_are_left_out_when_the_total_is_indistinguishable_from_zero():
+    swing = [3.0, -2.0, 4.0, -3.0, 1.0, -1.0]  # the reform corner's noise: total ~ 0.33
+    outcome = lambda a, b, c, r: 10.0 + a * b * c * swing[r]  # noqa: E731
+    table = decompose(factorial_runs(outcome), metrics=["victims_identified"])
+    total = table[table["kind"] == "total"].iloc[0]
+    assert total["low"] < 0 < total["high"]
+    assert table["share"].isna().all()
+    clear = decompose(factorial_runs(lambda a, b, c, r: known_outcome(a, b, c) + r * a))
+    assert clear.loc[clear["kind"] == "total", "share"].iloc[0] == 1.0

@@ -363,6 +363,11 @@ def test_ranking_counts_members_where_the_alternative_wins(tmp_path):
     folder = write_folder(tmp_path / "batch", pd.DataFrame(rows))
     assert tipsim(["rank-ensemble", str(folder)]) == 0
     assert (folder / "ranking.csv").is_file() and (folder / "ranking.png").is_file()
+    answer = pd.read_csv(folder / "ensemble_answer.csv").set_index("metric")
+    # Every paired difference is constant within its world: point masses at 5, 3 and -2.
+    assert answer.loc["victims_identified", "mean"] == pytest.approx(2.0)
+    assert answer.loc["victims_identified", "p_more"] == pytest.approx(2 / 3)
+    assert answer.loc["victims_identified", "low"] == pytest.approx(-2.0)
     differences = member_differences(folder).set_index("world")
     assert differences.loc["a", "victims_identified"] == 5
     assert differences.loc["b", "prosecutions"] == -1

@@ -16,6 +16,8 @@ import pandas as pd
 
 from analysis.calibration.figures import plot_ranking
 from analysis.calibration.ranking import METRICS, member_differences, ranking_shares
+from analysis.ensemble import answer_text, ensemble_answer
+from analysis.results import load
 from experiments.calibration.ensemble import read_ensemble
 from experiments.errors import UserError
 
@@ -47,6 +49,10 @@ def main(args: argparse.Namespace) -> int:
         weights = pd.Series(listing["weight"].to_numpy(), index=listing["member"].map(_stem))
     shares = ranking_shares(differences, None)
     weighted = ranking_shares(differences, weights) if weights is not None else None
+    answer = ensemble_answer(
+        load(args.results), args.reference, args.alternative, list(METRICS), weights
+    )
+    answer.to_csv(args.results / "ensemble_answer.csv", index=False)
     differences.to_csv(args.results / "ranking.csv", index=False)
     plot_ranking(differences, METRICS, args.results / "ranking.png")
     (args.results / "ranking.json").write_text(
@@ -57,7 +63,13 @@ def main(args: argparse.Namespace) -> int:
     for key, value in shares.items():
         extra = f" (ABC-weighted {weighted[key]:.0%})" if weighted else ""
         print(f"  {key}: {value:.0%} of members{extra}")
-    print(f"written: {args.results / 'ranking.csv'}, ranking.png, ranking.json")
+    weighting = "ABC weights" if weights is not None else "equal weights"
+    print(f"over the ensemble ({weighting}; a normal mixture of the members' mean differences):")
+    for line in answer_text(answer, args.reference, args.alternative):
+        print(f"  {line}")
+    print(
+        f"written: {args.results / 'ranking.csv'}, ranking.png, ranking.json, ensemble_answer.csv"
+    )
     return 0
 
 

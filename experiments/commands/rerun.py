@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pandas as pd
 from analysis.layout import summary_path, weekly_path
 from experiments.manifest import Manifest
 from experiments.runner import simulate_task
+from scenarios.resolve import resolve_run
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +24,15 @@ def main(args: argparse.Namespace) -> int:
     """Re-run the run in this process; 0 if it matches the stored tables, 1 if not."""
     manifest = Manifest.load(args.folder)
     task = manifest.task(args.run_id)
+    spec = resolve_run(task.world_path, task.policy_arg, task.overrides)
+    task = replace(task, spec=spec)
     print(f"re-running {task.run_id} (seed {task.seed_text}, {task.years:g} years)")
+    hashed = manifest.data.get("inputs", {}).get(f"{task.world}/{task.policy}/d{task.draw}")
+    if hashed is not None and hashed != spec.digest():
+        print(
+            "note: the world or policy file (or a default) has changed since the batch ran: "
+            "the parameters resolved now differ from those the batch hashed and ran"
+        )
     summary, weekly = simulate_task(task)
     stored_path = summary_path(args.folder, task.run_id)
     if not stored_path.exists():

@@ -56,6 +56,12 @@ def violations(model: IdentificationModel) -> list[str]:
         found.append("a convicted trafficker still controls victims")
     if (pop.person_id[present] < 0).any() or (pop.person_id[~present] >= 0).any():
         found.append("person ids out of step with occupied slots")
+    without_case = np.ones(pop.capacity, dtype=bool)
+    without_case[list(cases)] = False
+    if (pop.removal_week[without_case] != -1).any() or (
+        pop.support_until[without_case] != -1
+    ).any():
+        found.append("a slot without a case has a removal or support date")
     victims = pop.status >= FIRST_TRAFFICKED
     if (victims & ~present).any():
         found.append("a free slot holds a victim status")

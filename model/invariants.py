@@ -63,8 +63,15 @@ def violations(model: IdentificationModel) -> list[str]:
     ).any():
         found.append("a slot without a case has a removal or support date")
     victims = pop.status >= FIRST_TRAFFICKED
-    if (victims & ~present).any():
-        found.append("a free slot holds a victim status")
+    free = ~present
+    if (
+        (pop.status[free] != 0).any()
+        or (pop.trafficker[free] != -1).any()
+        or pop.controlled[free].any()
+        or (pop.victim_since[free] != -1).any()
+        or pop.identified[free].any()
+    ):
+        found.append("a free slot holds a status, trafficker, control or identification")
     recount = np.bincount(pop.group[victims & present], minlength=len(Group))
     if not np.array_equal(recount, pop.victims_by_group):
         found.append(

@@ -281,7 +281,9 @@ class Population:
             The slots they occupy.
         """
         idx = self.allocate(len(arrivals))
-        # Free slots hold no victim and no control (see ``release``), so no count changes.
+        # A free slot already holds status NONE, no trafficker, no control, no victim date and
+        # no identification (``release`` and ``_grow`` see to it; ``model.invariants`` checks),
+        # so those columns and the counts derived from them need no writing here.
         self.stage[idx] = Stage.COMMUNITY
         self.group[idx] = arrivals.group
         self.first_contract[idx] = arrivals.first_contract
@@ -289,22 +291,23 @@ class Population:
         self.debt_months[idx] = arrivals.debt_months
         self.documents_confiscated[idx] = arrivals.documents_confiscated
         self.trust[idx] = arrivals.trust
-        self.status[idx] = Exploitation.NONE
-        self.trafficker[idx] = -1
-        self.controlled[idx] = False
         self.aware[idx] = False
         self.fear_retaliation[idx] = 0.0
         self.ptsd[idx] = False
-        irregular = np.isin(arrivals.group, (Group.SEX, Group.IRREGULAR))
-        self.legal[idx] = np.where(irregular, LegalStatus.ILLEGAL_WORKER, LegalStatus.REGULAR)
+        self.legal[idx] = np.where(
+            offender_group(arrivals.group), LegalStatus.ILLEGAL_WORKER, LegalStatus.REGULAR
+        )
         self.departure_week[idx] = week + stay_weeks
         self.arrival_week[idx] = week
         self.person_id[idx] = np.arange(self.next_person_id, self.next_person_id + len(idx))
         self.next_person_id += len(idx)
-        self.victim_since[idx] = -1
-        self.identified[idx] = False
         self.group_count += np.bincount(arrivals.group, minlength=len(Group))
         return idx
+
+
+def offender_group(groups: np.ndarray) -> np.ndarray:
+    """Whether each ``Group`` code is one whose work is illegal (sex workers, irregular)."""
+    return (groups == Group.SEX) | (groups == Group.IRREGULAR)
 
 
 def group_sizes(params: Parameters) -> np.ndarray:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.population import draw_arrivals, draw_stay_weeks, group_sizes
+from model.population import draw_arrivals, draw_stay_weeks, group_sizes, offender_group
 from model.states import Group, Stage
 from model.trafficking import recruit
 
@@ -46,7 +46,7 @@ def arrive(model: IdentificationModel) -> None:
     arrivals = draw_arrivals(rng, groups, params)
     idx = pop.settle(arrivals, model.week, draw_stay_weeks(rng, groups, params))
     pop.fear_punishment[idx] = np.where(
-        np.isin(groups, (Group.SEX, Group.IRREGULAR)),
+        offender_group(groups),
         params.behaviour.fear_punishment_offender,
         params.behaviour.fear_punishment_regular,
     )

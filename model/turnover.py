@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def depart(model: IdentificationModel) -> None:
     """Migrants in the community whose stay has ended leave Hong Kong."""
     pop = model.population
-    # Stays that have ended (free slots keep their last departure week), then who is here.
+    # Stays that have ended (free slots are never due), then who is in the community.
     due = np.flatnonzero(pop.departure_week <= model.week)
     leaving = due[pop.stage[due] == Stage.COMMUNITY]
     model.outcomes.add("departures", len(leaving))

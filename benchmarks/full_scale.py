@@ -3,9 +3,9 @@
 Records, per run: wall time including interpreter start-up and imports, import time, model
 set-up time, stepping time, migrant-steps per second (migrants present x weeks / stepping time,
 one core) and peak resident memory; also the CPU time of the process (``time.process_time``),
-which a busy machine inflates much less than wall time. Each configuration runs ``--repeat`` times; the table shows
-medians (peak memory: the largest). The load average of the machine is printed beside every
-row, because the machine is shared. Usage::
+which a busy machine inflates much less than wall time. Each configuration runs ``--repeat``
+times; the table shows medians (peak memory: the largest). The load average of the machine is
+printed beside every row, because the machine is shared. Usage::
 
     python benchmarks/full_scale.py [--years 1 10] [--policy detention_first] [--repeat 3]
         [--scenario PATH] [--scale 1] [--label NAME]

@@ -5,9 +5,11 @@ Runs the shipped calibration (``experiments/calibration_hong_kong.yaml``: the 20
 drawn from the prior, through ``tipsim calibrate``'s own code path (fresh process, worker pool,
 result files), and extrapolates the wall time to 1,000 runs (one generation of a 1,000-set
 ABC-SMC, or a 1,000-draw rejection). Start-up of the command and the pool is paid once and is
-not scaled. Usage::
+not scaled. Then ``--cpu-sample`` prior draws are replayed in this process one after another,
+recording each run's CPU time, which a busy machine inflates much less than wall time: their
+mean times 1,000 / workers estimates the generation on a quiet machine. Usage::
 
-    python benchmarks/calibration_cost.py [--runs 40] [--workers 2]
+    python benchmarks/calibration_cost.py [--runs 40] [--workers 2] [--cpu-sample 8]
 
 Writes ``benchmarks/results/calibration_cost.json``.
 """
@@ -49,11 +51,34 @@ def run(runs: int, workers: int, folder: Path) -> float:
     return time.perf_counter() - start
 
 
+def cpu_per_run(count: int) -> list[float]:
+    """CPU seconds of ``count`` full-scale replays at prior draws, run in this process."""
+    import numpy as np
+
+    from analysis.calibration.config import load_calibration
+    from analysis.calibration.replay import replay
+    from scenarios.loader import load_scenario
+
+    config = load_calibration(CONFIG)
+    world = load_scenario((CONFIG.parent / config.scenario).resolve())
+    space = config.space()
+    rng = np.random.default_rng(np.random.SeedSequence([config.seed, 0]))
+    points = space.from_unit(rng.random((count, len(space))))
+    seconds = []
+    for number, point in enumerate(points):
+        start = time.process_time()
+        replay(world, policy=config.policy, seed=np.random.SeedSequence([config.seed, number]),
+               years=config.years, scale=1.0, values=space.to_values(point))
+        seconds.append(time.process_time() - start)
+    return seconds
+
+
 def main() -> None:
     """Measure and print the estimate."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cpu-sample", type=int, default=8)
     args = parser.parse_args()
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,6 +86,9 @@ def main() -> None:
         full = run(args.runs, args.workers, Path(tmp) / "b")
     per_run = (full - small) / (args.runs - 2)
     estimate = small + per_run * (1000 - 2)
+    cpu = cpu_per_run(args.cpu_sample) if args.cpu_sample else []
+    cpu_mean = sum(cpu) / len(cpu) if cpu else float("nan")
+    quiet = 1000 * cpu_mean / args.workers
     load_after = os.getloadavg()[0]
     print(f"full scale, 5-year replay, {args.workers} workers; load average {load:.1f} -> "
           f"{load_after:.1f}")
@@ -70,11 +98,15 @@ def main() -> None:
     print(f"| calibrate, {args.runs} runs | {full:.1f} s |")
     print(f"| per extra run ({args.workers} workers) | {per_run:.2f} s |")
     print(f"| **1,000-run generation (estimate)** | **{estimate / 60:.1f} min** |")
+    print(f"| CPU s per run, {len(cpu)} prior draws in-process (min-max) | {cpu_mean:.2f} "
+          f"({min(cpu, default=0):.2f}-{max(cpu, default=0):.2f}) |")
+    print(f"| 1,000 runs x CPU s per run / {args.workers} workers | {quiet / 60:.1f} min |")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "calibration_cost.json").write_text(json.dumps({
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "runs": args.runs, "workers": args.workers, "two_runs_s": small,
         "runs_s": full, "per_run_s": per_run, "estimate_1000_min": estimate / 60,
+        "cpu_per_run_s": cpu, "cpu_estimate_1000_min": quiet / 60,
         "load_before": load, "load_after": load_after,
     }, indent=2) + "\n")
 

@@ -62,6 +62,11 @@ def violations(model: IdentificationModel) -> list[str]:
         pop.support_until[without_case] != -1
     ).any():
         found.append("a slot without a case has a removal or support date")
+    service = model.screening
+    if service._serving is model.officers and service._serving_rows.tolist() != [
+        o.row for o in model.officers
+    ]:
+        found.append("model.officers was changed in place: assign a new list to change staff")
     victims = pop.status >= FIRST_TRAFFICKED
     free = ~present
     if (

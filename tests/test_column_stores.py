@@ -142,3 +142,24 @@ def test_detention_days_are_summed_as_a_loop_sums_them(small_world):
         expected += float(value)
     assert model.outcomes.week["detention_days"] == expected
     assert 0.1 + float(np.sum(days)) != expected, "inputs where summation order matters"
+
+
+def test_counts_and_caches_stay_right_through_staffing_changes_and_growth():
+    """The 2016-2020 replay at 1/20 scale (officers hired mid-run, the population growing), and
+    a store grown by extra free slots: the stack, counts and case columns must follow."""
+    from analysis.calibration.replay import scale_world
+    from model.invariants import violations
+    from scenarios.loader import load_scenario
+
+    world = scale_world(load_scenario("hong_kong_2016_2020"), 0.05)
+    model = IdentificationModel(world, "screening_before_detention", rng=4)
+    staff = len(model.officers)
+    for week in range(4 * 52):
+        model.step()
+        assert violations(model) == [], f"week {week}"
+    assert len(model.officers) > staff, "the timeline hires officers"
+    grown = IdentificationModel(world, "detention_first", rng=4)
+    grown.population._grow(7)  # extra free slots at the bottom of the stack
+    for week in range(26):
+        grown.step()
+        assert violations(grown) == [], f"week {week} after growing the store"

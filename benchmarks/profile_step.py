@@ -32,13 +32,14 @@ PHASES = (
 )
 
 
-def _timed(name, fn, totals):
+def _timed(name, fn, totals, cpu):
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
             totals[name] += time.perf_counter() - start
+            cpu[name] += time.process_time() - start_cpu
 
     return wrapper
 
@@ -49,9 +50,10 @@ def phase_table(years: float, policy: str) -> dict:
     from model import IdentificationModel, justice
 
     totals: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
     for name in PHASES:
-        setattr(mm, name, _timed(name, getattr(mm, name), totals))
-    justice.advance_cases = _timed("justice.advance_cases", justice.advance_cases, totals)
+        setattr(mm, name, _timed(name, getattr(mm, name), totals, cpu))
+    justice.advance_cases = _timed("justice.advance_cases", justice.advance_cases, totals, cpu)
     model = IdentificationModel(policy=policy, rng=1)
     for obj, names in (
         (model.screening, ("start_week",)),
@@ -63,16 +65,25 @@ def phase_table(years: float, policy: str) -> dict:
     ):
         for name in names:
             label = f"{type(obj).__name__}.{name}"
-            setattr(obj, name, _timed(label, getattr(obj, name), totals))
+            setattr(obj, name, _timed(label, getattr(obj, name), totals, cpu))
     weeks = round(years * 52)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     for _ in range(weeks):
         model.step()
     stepping = time.perf_counter() - start
+    stepping_cpu = time.process_time() - start_cpu
     # draw_encounters is a generator consumer: its time includes building the batches only.
     rows = {name: 1000 * t / weeks for name, t in sorted(totals.items(), key=lambda kv: -kv[1])}
     rows["(rest of step)"] = 1000 * stepping / weeks - sum(rows.values())
-    return {"ms_per_week": rows, "stepping_s": stepping, "weeks": weeks}
+    cpu_rows = {name: 1000 * cpu[name] / weeks for name in totals}
+    cpu_rows["(rest of step)"] = 1000 * stepping_cpu / weeks - sum(cpu_rows.values())
+    return {
+        "ms_per_week": rows,
+        "cpu_ms_per_week": cpu_rows,
+        "stepping_s": stepping,
+        "stepping_cpu_s": stepping_cpu,
+        "weeks": weeks,
+    }
 
 
 def main() -> None:
@@ -98,12 +109,14 @@ def main() -> None:
         return
     figures = phase_table(args.years, args.policy)
     total = 1000 * figures["stepping_s"] / figures["weeks"]
+    total_cpu = 1000 * figures["stepping_cpu_s"] / figures["weeks"]
     print(f"load average before: {load[0]:.2f}; {figures['weeks']} weeks, {args.policy}")
-    print("| phase | ms per week | share |")
-    print("|---|---|---|")
+    print("| phase | ms per week | CPU ms per week | share of CPU |")
+    print("|---|---|---|---|")
     for name, ms in figures["ms_per_week"].items():
-        print(f"| {name} | {ms:.3f} | {ms / total:.0%} |")
-    print(f"| **step()** | **{total:.3f}** | 100% |")
+        ms_cpu = figures["cpu_ms_per_week"][name]
+        print(f"| {name} | {ms:.3f} | {ms_cpu:.3f} | {ms_cpu / total_cpu:.0%} |")
+    print(f"| **step()** | **{total:.3f}** | **{total_cpu:.3f}** | 100% |")
     figures.update(policy=args.policy, load_average=load[0], when=time.strftime("%Y-%m-%d %H:%M"))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "profile_step.json").write_text(json.dumps(figures, indent=2) + "\n")

@@ -12,7 +12,6 @@ the same reason.
 from __future__ import annotations
 
 import itertools
-import weakref
 from typing import TYPE_CHECKING
 
 import mesa
@@ -31,21 +30,21 @@ if TYPE_CHECKING:
     from model.model import IdentificationModel
 
 
-class _IdCounters(weakref.WeakKeyDictionary):
+class _IdCounters:
     """Per-model counters of agent ids that do not keep finished models alive.
 
     Mesa 3.3's ``Agent._ids`` is a class-level ``defaultdict`` keyed by model, so every model
     ever built stays in memory (mesa issue #3179, fixed upstream by pull request #3180): a
-    worker running hundreds of runs would grow by megabytes a run. This mapping holds models
-    weakly and starts each model's count at 1, as Mesa does.
+    worker running hundreds of runs would grow by megabytes a run. Here each model carries its
+    own counter (an attribute of the model), which starts at 1 as Mesa's does and goes with
+    the model; looking it up is one attribute read, so creating agents stays cheap.
     """
 
     def __getitem__(self, model: mesa.Model) -> itertools.count:
         try:
-            return super().__getitem__(model)
-        except KeyError:
-            counter = itertools.count(1)
-            self[model] = counter
+            return model._project_agent_ids
+        except AttributeError:
+            counter = model._project_agent_ids = itertools.count(1)
             return counter
 
 
@@ -76,11 +75,9 @@ class Migrant(ModelAgent):
         self.route = Route(route)
         self.since_week = model.week
         self._pop = model.population
-        self.removal_week = None
-        self.planned_days = 0.0
-        self.booked_days = 0.0
+        # removal_week and support_until of a slot without a case are -1 (None): custody
+        # writes them, and the detention days, for whole batches of cases at once.
         self.screened = False
-        self.support_until = None
         self.witness = False
 
     @property

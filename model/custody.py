@@ -184,6 +184,8 @@ class Custody:
         pop = self.model.population
         pop.removal_week[slots] = -1
         pop.support_until[slots] = -1
+        pop.planned_days[slots] = 0.0
+        pop.booked_days[slots] = 0.0
         for slot in slots:
             case = self.cases.pop(int(slot))
             case.remove()

@@ -94,16 +94,15 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
     """
     pop, params, rng = model.population, model.params, model.rng_encounter
     e = params.encounters
-    taken = np.zeros(0, dtype=np.int64)
+    taken = np.zeros(pop.capacity, dtype=bool)  # met by an earlier route this week
     batches: list[Contacts] = []
 
     def community(s: np.ndarray) -> np.ndarray:
-        return (pop.stage[s] == Stage.COMMUNITY) & ~np.isin(s, taken)
+        return (pop.stage[s] == Stage.COMMUNITY) & ~taken[s]
 
     def add(route: Route, slots: np.ndarray, agency: Agency) -> None:
-        nonlocal taken
         batches.append(Contacts(route, slots, agency))
-        taken = np.concatenate([taken, slots])
+        taken[slots] = True
 
     # Raids on illegal work and vice.
     p_other = weekly_probability(e.raid_rate_per_year)

@@ -56,9 +56,27 @@ def violations(model: IdentificationModel) -> list[str]:
         found.append("a convicted trafficker still controls victims")
     if (pop.person_id[present] < 0).any() or (pop.person_id[~present] >= 0).any():
         found.append("person ids out of step with occupied slots")
+    without_case = np.ones(pop.capacity, dtype=bool)
+    without_case[list(cases)] = False
+    if (pop.removal_week[without_case] != -1).any() or (
+        pop.support_until[without_case] != -1
+    ).any():
+        found.append("a slot without a case has a removal or support date")
+    service = model.screening
+    if service._serving is model.officers and service._serving_rows.tolist() != [
+        o.row for o in model.officers
+    ]:
+        found.append("model.officers was changed in place: assign a new list to change staff")
     victims = pop.status >= FIRST_TRAFFICKED
-    if (victims & ~present).any():
-        found.append("a free slot holds a victim status")
+    free = ~present
+    if (
+        (pop.status[free] != 0).any()
+        or (pop.trafficker[free] != -1).any()
+        or pop.controlled[free].any()
+        or (pop.victim_since[free] != -1).any()
+        or pop.identified[free].any()
+    ):
+        found.append("a free slot holds a status, trafficker, control or identification")
     recount = np.bincount(pop.group[victims & present], minlength=len(Group))
     if not np.array_equal(recount, pop.victims_by_group):
         found.append(

@@ -22,6 +22,8 @@ from model.parameters import Parameters
 from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Stage
 
 WEEKS_PER_YEAR = 52
+#: Departure week of a free slot (never due).
+NEVER = np.iinfo(np.int32).max
 #: Array attributes of ``Population`` that are not one value per slot.
 _MINUS_ONE = frozenset(
     {"trafficker", "person_id", "victim_since", "removal_week", "support_until"}
@@ -61,7 +63,8 @@ class Population:
         fear_retaliation, fear_punishment, trust: 0-1 scales.
         ptsd: post-traumatic stress disorder.
         legal: ``LegalStatus``.
-        departure_week: week in which the migrant leaves unless something happens first.
+        departure_week: week in which the migrant leaves unless something happens first
+            (``NEVER`` for a free slot, so that a week's departures are a short list).
         arrival_week: week the migrant arrived (negative for the initial population).
         person_id: unique id of the person in the slot (never reused).
         victim_since: week the migrant became a victim (-1 if never).
@@ -127,7 +130,7 @@ class Population:
         self.trust = np.zeros(n, dtype=np.float32)
         self.ptsd = np.zeros(n, dtype=bool)
         self.legal = np.zeros(n, dtype=np.int8)
-        self.departure_week = np.zeros(n, dtype=np.int32)
+        self.departure_week = np.full(n, NEVER, dtype=np.int32)
         self.arrival_week = np.zeros(n, dtype=np.int32)
         self.person_id = np.full(n, -1, dtype=np.int64)
         self.victim_since = np.full(n, -1, dtype=np.int32)
@@ -247,6 +250,7 @@ class Population:
         self.person_id[idx] = -1
         self.victim_since[idx] = -1
         self.identified[idx] = False
+        self.departure_week[idx] = NEVER
         # Pushed highest first, so the lowest released slot is handed out next.
         top = self._n_free
         self._free[top : top + len(idx)] = np.sort(idx)[::-1]
@@ -257,7 +261,7 @@ class Population:
         self.capacity = old + extra
         for name, value in vars(self).items():
             if isinstance(value, np.ndarray) and name not in _NOT_SLOTS:
-                fill = -1 if name in _MINUS_ONE else 0
+                fill = NEVER if name == "departure_week" else -1 if name in _MINUS_ONE else 0
                 grown = np.full(self.capacity, fill, dtype=value.dtype)
                 grown[:old] = value
                 setattr(self, name, grown)
@@ -281,7 +285,9 @@ class Population:
             The slots they occupy.
         """
         idx = self.allocate(len(arrivals))
-        # Free slots hold no victim and no control (see ``release``), so no count changes.
+        # A free slot already holds status NONE, no trafficker, no control, no victim date and
+        # no identification (``release`` and ``_grow`` see to it; ``model.invariants`` checks),
+        # so those columns and the counts derived from them need no writing here.
         self.stage[idx] = Stage.COMMUNITY
         self.group[idx] = arrivals.group
         self.first_contract[idx] = arrivals.first_contract
@@ -289,22 +295,23 @@ class Population:
         self.debt_months[idx] = arrivals.debt_months
         self.documents_confiscated[idx] = arrivals.documents_confiscated
         self.trust[idx] = arrivals.trust
-        self.status[idx] = Exploitation.NONE
-        self.trafficker[idx] = -1
-        self.controlled[idx] = False
         self.aware[idx] = False
         self.fear_retaliation[idx] = 0.0
         self.ptsd[idx] = False
-        irregular = np.isin(arrivals.group, (Group.SEX, Group.IRREGULAR))
-        self.legal[idx] = np.where(irregular, LegalStatus.ILLEGAL_WORKER, LegalStatus.REGULAR)
+        self.legal[idx] = np.where(
+            offender_group(arrivals.group), LegalStatus.ILLEGAL_WORKER, LegalStatus.REGULAR
+        )
         self.departure_week[idx] = week + stay_weeks
         self.arrival_week[idx] = week
         self.person_id[idx] = np.arange(self.next_person_id, self.next_person_id + len(idx))
         self.next_person_id += len(idx)
-        self.victim_since[idx] = -1
-        self.identified[idx] = False
         self.group_count += np.bincount(arrivals.group, minlength=len(Group))
         return idx
+
+
+def offender_group(groups: np.ndarray) -> np.ndarray:
+    """Whether each ``Group`` code is one whose work is illegal (sex workers, irregular)."""
+    return (groups == Group.SEX) | (groups == Group.IRREGULAR)
 
 
 def group_sizes(params: Parameters) -> np.ndarray:

@@ -63,7 +63,12 @@ class ScreeningService:
         self.support_left = self.model.params.support.weekly_sessions
 
     def _rows(self) -> np.ndarray:
-        """Table rows of the serving officers, in the order of ``model.officers``."""
+        """Table rows of the serving officers, in the order of ``model.officers``.
+
+        Cached until ``model.officers`` is replaced by another list (as
+        ``model.timeline.staff_officers`` does); change the staff by assigning a new list, not
+        by changing the list in place (``model.invariants`` checks the cache).
+        """
         officers = self.model.officers
         if self._serving is not officers:  # the timeline replaces the list when it staffs
             self._serving = officers

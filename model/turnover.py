@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.population import WEEKS_PER_YEAR, draw_arrivals, draw_stay_weeks, group_sizes
+from model.calendar import WEEKS_PER_YEAR
+from model.population import draw_arrivals, draw_stay_weeks, group_sizes, offender_group
 from model.states import Group, Stage
 from model.trafficking import recruit
 
@@ -82,7 +83,7 @@ class TargetSizes:
 def depart(model: IdentificationModel) -> None:
     """Migrants in the community whose stay has ended leave Hong Kong."""
     pop = model.population
-    # Stays that have ended (free slots keep their last departure week), then who is here.
+    # Stays that have ended (free slots are never due), then who is in the community.
     due = np.flatnonzero(pop.departure_week <= model.week)
     leaving = due[pop.stage[due] == Stage.COMMUNITY]
     model.outcomes.add("departures", len(leaving))
@@ -107,7 +108,7 @@ def arrive(model: IdentificationModel) -> None:
     arrivals = draw_arrivals(rng, groups, params)
     idx = pop.settle(arrivals, model.week, draw_stay_weeks(rng, groups, params))
     pop.fear_punishment[idx] = np.where(
-        np.isin(groups, (Group.SEX, Group.IRREGULAR)),
+        offender_group(groups),
         params.behaviour.fear_punishment_offender,
         params.behaviour.fear_punishment_regular,
     )

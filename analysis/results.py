@@ -89,7 +89,9 @@ def load_manifest(folder: str | Path) -> dict[str, Any]:
         raise UserError(f"{manifest}: not a readable JSON manifest ({err})") from err
     if not isinstance(data, dict):
         raise UserError(f"{manifest}: the manifest must be a JSON object")
-    return data
+    from experiments.manifest import apply_run_log  # runs finished since the manifest's save
+
+    return apply_run_log(data, path)
 
 
 def outcome_columns(table: pd.DataFrame) -> list[str]:

@@ -1,10 +1,16 @@
 """The batch manifest: what was asked, with which code and seeds, and how each run ended.
 
 ``DIR/manifest.json`` is written before the first run and replaced atomically (temporary file,
-then ``os.replace``) whenever it changes, so a reader never sees half a manifest. It holds the
-configuration and its hash, the root seed, every run's seed (root entropy and spawn key), the git
-commit, package versions, start and end times, and each run's status: ``pending``, ``done`` or
-``failed`` (with the error and traceback).
+then ``os.replace``) at the start and end of each session, so a reader never sees half a
+manifest. It holds the configuration and its hash, the root seed, every run's seed (root
+entropy and spawn key), the code identity (git commit and a hash of the model's sources) per
+session, package versions, start and end times, and each run's status: ``pending``, ``done``
+or ``failed`` (with the error and traceback).
+
+While a session runs, each finished run is appended as one JSON line to ``DIR/runs.jsonl``
+(the run log) instead of rewriting the whole manifest: reading the manifest replays the log
+over it, and a torn last line (the process was killed mid-write) is ignored. Saving the
+manifest folds the log into it and empties the log.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ import json
 import os
 import platform
 import subprocess
-import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +30,8 @@ from experiments.errors import UserError
 from experiments.plan import BatchPlan, RunTask
 
 MANIFEST = "manifest.json"
+#: The append-only log of finished runs beside the manifest (one JSON object per line).
+RUN_LOG = "runs.jsonl"
 FORMAT = 1
 PACKAGES = ("tipsim", "mesa", "numpy", "pandas", "pydantic", "pyarrow", "scipy")
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -131,7 +138,6 @@ class Manifest:
     def __init__(self, folder: Path, data: dict[str, Any]) -> None:
         self.folder = folder
         self.data = data
-        self._saved_at = 0.0
 
     # ------------------------------------------------------------------ creating and reading
     @classmethod
@@ -149,6 +155,7 @@ class Manifest:
             "root_seed": config["seed"],
             "git_commit": git["commit"] if git else None,
             "git_dirty": git["dirty"] if git else None,
+            "code": code_identity(),
             "versions": package_versions(),
             "created": now(),
             "started": None,
@@ -175,7 +182,16 @@ class Manifest:
             raise UserError(f"{path}: unreadable manifest ({err})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or "runs" not in data:
             raise UserError(f"{path}: not a tipsim batch manifest of format {FORMAT}")
+        apply_run_log(data, folder)
         return cls(folder, data)
+
+    @property
+    def code(self) -> dict[str, Any] | None:
+        """The code identity of the latest session (or of the batch's creation)."""
+        for session in reversed(self.data.get("sessions") or []):
+            if isinstance(session, dict) and session.get("code"):
+                return session["code"]
+        return self.data.get("code")
 
     # ------------------------------------------------------------------ runs
     @property
@@ -196,35 +212,45 @@ class Manifest:
             hint = f" Closest: {', '.join(close)}." if close else ""
             raise UserError(f"{self.folder}: no run '{run_id}' in this batch.{hint}")
         entry = self.runs[run_id]
-        swept = self.data["draws"][entry["draw"]]["params"]
-        return RunTask(
-            run_id=run_id,
-            world=entry["world"],
-            world_path=entry["world_path"],
-            policy=entry["policy"],
-            policy_arg=entry["policy_arg"],
-            draw=entry["draw"],
-            replicate=entry["replicate"],
-            entropy=int(entry["seed"]["entropy"]),
-            spawn_key=tuple(entry["seed"]["spawn_key"]),
-            years=self.data["config"]["years"],
-            overrides={**self.data["config"].get("overrides", {}), **swept},
-            swept=swept,
-        )
+        try:
+            swept = self.data["draws"][entry["draw"]]["params"]
+            return RunTask(
+                run_id=run_id,
+                world=entry["world"],
+                world_path=entry["world_path"],
+                policy=entry["policy"],
+                policy_arg=entry["policy_arg"],
+                draw=entry["draw"],
+                replicate=entry["replicate"],
+                entropy=int(entry["seed"]["entropy"]),
+                spawn_key=tuple(int(k) for k in entry["seed"]["spawn_key"]),
+                years=self.data["config"]["years"],
+                overrides={**self.data["config"].get("overrides", {}), **swept},
+                swept=swept,
+            )
+        except (KeyError, IndexError, TypeError, ValueError) as err:
+            missing = f"'{err.args[0]}' is missing" if isinstance(err, KeyError) else str(err)
+            raise UserError(
+                f"{self.folder / MANIFEST}: the entry of run '{run_id}' is damaged ({missing}); "
+                "a run is rebuilt from its world, policy, draw, replicate and seed "
+                "(entropy and spawn_key), so it cannot be re-run from this manifest"
+            ) from None
 
     def mark_done(self, run_id: str, seconds: float) -> None:
-        """Record a finished run."""
-        entry = self.runs[run_id]
-        entry.update(status=DONE, finished=now(), seconds=round(seconds, 3))
-        entry.pop("error", None)
-        entry.pop("traceback", None)
+        """Record a finished run (appended to the run log at once)."""
+        self._record({"run": run_id, "status": DONE, "finished": now(), "seconds": seconds})
 
     def mark_failed(self, run_id: str, error: str, trace: str | None, seconds: float) -> None:
-        """Record a run that raised, with its error and traceback."""
-        entry = self.runs[run_id]
-        entry.update(
-            status=FAILED, finished=now(), seconds=round(seconds, 3), error=error, traceback=trace
-        )
+        """Record a run that raised, with its error and traceback (appended to the run log)."""
+        change = {"run": run_id, "status": FAILED, "finished": now(), "seconds": seconds}
+        self._record({**change, "error": error, "traceback": trace})
+
+    def _record(self, change: dict[str, Any]) -> None:
+        change["seconds"] = round(change["seconds"], 3)
+        _apply(self.runs, change)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / RUN_LOG, "a", encoding="utf-8") as log:
+            log.write(json.dumps(change, default=str) + "\n")
 
     def counts(self) -> dict[str, int]:
         """Number of runs per status."""
@@ -239,7 +265,13 @@ class Manifest:
         started = now()
         self.data["started"] = self.data["started"] or started
         self.data["sessions"].append(
-            {"started": started, "finished": None, "executor": executor, "host": platform.node()}
+            {
+                "started": started,
+                "finished": None,
+                "executor": executor,
+                "host": platform.node(),
+                "code": code_identity(),
+            }
         )
 
     def end_session(self) -> None:
@@ -249,21 +281,67 @@ class Manifest:
         self.data["finished"] = None if left else (self.data["finished"] or now())
 
     # ------------------------------------------------------------------ saving
-    def save(self, *, at_most_every: float = 0.0) -> None:
-        """Replace ``manifest.json`` atomically.
+    def save(self) -> None:
+        """Replace ``manifest.json`` atomically, with the run log folded in; empty the log.
 
-        Args:
-            at_most_every: Skip the write if the last one was less than this many seconds ago
-                (a batch of thousands of short runs would otherwise rewrite it constantly).
+        Called at the start and end of a session (not per run: finished runs go to the log).
+        If the process dies between the two steps, the log only repeats what the manifest
+        already says, so reading it again changes nothing.
         """
-        if at_most_every and time.monotonic() - self._saved_at < at_most_every:
-            return
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / MANIFEST
         tmp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.data, indent=1, default=str), encoding="utf-8")
-        os.replace(tmp, path)
-        self._saved_at = time.monotonic()
+        try:
+            tmp.write_text(json.dumps(self.data, indent=1, default=str), encoding="utf-8")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        log = self.folder / RUN_LOG
+        if log.exists():
+            log.write_bytes(b"")
+
+
+def apply_run_log(data: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Replay ``folder/runs.jsonl`` over a manifest's run entries (in place).
+
+    A torn last line (a write cut short by a kill) is ignored; a damaged line before it is
+    refused, naming the line.
+
+    Raises:
+        UserError: If a line other than the last is not a run record.
+    """
+    path = Path(folder) / RUN_LOG
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    except FileNotFoundError:
+        return data
+    except OSError as err:
+        raise UserError(f"{path}: the run log cannot be read ({err.strerror})") from None
+    runs = data.get("runs") or {}
+    last = len(lines) - 1
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            change = json.loads(line)
+            if not isinstance(change, dict) or change.get("run") not in runs:
+                raise ValueError("not a record of a run of this batch")
+        except ValueError as err:
+            if number == last:  # torn: the process died while writing it
+                break
+            raise UserError(
+                f"{path}: line {number + 1} is damaged ({err}); move the file away to resume "
+                "from the manifest alone (its runs are then run again)"
+            ) from None
+        _apply(runs, change)
+    return data
+
+
+def _apply(runs: dict[str, dict[str, Any]], change: dict[str, Any]) -> None:
+    entry = runs[change["run"]]
+    entry.pop("error", None)
+    entry.pop("traceback", None)
+    entry.update({k: v for k, v in change.items() if k != "run" and v is not None})
 
 
 def _entry(task: RunTask) -> dict[str, Any]:

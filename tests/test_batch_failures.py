@@ -65,23 +65,21 @@ def test_cli_reports_failures_with_exit_status_1(tmp_path, monkeypatch, capsys):
     assert "2 already finished, 2 run now" in capsys.readouterr().out
 
 
-def test_a_worker_process_that_dies_loses_nothing_finished(tmp_path):
+def test_a_worker_that_dies_hands_its_runs_back_and_a_plain_resume_finishes(tmp_path):
     batch = write_batch(tmp_path, replicates=4)
     marker = tmp_path / FAIL_MARKER
     marker.touch()
     report = run(batch, runner=dying_runner, workers=2)
     assert report.broken and "BrokenProcessPool" in report.broken
-    assert report.failed >= 1
+    assert report.failed == 0  # the runs did nothing wrong: their worker died
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     statuses = [entry["status"] for entry in manifest["runs"].values()]
-    assert statuses.count("pending") == report.not_started
-    for entry in manifest["runs"].values():
-        if entry["status"] == "failed":
-            assert "BrokenProcessPool" in entry["error"]
+    assert "failed" not in statuses
+    assert statuses.count("pending") == 8 - statuses.count("done") >= 1
 
     marker.unlink()
-    retried = run(batch, runner=dying_runner, workers=2, retry_failed=True)
-    assert retried.failed == 0 and retried.skipped + retried.ran == 8
+    resumed = run(batch, runner=dying_runner, workers=2)  # no --retry-failed needed
+    assert resumed.failed == 0 and resumed.skipped + resumed.ran == 8
     clean = tmp_path / "clean"
     run(batch, out=clean, workers=1)
     for got, want in zip(tables(tmp_path / "out"), tables(clean), strict=True):

@@ -76,14 +76,21 @@ def main(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    if report.damaged:
+        print(
+            f"tipsim: {len(report.damaged)} finished run(s) had damaged result files and were "
+            "run again: " + "; ".join(report.damaged)
+        )
     if report.broken:
         print(
             f"tipsim: the executor stopped ({report.broken}); {report.not_started} runs were "
-            "not started: run the same command again to continue"
+            "not finished and stay pending: run the same command again to continue"
         )
     if not args.quiet:
         print_comparison(report.folder, finished=done)
-    if report.failed or report.broken:
+    if report.broken and not report.failed:
+        return FAILED_RUNS_STATUS
+    if report.failed:
         print(
             f"tipsim: {report.failed} of {report.total} runs failed ({done} done); errors and "
             f"tracebacks are in {report.folder / 'manifest.json'}; "

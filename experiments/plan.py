@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from experiments.batch_config import BatchConfig
 from experiments.errors import UserError, describe
+from experiments.memory import check_memory
 from experiments.sweeps import draw_count, draws, effective_value, parameter_annotation
 from model import Parameters, resolve_parameters
 from scenarios.loader import ScenarioError, load_scenario, resolve_path, validation_problems
@@ -271,6 +272,7 @@ def _validate_draws(
                         f"{batch_file}: {where} is invalid for world {path.stem} and policy "
                         f"{policy}: {problems}"
                     ) from None
+                check_memory(params, config.years, f"{batch_file}: world {path.stem}")
                 typed = {name: effective_value(params, name) for name in swept}
                 key = f"{path.stem}/{names[policy]}/d{number}"
                 digests[key] = hashlib.sha256(params.model_dump_json().encode()).hexdigest()

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from experiments.batch_config import MAX_YEARS, WEEKS_PER_YEAR, check_years
 from experiments.errors import UserError
 from experiments.manifest import code_identity, now
+from experiments.memory import check_memory
 from experiments.overrides import parse_assignments
 from experiments.storage import write_parquet_atomic, write_text_atomic
 from model import POLICIES, IdentificationModel, resolve_parameters
@@ -87,6 +88,8 @@ def main(args: argparse.Namespace) -> int:
     overrides = check_overrides(parse_assignments(args.set))
     # Validate every combination before the first run starts.
     resolved = [resolve_parameters(world, policy, overrides) for policy in policies]
+    for params in resolved:
+        check_memory(params, args.years, str(path))
     settings = {
         "scenario": str(path),
         "seed": args.seed,

@@ -22,6 +22,7 @@ import pandas as pd
 from analysis import figures as plots
 from analysis.comparison import HEADLINE, compare, funnel, group_columns
 from analysis.results import (
+    DamagedResultError,
     Folders,
     load,
     load_manifest,
@@ -203,9 +204,15 @@ def _figures(
 
 
 def _weekly(paths: list[Path]) -> pd.DataFrame | None:
-    """The weekly series the figure needs, or ``None`` when no folder has them."""
+    """The weekly series the figure needs, or ``None`` when no folder has them.
+
+    Raises:
+        DamagedResultError: A weekly file is damaged (named, never silently left out).
+    """
     try:
         return load_weekly(paths, outcomes=plots.WEEKLY_DEFAULT)
+    except DamagedResultError:
+        raise
     except UserError:
         return None
 

@@ -241,11 +241,18 @@ def _read_many(files: list[Path], wanted: set[str] | None = None) -> pd.DataFram
         return table if wanted is None else table[[c for c in table.columns if c in wanted]]
 
 
+class DamagedResultError(UserError):
+    """A result file exists but cannot be read (truncated, overwritten): never skipped."""
+
+
 def _read_parquet(file: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(file)
     except Exception as err:  # pyarrow raises several types for damaged files
-        raise UserError(f"{file}: not a readable Parquet result file ({err})") from err
+        raise DamagedResultError(
+            f"{file}: not a readable Parquet result file ({err}); for a batch, running it "
+            "again re-runs the damaged run"
+        ) from err
 
 
 def _require_columns(table: pd.DataFrame, names: Iterable[str], where: Path) -> None:

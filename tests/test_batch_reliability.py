@@ -158,3 +158,16 @@ def test_rerun_of_a_damaged_result_file_or_seedless_entry_gives_one_message(tmp_
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert f"the entry of run '{second}' is damaged ('seed' is missing)" in err
+
+
+def test_report_on_a_truncated_weekly_file_names_it(tmp_path, capsys):
+    batch = write_batch(tmp_path, years=0.1, replicates=1)
+    run(batch, workers=1)
+    folder = tmp_path / "out"
+    weekly = sorted((folder / "weekly").glob("*.parquet"))[0]
+    weekly.write_bytes(weekly.read_bytes()[:80])
+    capsys.readouterr()
+    assert tipsim(["report", str(folder), "--out", str(tmp_path / "report")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("tipsim: error:") == 1
+    assert str(weekly) in err and "not a readable Parquet result file" in err

@@ -147,5 +147,6 @@ def run_folder(scenario: str, seed: int, years: float, settings: dict[str, Any])
     two different runs never share a folder and the same run always gets the same one.
     """
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario)
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    decisive = {k: v for k, v in settings.items() if k != "scenario"}  # a path: content counts
+    digest = hashlib.sha256(json.dumps(decisive, sort_keys=True, default=str).encode())
     return f"{safe}-seed{seed}-{years:g}y-{digest.hexdigest()[:8]}"

@@ -84,3 +84,19 @@ def test_a_worker_that_dies_hands_its_runs_back_and_a_plain_resume_finishes(tmp_
     run(batch, out=clean, workers=1)
     for got, want in zip(tables(tmp_path / "out"), tables(clean), strict=True):
         pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_a_dask_worker_that_keeps_dying_leaves_its_runs_pending(tmp_path):
+    pytest.importorskip("dask.distributed")
+    batch = write_batch(tmp_path, years=0.1)
+    marker = tmp_path / FAIL_MARKER
+    marker.touch()
+    report = run(batch, runner=dying_runner, workers=2, executor="dask")
+    assert report.broken and "KilledWorker" in report.broken
+    assert report.failed == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    statuses = {run_id: entry["status"] for run_id, entry in manifest["runs"].items()}
+    assert {s for r, s in statuses.items() if "__r0001" in r} == {"pending"}
+    assert {s for r, s in statuses.items() if "__r0000" in r} == {"done"}
+    marker.unlink()
+    assert run(batch, workers=1).ran == 2

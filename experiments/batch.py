@@ -76,6 +76,7 @@ class BatchReport:
     broken: str | None = None  # why the executor stopped accepting runs (a worker died)
     not_started: int = 0  # runs left pending because the executor broke
     damaged: list[str] = field(default_factory=list)  # finished runs whose files were damaged
+    lost: list[str] = field(default_factory=list)  # runs whose (Dask) worker died: pending
 
     @property
     def failed(self) -> int:
@@ -312,9 +313,12 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
                 task = in_flight.pop(future)
-                if _worker_died(future):  # not the run's fault: it stays pending
+                if _pool_broken(future):  # not the run's fault: it stays pending
                     report.broken = report.broken or _describe(future.exception())
                     report.not_started += 1
+                    continue
+                if _worker_lost(future):  # Dask gave up on it after its workers died
+                    report.lost.append(task.run_id)
                     continue
                 _store(manifest, task, _result(future, task), report)
                 bar.update()
@@ -325,12 +329,14 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
             future.cancel()
 
 
-def _worker_died(future: Future) -> bool:
-    """Whether the future failed because its worker process died (not because the run did)."""
-    if future.cancelled():
-        return False
-    err = future.exception()
-    return isinstance(err, BrokenExecutor) or type(err).__name__ == "KilledWorker"  # Dask
+def _pool_broken(future: Future) -> bool:
+    """Whether the future failed because a pool worker died (the pool takes no more runs)."""
+    return not future.cancelled() and isinstance(future.exception(), BrokenExecutor)
+
+
+def _worker_lost(future: Future) -> bool:
+    """Whether Dask gave up on the run because the workers running it died (``KilledWorker``)."""
+    return not future.cancelled() and type(future.exception()).__name__ == "KilledWorker"
 
 
 def _describe(err: BaseException | None) -> str:

@@ -67,6 +67,7 @@ def main(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     done = report.skipped + report.ran - len(report.failed_now)
+    # (runs lost with their workers are neither done nor failed: they stay pending)
     print(
         f"batch {report.folder}: {report.total} runs; {report.skipped} already finished, "
         f"{report.ran} run now on {report.executor}, {len(report.failed_now)} failed now"
@@ -86,9 +87,15 @@ def main(args: argparse.Namespace) -> int:
             f"tipsim: the executor stopped ({report.broken}); {report.not_started} runs were "
             "not finished and stay pending: run the same command again to continue"
         )
+    if report.lost:
+        print(
+            f"tipsim: {len(report.lost)} run(s) lost the workers running them (killed, out of "
+            f"memory?) and stay pending: {', '.join(report.lost)}; run the same command again "
+            "to retry them"
+        )
     if not args.quiet:
         print_comparison(report.folder, finished=done)
-    if report.broken and not report.failed:
+    if (report.broken or report.lost) and not report.failed:
         return FAILED_RUNS_STATUS
     if report.failed:
         print(

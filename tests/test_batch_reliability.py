@@ -26,8 +26,16 @@ def _status(folder) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "no space left on device"),
+        (PermissionError(errno.EACCES, "Permission denied"), "permission denied"),
+    ],
+    ids=["full disk", "folder made read-only"],
+)
 def test_a_full_disk_stops_the_batch_naming_the_run_and_it_resumes(
-    tmp_path, monkeypatch, capsys
+    tmp_path, monkeypatch, capsys, error, reason
 ):
     batch = write_batch(tmp_path, years=0.2)
     real = experiments.batch.write_parquet_atomic
@@ -36,7 +44,7 @@ def test_a_full_disk_stops_the_batch_naming_the_run_and_it_resumes(
     def full_disk(frame, path):
         calls.append(path)
         if len(calls) == 3:  # the second run's weekly table
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+            raise type(error)(error.errno, error.strerror, str(path))
         real(frame, path)
 
     monkeypatch.setattr(experiments.batch, "write_parquet_atomic", full_disk)
@@ -45,7 +53,7 @@ def test_a_full_disk_stops_the_batch_naming_the_run_and_it_resumes(
     assert status == 2
     assert "Traceback" not in err and err.count("tipsim: error:") == 1
     second = calls[2].stem
-    assert f"the results of run {second} could not be written (no space left on device" in err
+    assert f"the results of run {second} could not be written ({reason}: {calls[2]}" in err
     assert "run the same command again to resume" in err
     assert _status(tmp_path / "out") == {"done": 1, "pending": 3}
 

@@ -26,6 +26,7 @@ from analysis.decomposition import report_section
 from analysis.errors import AnalysisError
 from analysis.headline import headline_sentences
 from analysis.results import (
+    DamagedResultError,
     Folders,
     load,
     load_manifest,
@@ -244,9 +245,15 @@ def _years(runs: pd.DataFrame, provenance: list[tuple[str, dict[str, Any]]]) -> 
 
 
 def _weekly(paths: list[Path]) -> pd.DataFrame | None:
-    """The weekly series the figure needs, or ``None`` when no folder has them."""
+    """The weekly series the figure needs, or ``None`` when no folder has them.
+
+    Raises:
+        DamagedResultError: A weekly file is damaged (named, never silently left out).
+    """
     try:
         return load_weekly(paths, outcomes=plots.WEEKLY_DEFAULT)
+    except DamagedResultError:
+        raise
     except AnalysisError:
         return None
 

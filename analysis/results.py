@@ -26,6 +26,7 @@ from analysis.layout import (
     SUMMARY_DIR,
     WEEKLY_DIR,
 )
+from analysis.run_log import apply_run_log
 
 #: Columns that identify a run rather than measure it.
 #: Prefix of the columns holding a swept parameter's value (``param:<section.field>``).
@@ -96,7 +97,7 @@ def load_manifest(folder: str | Path) -> dict[str, Any]:
         raise AnalysisError(f"{manifest}: not a readable JSON manifest ({err})") from err
     if not isinstance(data, dict):
         raise AnalysisError(f"{manifest}: the manifest must be a JSON object")
-    return data
+    return apply_run_log(data, path)  # runs finished since the manifest's save
 
 
 def outcome_columns(table: pd.DataFrame) -> list[str]:
@@ -246,11 +247,18 @@ def _read_many(files: list[Path], wanted: set[str] | None = None) -> pd.DataFram
         return table if wanted is None else table[[c for c in table.columns if c in wanted]]
 
 
+class DamagedResultError(AnalysisError):
+    """A result file exists but cannot be read (truncated, overwritten): never skipped."""
+
+
 def _read_parquet(file: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(file)
     except Exception as err:  # pyarrow raises several types for damaged files
-        raise AnalysisError(f"{file}: not a readable Parquet result file ({err})") from err
+        raise DamagedResultError(
+            f"{file}: not a readable Parquet result file ({err}); for a batch, running it "
+            "again re-runs the damaged run"
+        ) from err
 
 
 def _require_columns(table: pd.DataFrame, names: Iterable[str], where: Path) -> None:

@@ -55,8 +55,8 @@ def cpu_per_run(count: int) -> list[float]:
     """CPU seconds of ``count`` full-scale replays at prior draws, run in this process."""
     import numpy as np
     from analysis.calibration.config import load_calibration
-    from analysis.calibration.replay import replay
 
+    from experiments.replay import replay
     from scenarios.loader import load_scenario
 
     config = load_calibration(CONFIG)

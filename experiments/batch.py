@@ -2,9 +2,12 @@
 
 The parent process is the only writer of the batch folder. It keeps at most a small window of
 runs in flight (twice the executor's slots), writes each result as soon as it arrives
-(``weekly`` first, then ``summary``, each atomically) and then marks the run done in the
-manifest. A run counts as finished when its summary file exists and the manifest says ``done``;
-anything else is run again on resume, overwriting any earlier copy, so nothing is duplicated.
+(``weekly`` first, then ``summary``, each atomically) and then appends the run to the run log
+beside the manifest. A run counts as finished when the manifest (with its log) says ``done``
+and both its files are intact; anything else is run again on resume, overwriting any earlier
+copy, so nothing is duplicated. A batch resumes only with the code that began it (the hash of
+the model's sources); a worker that dies hands its runs back as pending; a result that cannot
+be written (a full disk, a folder made read-only) stops the batch with the run and the reason.
 """
 
 from __future__ import annotations
@@ -16,19 +19,21 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from analysis.layout import MANIFEST, SUMMARY_DIR, WEEKLY_DIR, summary_path, weekly_path
 from experiments.batch_config import BatchConfig, load_batch
 from experiments.errors import UserError
 from experiments.executors import open_workers
-from experiments.manifest import DONE, FAILED, PENDING, Manifest, config_hash
+from experiments.manifest import DONE, FAILED, PENDING, Manifest, code_identity, config_hash
 from experiments.plan import BatchPlan, RunTask, build_plan
 from experiments.progress import Progress
 from experiments.runner import RunResult, execute_run
 from experiments.storage import write_parquet_atomic
+from model.calendar import weeks
 from scenarios.loader import SCENARIO_DIR
 
-#: Seconds between manifest writes while runs finish (always written at the end).
-MANIFEST_INTERVAL = 2.0
 #: Runs in flight per executor slot.
 WINDOW_PER_SLOT = 2
 
@@ -62,6 +67,8 @@ class BatchReport:
     resumed: bool = False
     broken: str | None = None  # why the executor stopped accepting runs (a worker died)
     not_started: int = 0  # runs left pending because the executor broke
+    damaged: list[str] = field(default_factory=list)  # finished runs whose files were damaged
+    lost: list[str] = field(default_factory=list)  # runs whose (Dask) worker died: pending
 
     @property
     def failed(self) -> int:
@@ -108,8 +115,13 @@ def run_batch(
                 _execute(manifest, todo, workers, runner or execute_run, report, options.progress)
             finally:
                 manifest.end_session()
-                manifest.save()
+                with contextlib.suppress(OSError):  # a full disk: the run log has it all
+                    manifest.save()
     return report
+
+
+class StorageError(UserError):
+    """A result could not be written (a full disk, a folder made read-only): the batch stops."""
 
 
 def fresh_folder(folder: Path) -> Path:
@@ -145,9 +157,10 @@ def _open_folder(
         folder = fresh
     elif (folder / MANIFEST).exists():
         manifest = Manifest.load(folder)
-        if manifest.data["config_hash"] == config_hash(settings, plan.inputs):
-            return manifest, True
-        raise UserError(_mismatch(folder, manifest, settings, plan))
+        if manifest.data["config_hash"] != config_hash(settings, plan.inputs):
+            raise UserError(_mismatch(folder, manifest, settings, plan))
+        _check_code(manifest)
+        return manifest, True
     elif occupied:
         raise UserError(
             f"{folder}: exists, is not empty and holds no batch {MANIFEST}; choose another "
@@ -156,6 +169,24 @@ def _open_folder(
     manifest = Manifest.create(folder, settings, plan, batch_file)
     manifest.save()
     return manifest, False
+
+
+def _check_code(manifest: Manifest) -> None:
+    """Refuse to resume a batch begun by other model code (results would mix versions)."""
+    stored = manifest.code or {}
+    current = code_identity()
+    if stored.get("sources") == current["sources"]:
+        return
+    if stored.get("sources"):
+        then = f"sources {stored['sources'][:12]}, commit {stored.get('commit') or 'none'}"
+    else:
+        then = "a version of tipsim that recorded no code identity"
+    raise UserError(
+        f"{manifest.folder}: this batch was run by other model code ({then}) than now "
+        f"(sources {current['sources'][:12]}, commit {current['commit'] or 'none'}). Results "
+        "of different code are never mixed: use --new to start a fresh folder next to it "
+        f"({fresh_folder(manifest.folder).name}), or --out; nothing is deleted"
+    )
 
 
 def _mismatch(folder: Path, manifest: Manifest, settings: dict, plan: BatchPlan) -> str:
@@ -191,18 +222,45 @@ def _select(
     manifest: Manifest, plan: BatchPlan, retry_failed: bool
 ) -> tuple[list[RunTask], BatchReport]:
     """The runs to execute now, in plan order, and the report so far."""
-    todo, skipped, kept = [], 0, []
+    todo, skipped, kept, damaged = [], 0, [], []
     for task in plan.tasks:
         entry = manifest.runs[task.run_id]
-        if entry["status"] == DONE and summary_path(manifest.folder, task.run_id).exists():
-            skipped += 1
+        if entry["status"] == DONE:
+            problem = damage(manifest.folder, task)
+            if problem is None:
+                skipped += 1
+                continue
+            damaged.append(f"{task.run_id} ({problem})")
         elif entry["status"] == FAILED and not retry_failed:
             kept.append(task.run_id)
-        else:
-            entry["status"] = PENDING
-            todo.append(task)
+            continue
+        entry["status"] = PENDING
+        todo.append(task)
     report = BatchReport(manifest.folder, len(plan.tasks), skipped, failed_kept=kept)
+    report.damaged = damaged
     return todo, report
+
+
+def damage(folder: Path, task: RunTask) -> str | None:
+    """What is wrong with a finished run's files (``None`` if both are intact).
+
+    Reads only each Parquet file's footer: a truncated or overwritten file has none, and the
+    row counts must be one summary row and one weekly row per simulated week.
+    """
+    expected = {
+        summary_path(folder, task.run_id): 1,
+        weekly_path(folder, task.run_id): weeks(task.years),
+    }
+    for path, rows in expected.items():
+        if not path.exists():
+            return f"{path.parent.name}/{path.name} is missing"
+        try:
+            found = pq.read_metadata(path).num_rows
+        except (OSError, pa.ArrowException) as err:
+            return f"{path.parent.name}/{path.name} is not a readable Parquet file ({err})"
+        if found != rows:
+            return f"{path.parent.name}/{path.name} has {found} rows, not {rows}"
+    return None
 
 
 def _remove_partial_files(folder: Path) -> None:
@@ -235,13 +293,33 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
                 task = in_flight.pop(future)
+                if _pool_broken(future):  # not the run's fault: it stays pending
+                    report.broken = report.broken or _describe(future.exception())
+                    report.not_started += 1
+                    continue
+                if _worker_lost(future):  # Dask gave up on it after its workers died
+                    report.lost.append(task.run_id)
+                    continue
                 _store(manifest, task, _result(future, task), report)
                 bar.update(failed=len(report.failed_now))
-            manifest.save(at_most_every=MANIFEST_INTERVAL)
     finally:
         bar.close()
         for future in in_flight:
             future.cancel()
+
+
+def _pool_broken(future: Future) -> bool:
+    """Whether the future failed because a pool worker died (the pool takes no more runs)."""
+    return not future.cancelled() and isinstance(future.exception(), BrokenExecutor)
+
+
+def _worker_lost(future: Future) -> bool:
+    """Whether Dask gave up on the run because the workers running it died (``KilledWorker``)."""
+    return not future.cancelled() and type(future.exception()).__name__ == "KilledWorker"
+
+
+def _describe(err: BaseException | None) -> str:
+    return f"{type(err).__name__}: {err}"
 
 
 def _result(future: Future, task: RunTask) -> RunResult:
@@ -254,11 +332,27 @@ def _result(future: Future, task: RunTask) -> RunResult:
 
 
 def _store(manifest: Manifest, task: RunTask, result: RunResult, report: BatchReport) -> None:
+    """Write a result and log the run; a write that fails stops the batch with the reason.
+
+    Raises:
+        StorageError: Naming the run, the file and why (the run stays pending).
+    """
+    try:
+        if not result.ok:
+            manifest.mark_failed(task.run_id, result.error or "", result.traceback, result.seconds)
+            report.failed_now.append(task.run_id)
+        else:
+            write_parquet_atomic(result.weekly, weekly_path(manifest.folder, task.run_id))
+            write_parquet_atomic(result.summary, summary_path(manifest.folder, task.run_id))
+            manifest.mark_done(task.run_id, result.seconds)
+    except OSError as err:
+        reason = (err.strerror or str(err)).lower()
+        where = f" {err.filename}" if err.filename else ""
+        done = report.skipped + report.ran - len(report.failed_now)
+        raise StorageError(
+            f"{manifest.folder}: the batch stopped: the results of run {task.run_id} could not "
+            f"be written ({reason}{':' if where else ''}{where}). The {done} runs finished so "
+            "far are kept; free disk space or fix the folder's permissions, then run the same "
+            "command again to resume"
+        ) from None
     report.ran += 1
-    if not result.ok:
-        manifest.mark_failed(task.run_id, result.error or "", result.traceback, result.seconds)
-        report.failed_now.append(task.run_id)
-        return
-    write_parquet_atomic(result.weekly, weekly_path(manifest.folder, task.run_id))
-    write_parquet_atomic(result.summary, summary_path(manifest.folder, task.run_id))
-    manifest.mark_done(task.run_id, result.seconds)

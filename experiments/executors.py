@@ -7,11 +7,18 @@ results do not depend on the executor: each run carries its own seed.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from experiments.errors import UserError
@@ -82,9 +89,20 @@ def open_workers(
     if count == 1:
         yield Workers(InProcessExecutor(), lambda: 1, "in-process")
         return
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=_context())
+    pool = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=_context(),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         yield Workers(pool, lambda: count, f"{count} local worker processes")
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM) or stopped by an error: runs in flight are not
+        # stored, so end their workers now instead of waiting for them to finish.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -103,9 +121,14 @@ def _dask(count: int, scheduler: str | None) -> Iterator[Workers]:
             client = Client(scheduler, timeout="30s")
             where = f"Dask scheduler {scheduler}"
         else:
-            cluster = LocalCluster(
-                n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            with _sigint_ignored_by_children():
+                cluster = LocalCluster(
+                    n_workers=count,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,  # Ctrl-C: one line, not nannies' warnings
+                )
             client = Client(cluster)
             where = f"local Dask cluster of {count} workers"
     except OSError as err:
@@ -120,6 +143,75 @@ def _dask(count: int, scheduler: str | None) -> Iterator[Workers]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """Start processes that ignore SIGINT, so Ctrl-C reaches only this process.
+
+    A terminal sends Ctrl-C to the whole process group: Dask's nanny and worker processes
+    would each print a KeyboardInterrupt traceback. They inherit an ignored SIGINT (Python
+    leaves it ignored at start-up); this process stops the cluster itself when interrupted.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+#: Linux ``prctl`` option: the signal a process receives when its parent dies.
+_PR_SET_PDEATHSIG = 1
+#: Seconds between a worker's checks that the batch process is still alive.
+WATCHDOG_INTERVAL = 1.0
+
+
+def die_with_parent(batch_pid: int) -> None:
+    """Make this worker process end when the batch process ends, even by SIGKILL.
+
+    Runs in each pool worker at start-up. On Linux the kernel sends SIGKILL when the worker's
+    parent (the fork server) dies; everywhere a daemon thread checks the batch process every
+    :data:`WATCHDOG_INTERVAL` seconds and exits the worker once it is gone. Without this, a
+    killed batch leaves its workers, fork server and resource tracker running for ever.
+
+    Args:
+        batch_pid: Process id of the batch (the pool's owner).
+    """
+    # Ctrl-C is handled by the batch process, which stops the pool: no worker tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # no prctl: the watchdog alone
+            pass
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_INTERVAL)
+            if os.getppid() != parent or not _alive(batch_pid):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="tipsim-watchdog", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not exited (a zombie counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # not Linux: existence is all we can tell
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 #: Modules the fork server imports once, so that worker processes start with them loaded.

@@ -11,6 +11,11 @@ every run's seed (root entropy and spawn key), start and end times, and each run
 ``pending``, ``done`` or ``failed`` (with the error and traceback). A **study** manifest
 (:func:`write_study_manifest`) holds a calibration's or sensitivity analysis's configuration,
 its input files and, once done, what the study found.
+
+While a session runs, each finished run is appended as one JSON line to ``DIR/runs.jsonl``
+(the run log) instead of rewriting the whole manifest: reading the manifest replays the log
+over it, and a torn last line (the process was killed mid-write) is ignored. Saving the
+manifest folds the log into it and empties the log.
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ import json
 import os
 import platform
 import subprocess
-import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from analysis.layout import MANIFEST
+from analysis.run_log import RUN_LOG, apply_record, apply_run_log
 from experiments.errors import UserError
 from experiments.plan import BatchPlan, RunTask
 
@@ -112,8 +117,11 @@ def write_json_atomic(path: Path, data: dict[str, Any], *, indent: int = 1) -> P
     """Write ``data`` as JSON to ``path``; a reader never sees a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=indent, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=indent, default=str), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves no temporary file
     return path
 
 
@@ -186,7 +194,6 @@ class Manifest:
     def __init__(self, folder: Path, data: dict[str, Any]) -> None:
         self.folder = folder
         self.data = data
-        self._saved_at = 0.0
 
     # ------------------------------------------------------------------ creating and reading
     @classmethod
@@ -227,7 +234,16 @@ class Manifest:
             raise UserError(f"{path}: unreadable manifest ({err})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or "runs" not in data:
             raise UserError(f"{path}: not a tipsim batch manifest of format {FORMAT}")
+        apply_run_log(data, folder)
         return cls(folder, data)
+
+    @property
+    def code(self) -> dict[str, Any] | None:
+        """The code identity of the latest session (or of the batch's creation)."""
+        for session in reversed(self.data.get("sessions") or []):
+            if isinstance(session, dict) and session.get("code"):
+                return session["code"]
+        return self.data.get("code")
 
     # ------------------------------------------------------------------ runs
     @property
@@ -248,35 +264,45 @@ class Manifest:
             hint = f" Closest: {', '.join(close)}." if close else ""
             raise UserError(f"{self.folder}: no run '{run_id}' in this batch.{hint}")
         entry = self.runs[run_id]
-        swept = self.data["draws"][entry["draw"]]["params"]
-        return RunTask(
-            run_id=run_id,
-            world=entry["world"],
-            world_path=entry["world_path"],
-            policy=entry["policy"],
-            policy_arg=entry["policy_arg"],
-            draw=entry["draw"],
-            replicate=entry["replicate"],
-            entropy=int(entry["seed"]["entropy"]),
-            spawn_key=tuple(entry["seed"]["spawn_key"]),
-            years=self.data["config"]["years"],
-            overrides={**self.data["config"].get("overrides", {}), **swept},
-            swept=swept,
-        )
+        try:
+            swept = self.data["draws"][entry["draw"]]["params"]
+            return RunTask(
+                run_id=run_id,
+                world=entry["world"],
+                world_path=entry["world_path"],
+                policy=entry["policy"],
+                policy_arg=entry["policy_arg"],
+                draw=entry["draw"],
+                replicate=entry["replicate"],
+                entropy=int(entry["seed"]["entropy"]),
+                spawn_key=tuple(int(k) for k in entry["seed"]["spawn_key"]),
+                years=self.data["config"]["years"],
+                overrides={**self.data["config"].get("overrides", {}), **swept},
+                swept=swept,
+            )
+        except (KeyError, IndexError, TypeError, ValueError) as err:
+            missing = f"'{err.args[0]}' is missing" if isinstance(err, KeyError) else str(err)
+            raise UserError(
+                f"{self.folder / MANIFEST}: the entry of run '{run_id}' is damaged ({missing}); "
+                "a run is rebuilt from its world, policy, draw, replicate and seed "
+                "(entropy and spawn_key), so it cannot be re-run from this manifest"
+            ) from None
 
     def mark_done(self, run_id: str, seconds: float) -> None:
-        """Record a finished run."""
-        entry = self.runs[run_id]
-        entry.update(status=DONE, finished=now(), seconds=round(seconds, 3))
-        entry.pop("error", None)
-        entry.pop("traceback", None)
+        """Record a finished run (appended to the run log at once)."""
+        self._record({"run": run_id, "status": DONE, "finished": now(), "seconds": seconds})
 
     def mark_failed(self, run_id: str, error: str, trace: str | None, seconds: float) -> None:
-        """Record a run that raised, with its error and traceback."""
-        entry = self.runs[run_id]
-        entry.update(
-            status=FAILED, finished=now(), seconds=round(seconds, 3), error=error, traceback=trace
-        )
+        """Record a run that raised, with its error and traceback (appended to the run log)."""
+        change = {"run": run_id, "status": FAILED, "finished": now(), "seconds": seconds}
+        self._record({**change, "error": error, "traceback": trace})
+
+    def _record(self, change: dict[str, Any]) -> None:
+        change["seconds"] = round(change["seconds"], 3)
+        apply_record(self.runs, change)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / RUN_LOG, "a", encoding="utf-8") as log:
+            log.write(json.dumps(change, default=str) + "\n")
 
     def counts(self) -> dict[str, int]:
         """Number of runs per status."""
@@ -291,7 +317,13 @@ class Manifest:
         started = now()
         self.data["started"] = self.data["started"] or started
         self.data["sessions"].append(
-            {"started": started, "finished": None, "executor": executor, "host": platform.node()}
+            {
+                "started": started,
+                "finished": None,
+                "executor": executor,
+                "host": platform.node(),
+                "code": code_identity(),
+            }
         )
 
     def end_session(self) -> None:
@@ -301,17 +333,18 @@ class Manifest:
         self.data["finished"] = None if left else (self.data["finished"] or now())
 
     # ------------------------------------------------------------------ saving
-    def save(self, *, at_most_every: float = 0.0) -> None:
-        """Replace ``manifest.json`` atomically.
+    def save(self) -> None:
+        """Replace ``manifest.json`` atomically, with the run log folded in; empty the log.
 
-        Args:
-            at_most_every: Skip the write if the last one was less than this many seconds ago
-                (a batch of thousands of short runs would otherwise rewrite it constantly).
+        Called at the start and end of a session (not per run: finished runs go to the log).
+        If the process dies between the two steps, the log only repeats what the manifest
+        already says, so reading it again changes nothing.
         """
-        if at_most_every and time.monotonic() - self._saved_at < at_most_every:
-            return
         write_json_atomic(self.folder / MANIFEST, self.data)
-        self._saved_at = time.monotonic()
+        log = self.folder / RUN_LOG
+        if log.exists():
+            log.write_bytes(b"")
+
 
 
 def _entry(task: RunTask) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from experiments.batch_config import BatchConfig
 from experiments.errors import UserError, describe
+from experiments.memory import check_memory
 from experiments.seeds import run_seeds, seed_text
 from experiments.sweeps import draw_count, draws, effective_value, parameter_annotation
 from model import Parameters, RunSpec
@@ -276,6 +277,7 @@ def _validate_draws(
                         f"{batch_file}: {where} is invalid for world {path.stem} and policy "
                         f"{policy}: {problems}"
                     ) from None
+                check_memory(spec.params, config.years, f"{batch_file}: world {path.stem}")
                 typed = {name: effective_value(spec.params, name) for name in swept}
                 specs[_input_key(path.stem, names[policy], number)] = spec
         normalised.append(typed)

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.calendar import WEEKS_PER_YEAR
 from model.parameters import Parameters
 from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Stage
 
-WEEKS_PER_YEAR = 52
 #: Departure week of a free slot (never due).
 NEVER = np.iinfo(np.int32).max
 #: Array attributes of ``Population`` that are not one value per slot.

@@ -45,6 +45,10 @@ EXPECTED: dict[str, list[str]] = {
     "override_out_of_range.yaml": ["screening.tier1_sensitivity", "less than or equal to 1"],
     "unknown_policy.yaml": ["policies:", "Did you mean 'detention_first'?"],
     "not_a_mapping.yaml": ["must be a mapping"],
+    "growth_exhausts_memory.yaml": [
+        "population.growth_per_year = 0.5 for 60 years",
+        "over the 4 GiB budget of one run",
+    ],
 }
 
 

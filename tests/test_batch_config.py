@@ -116,3 +116,25 @@ def test_two_policies_with_one_name_are_refused(tmp_path, capsys):
     policy_file.write_text("name: detention_first\nstrategy: detention_first\n")
     batch = write_batch(tmp_path, policies=["detention_first", str(policy_file)])
     assert "share a name" in _refused(batch, capsys)
+
+
+def test_a_policy_file_is_labelled_by_its_name_as_in_tipsim_run(tmp_path):
+    from scenarios.policy_loader import load_policy
+
+    policy_file = tmp_path / "variant_file.yaml"
+    policy_file.write_text("name: screening_variant\nstrategy: screening_before_detention\n")
+    batch = write_batch(tmp_path, policies=["detention_first", str(policy_file)])
+    plan = build_plan(load_batch(batch), batch)
+    labels = {task.policy for task in plan.tasks}
+    assert labels == {"detention_first", load_policy(policy_file).name} == {
+        "detention_first",
+        "screening_variant",
+    }
+    assert any(task.run_id.startswith("small__screening_variant__") for task in plan.tasks)
+
+
+def test_planning_shows_its_progress(tmp_path, capsys):
+    batch = write_batch(tmp_path, sweep={"grid": {"screening.tier1_sensitivity": [0.6, 0.8]}})
+    build_plan(load_batch(batch), batch, progress=True)
+    err = capsys.readouterr().err
+    assert "planning: checking parameter sets" in err and "2/2" in err

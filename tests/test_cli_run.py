@@ -91,6 +91,10 @@ def test_policy_option_picks_one_policy_and_overrides_apply(small_scenario_path,
             ["--years 0.01", "shorter than one simulated week"],
         ),
         (["run", "{small}", "--seed", "-1"], ["--seed -1", "a whole number of at least 0"]),
+        (
+            ["run", "{small}", "--set", "population.growth_per_year=0.5", "--years", "60"],
+            ["population.growth_per_year = 0.5 for 60 years", "GiB budget of one run"],
+        ),
     ],
 )
 def test_bad_input_gives_one_message_and_exit_status_2(

@@ -140,6 +140,10 @@ def test_cli_sensitivity_writes_indices_samples_and_figures(tmp_path, capsys):
         ({"colour": "blue"}, "colour: unknown field"),
         ({"sobol": {"samples": 2, "top": 5}}, "exceeds"),
         ({"scenario": "no_such_world.yaml"}, "no such file"),
+        (
+            {"policies": ["detention_first", "detention_first"]},
+            "the same policy twice (detention_first)",
+        ),
     ],
 )
 def test_cli_sensitivity_refuses_bad_files_with_status_2(tmp_path, capsys, changes, message):

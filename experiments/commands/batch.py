@@ -65,6 +65,7 @@ def main(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     done = report.skipped + report.ran - len(report.failed_now)
+    # (runs lost with their workers are neither done nor failed: they stay pending)
     print(
         f"batch {report.folder}: {report.total} runs; {report.skipped} already finished, "
         f"{report.ran} run now on {report.executor}, {len(report.failed_now)} failed now"
@@ -74,14 +75,27 @@ def main(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    if report.damaged:
+        print(
+            f"tipsim: {len(report.damaged)} finished run(s) had damaged result files and were "
+            "run again: " + "; ".join(report.damaged)
+        )
     if report.broken:
         print(
             f"tipsim: the executor stopped ({report.broken}); {report.not_started} runs were "
-            "not started: run the same command again to continue"
+            "not finished and stay pending: run the same command again to continue"
+        )
+    if report.lost:
+        print(
+            f"tipsim: {len(report.lost)} run(s) lost the workers running them (killed, out of "
+            f"memory?) and stay pending: {', '.join(report.lost)}; run the same command again "
+            "to retry them"
         )
     if not args.quiet:
         print_comparison(report.folder, finished=done)
-    if report.failed or report.broken:
+    if (report.broken or report.lost) and not report.failed:
+        return FAILED_RUNS_STATUS
+    if report.failed:
         print(
             f"tipsim: {report.failed} of {report.total} runs failed ({done} done); errors and "
             f"tracebacks are in {report.folder / 'manifest.json'}; "

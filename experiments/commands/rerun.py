@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.layout import summary_path, weekly_path
+from experiments.errors import UserError
 from experiments.manifest import Manifest
 from experiments.runner import simulate_task
 from scenarios.resolve import resolve_run
@@ -26,6 +27,11 @@ def main(args: argparse.Namespace) -> int:
     task = manifest.task(args.run_id)
     spec = resolve_run(task.world_path, task.policy_arg, task.overrides)
     task = replace(task, spec=spec)
+    stored_path = summary_path(args.folder, task.run_id)
+    stored_weekly = weekly_path(args.folder, task.run_id)
+    # Read the stored tables first: a damaged file is named before minutes of simulation.
+    stored = _read_stored(stored_path) if stored_path.exists() else None
+    stored_series = _read_stored(stored_weekly) if stored_weekly.exists() else None
     print(f"re-running {task.run_id} (seed {task.seed_text}, {task.years:g} years)")
     hashed = manifest.data.get("inputs", {}).get(f"{task.world}/{task.policy}/d{task.draw}")
     if hashed is not None and hashed != spec.digest():
@@ -34,14 +40,12 @@ def main(args: argparse.Namespace) -> int:
             "the parameters resolved now differ from those the batch hashed and ran"
         )
     summary, weekly = simulate_task(task)
-    stored_path = summary_path(args.folder, task.run_id)
-    if not stored_path.exists():
+    if stored is None:
         print(summary.T.to_string(header=False))
         print(f"no stored summary to compare ({stored_path} missing: the run never finished)")
         return 0
-    differences = compare(pd.read_parquet(stored_path), summary)
-    stored_weekly = weekly_path(args.folder, task.run_id)
-    if stored_weekly.exists() and not pd.read_parquet(stored_weekly).equals(weekly):
+    differences = compare(stored, summary)
+    if stored_series is not None and not stored_series.equals(weekly):
         differences.append(f"weekly series differ from {stored_weekly}")
     if differences:
         print(f"DIFFERS from {stored_path}:")
@@ -50,6 +54,21 @@ def main(args: argparse.Namespace) -> int:
         return 1
     print(f"identical to {stored_path} ({summary.shape[1]} columns) and its weekly series")
     return 0
+
+
+def _read_stored(path: Path) -> pd.DataFrame:
+    """A stored result table.
+
+    Raises:
+        UserError: If the file is not a readable Parquet file (truncated, overwritten).
+    """
+    try:
+        return pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise UserError(
+            f"{path}: not a readable Parquet result file ({err}); running the batch again "
+            "re-runs the damaged run"
+        ) from None
 
 
 def compare(stored: pd.DataFrame, fresh: pd.DataFrame) -> list[str]:

@@ -16,6 +16,7 @@ from analysis.layout import RUN_SUMMARY, RUN_WEEKLY
 from experiments.batch_config import MAX_YEARS, check_years
 from experiments.errors import UserError
 from experiments.manifest import code_identity, now
+from experiments.memory import check_memory
 from experiments.overrides import parse_assignments
 from experiments.storage import write_parquet_atomic, write_text_atomic
 from model import POLICIES, IdentificationModel
@@ -88,6 +89,8 @@ def main(args: argparse.Namespace) -> int:
     overrides = check_overrides(parse_assignments(args.set))
     # Resolve (and so validate) every combination before the first run starts.
     runs = [resolve_run(world, policy, overrides) for policy in policies]
+    for spec in runs:
+        check_memory(spec.params, args.years, str(path))
     settings = {
         "scenario": str(path),
         "seed": args.seed,
@@ -145,5 +148,6 @@ def run_folder(scenario: str, seed: int, years: float, settings: dict[str, Any])
     two different runs never share a folder and the same run always gets the same one.
     """
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario)
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    decisive = {k: v for k, v in settings.items() if k != "scenario"}  # a path: content counts
+    digest = hashlib.sha256(json.dumps(decisive, sort_keys=True, default=str).encode())
     return f"{safe}-seed{seed}-{years:g}y-{digest.hexdigest()[:8]}"

@@ -53,6 +53,16 @@ class SensitivityConfig(Strict):
     sobol: SobolSettings = Field(default_factory=SobolSettings)
     output: str = "results/sensitivity"
 
+    @field_validator("policies")
+    @classmethod
+    def _two_policies(cls, value: list[str]) -> list[str]:
+        if len(value) == 2 and value[0] == value[1]:
+            raise ValueError(
+                f"the same policy twice ({value[0]}): the difference of a policy with itself is "
+                "zero, so every index would be undefined; give [reference, alternative]"
+            )
+        return value
+
     @field_validator("outputs")
     @classmethod
     def _known_outputs(cls, value: list[str]) -> list[str]:

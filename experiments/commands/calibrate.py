@@ -10,6 +10,7 @@ accepted runs, fitted or not), ``fit.png``, and the scenario ensemble under ``en
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -51,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the calibration and write its folder."""
     config = as_user_error(lambda: _configured(args))
+    _refuse_meaningless_budget(config, args.config)
     scenario, world = load_world(args.config, config.scenario)
     get_policy(config.policy)
     refuse_timeline_fields(world, list(config.parameters), scenario)
@@ -120,14 +122,32 @@ def main(args: argparse.Namespace) -> int:
     comparison.to_csv(folder / "comparison.csv", index=False)
     prior = list(result.simulations.loc[result.simulations["generation"] == 0, "number"])
     plot_fit(result.yearly, accepted, prior, patterns, folder / "fit.png")
-    members = write_ensemble(
-        result.accepted,
-        list(config.parameters),
-        scenario,
-        folder,
-        calibration=config.name,
-        years=config.years,
-    )
+    from_prior = result.method == "smc" and len(result.tolerances) == 1
+    members = []
+    if from_prior:
+        print(
+            f"calibrate: warning: the budget ({config.abc.max_simulations} runs) ran out before "
+            "the first SMC generation after the prior was complete, so the accepted sets are "
+            "draws from the prior, not a fit: no ensemble written. Raise abc.max_simulations "
+            f"(--max-simulations) to at least {_smc_budget(config)}.",
+            file=sys.stderr,
+        )
+    else:
+        members = write_ensemble(
+            result.accepted,
+            list(config.parameters),
+            scenario,
+            folder,
+            calibration=config.name,
+            years=config.years,
+        )
+    completed = len(result.tolerances) - 1
+    if result.method == "smc" and 0 < completed < config.abc.generations:
+        print(
+            f"calibrate: warning: only {completed} of {config.abc.generations} SMC generations "
+            f"completed within {config.abc.max_simulations} runs; the ensemble is a rough fit",
+            file=sys.stderr,
+        )
     generations = int(result.simulations["generation"].max())
     write_manifest(
         folder,
@@ -144,6 +164,34 @@ def main(args: argparse.Namespace) -> int:
     )
     _print_summary(config, result, fit, folder, where)
     return 0
+
+
+def _smc_budget(config: CalibrationConfig) -> int:
+    """Runs a full SMC fit needs at the least.
+
+    The prior population, then each generation's population accepted from about
+    ``1 / quantile`` times as many proposals.
+    """
+    settings = config.abc
+    return settings.population * (1 + round(settings.generations / settings.quantile))
+
+
+def _refuse_meaningless_budget(config: CalibrationConfig, path: Path) -> None:
+    """Refuse a budget that can only return draws from the prior."""
+    settings = config.abc
+    if settings.method == "rejection" and settings.max_simulations < 2 * settings.population:
+        raise UserError(
+            f"{path}: abc.max_simulations {settings.max_simulations} keeps {settings.population} "
+            "sets out of fewer than twice as many draws, so the accepted sets would be the prior; "
+            f"give at least {2 * settings.population} (10x the population is usual)"
+        )
+    if settings.method == "smc" and settings.max_simulations < 2 * settings.population:
+        raise UserError(
+            f"{path}: abc.max_simulations {settings.max_simulations} cannot complete one SMC "
+            f"generation after the prior ({settings.population} sets each), so the ensemble "
+            f"would be the prior; give at least {_smc_budget(config)} (population x "
+            "(1 + generations / quantile))"
+        )
 
 
 def _configured(args: argparse.Namespace) -> CalibrationConfig:

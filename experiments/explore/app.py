@@ -92,8 +92,8 @@ def totals(model: PolicyPair):
             f"<td style='text-align:right'>{b - a:+,.0f}</td></tr>"
         )
     caption = (
-        f"<b>Totals after {model.week} weeks</b> (to {model.date:%d %b %Y}; the same seed for "
-        "both policies)"
+        f"<b>Totals after {model.week} weeks</b> (to {model.date:%d %b %Y}; seed {model.seed}, "
+        "the same for both policies)"
     )
     html = (
         f"<div id='tipsim-totals' style='font-size:13px'><p>{caption}</p><table>"

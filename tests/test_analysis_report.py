@@ -17,10 +17,9 @@ from analysis.figures import STOCKS
 from analysis.labels import label
 from experiments.cli import main as tipsim
 from tests.analysis_folders import simulate_folder, synthetic_summary, write_folder
+from tests.browser import chromium, console_errors
 
 POLICIES = ["detention_first", "screening_before_detention"]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 
 @pytest.fixture(scope="module")
@@ -127,37 +126,13 @@ def test_stock_names_match_the_model():
 
 
 def test_report_opens_in_a_headless_browser_without_errors(report, tmp_path):
-    if CHROMIUM is None or CHROMEDRIVER is None:
-        pytest.skip("no chromium/chromedriver on this machine (CI installs Debian's chromium)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+    with chromium(tmp_path / "chromium-profile") as driver:
         driver.get(report["html"].resolve().as_uri())
         state = driver.execute_script(
             "return Array.from(document.images).map(i => [i.complete, i.naturalWidth]);"
         )
         tables = driver.execute_script("return document.querySelectorAll('table').length;")
-        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-    finally:
-        driver.quit()
+        errors = console_errors(driver)
     assert errors == []
     assert len(state) == 3
     assert all(complete and width > 0 for complete, width in state), state
@@ -216,8 +191,6 @@ def test_week_dates_follow_the_runs_start_year():
 
 
 def test_report_fits_a_laptop_screen_without_horizontal_scroll(tmp_path, batch):
-    from tests.browser import chromium, console_errors
-
     # Three folders side by side is the widest layout the report has.
     folders = [batch]
     for name in ("copy-a", "copy-b"):
@@ -232,3 +205,24 @@ def test_report_fits_a_laptop_screen_without_horizontal_scroll(tmp_path, batch):
         errors = console_errors(driver)
     assert errors == []
     assert widths[0] <= widths[1], widths
+
+
+def test_headline_gives_the_share_of_calibrated_worlds_where_the_reform_identified_more():
+    from analysis.comparison import compare
+    from analysis.headline import headline_sentences
+
+    frames = []
+    for i, gain in enumerate([2, 3, -1, 4]):  # the reform identifies more in 3 of 4 members
+        frames.append(
+            synthetic_summary(
+                {
+                    "detention_first": {"victims_identified": [10, 12]},
+                    "screening_before_detention": {"victims_identified": [10 + gain, 12 + gain]},
+                },
+                world=f"member_{i:03d}",
+            )
+        )
+    runs = pd.concat(frames, ignore_index=True).assign(source="ensemble")
+    comparison = compare(runs, metrics=["victims_identified"])
+    (sentence,) = headline_sentences(comparison, years=5)
+    assert "identified more victims in 3 of 4 calibrated worlds (75%" in sentence

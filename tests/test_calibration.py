@@ -208,7 +208,7 @@ def write_config(tmp_path, scenario, **changes):
             "identified_mechanism": {"years": [2016], "relative": 0.5, "absolute": 4},
             "prevalence_domestic": {"years": [2016], "relative": 0.2},
         },
-        "abc": {"method": "rejection", "population": 2, "max_simulations": 3},
+        "abc": {"method": "rejection", "population": 2, "max_simulations": 4},
         "output": str(tmp_path / "out"),
     }
     config.update(changes)
@@ -380,3 +380,20 @@ def test_ranking_counts_members_where_the_alternative_wins(tmp_path):
         differences.reset_index(), weights=pd.Series({"a": 0.5, "b": 0.25, "c": 0.25})
     )
     assert weighted["more_all"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("abc_settings", "words"),
+    [
+        ({"method": "smc", "population": 10, "max_simulations": 16}, "cannot complete one SMC"),
+        ({"method": "rejection", "population": 10, "max_simulations": 12}, "would be the prior"),
+    ],
+)
+def test_cli_calibrate_refuses_a_budget_that_can_only_return_the_prior(
+    tmp_path, small_replay, capsys, abc_settings, words
+):
+    config = write_config(tmp_path, small_replay, abc=abc_settings)
+    assert tipsim(["calibrate", str(config), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "abc.max_simulations" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # refused before anything was written

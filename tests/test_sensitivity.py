@@ -160,3 +160,71 @@ def test_shipped_sensitivity_file_is_valid():
     config = load_sensitivity(ROOT / "experiments" / "sensitivity_hong_kong.yaml")
     assert config.policies == ["detention_first", "screening_before_detention"]
     assert config.outputs == ["victims_identified", "prosecutions"]
+
+
+def test_cli_sensitivity_budget_flags_replace_the_files_and_warn_when_small(tmp_path, capsys):
+    config = write_config(tmp_path)
+    status = tipsim(
+        [
+            "sensitivity",
+            str(config),
+            "--workers",
+            "1",
+            "--quiet",
+            "--trajectories",
+            "3",
+            "--samples",
+            "4",
+            "--noise-replicates",
+            "0",
+        ]
+    )
+    assert status == 0
+    captured = capsys.readouterr()
+    assert "sobol.samples 4 is small" in captured.err
+    assert "morris.trajectories 3" in captured.err
+    samples = pd.read_parquet(tmp_path / "out" / "tiny" / "morris_samples.parquet")
+    assert len(samples) == 3 * 3  # trajectories x (parameters + 1)
+    sobol_samples = pd.read_parquet(tmp_path / "out" / "tiny" / "sobol_samples.parquet")
+    assert len(sobol_samples) == 4 * (1 + 2)  # samples x (top + 2)
+
+
+def test_cli_sensitivity_refuses_a_bad_budget_flag(tmp_path, capsys):
+    status = tipsim(["sensitivity", str(write_config(tmp_path)), "--samples", "6", "--quiet"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "sobol.samples" in err and "power of 2" in err and "Traceback" not in err
+
+
+def test_impossible_sobol_indices_are_printed_with_a_comment():
+    from experiments.commands.sensitivity import index_comments
+
+    indices = pd.DataFrame(
+        [
+            {
+                "output": "victims_identified",
+                "parameter": "a",
+                "S1": 0.4,
+                "S1_conf": 0.1,
+                "ST": 1.99,
+            },
+            {
+                "output": "victims_identified",
+                "parameter": "b",
+                "S1": -0.3,
+                "S1_conf": 0.1,
+                "ST": 0.2,
+            },
+            {
+                "output": "victims_identified",
+                "parameter": "c",
+                "S1": 0.3,
+                "S1_conf": 0.1,
+                "ST": 0.5,
+            },
+        ]
+    )
+    comments = index_comments(indices)
+    assert len(comments) == 2
+    assert "ST = 1.99 > 1" in comments[0] and "raise sobol.samples" in comments[0]
+    assert "S1 = -0.3 < 0" in comments[1]

@@ -9,7 +9,7 @@ accepted runs, fitted or not), ``fit.png``, and the scenario ensemble under ``en
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +38,7 @@ class Calibration:
     result: abc.Result
     fit: pd.DataFrame
     executor: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_calibration(
@@ -56,6 +57,7 @@ def run_calibration(
     Raises:
         UserError: For an unusable scenario, policy, figures file or pattern.
     """
+    refuse_meaningless_budget(config, config_path)
     scenario, world = load_world(config_path, config.scenario)
     get_policy(config.policy)
     refuse_timeline_fields(world, list(config.parameters), scenario)
@@ -115,14 +117,30 @@ def run_calibration(
     comparison.to_csv(folder / "comparison.csv", index=False)
     prior = list(result.simulations.loc[result.simulations["generation"] == 0, "number"])
     plot_fit(result.yearly, accepted, prior, patterns, folder / "fit.png")
-    members = write_ensemble(
-        result.accepted,
-        list(config.parameters),
-        scenario,
-        folder,
-        calibration=config.name,
-        years=config.years,
-    )
+    warnings = []
+    members = []
+    if result.method == "smc" and len(result.tolerances) == 1:
+        warnings.append(
+            f"the budget ({config.abc.max_simulations} runs) ran out before the first SMC "
+            "generation after the prior was complete, so the accepted sets are draws from the "
+            "prior, not a fit: no ensemble written. Raise abc.max_simulations "
+            f"(--max-simulations) to at least {smc_budget(config)}."
+        )
+    else:
+        members = write_ensemble(
+            result.accepted,
+            list(config.parameters),
+            scenario,
+            folder,
+            calibration=config.name,
+            years=config.years,
+        )
+    completed = len(result.tolerances) - 1
+    if result.method == "smc" and 0 < completed < config.abc.generations:
+        warnings.append(
+            f"only {completed} of {config.abc.generations} SMC generations completed within "
+            f"{config.abc.max_simulations} runs; the ensemble is a rough fit"
+        )
     write_study_manifest(
         folder,
         settings,
@@ -136,7 +154,35 @@ def run_calibration(
         executor=where,
         ensemble=[m.name for m in members],
     )
-    return Calibration(folder, result, fit, where)
+    return Calibration(folder, result, fit, where, warnings)
+
+
+def smc_budget(config: CalibrationConfig) -> int:
+    """Runs a full SMC fit needs at the least.
+
+    The prior population, then each generation's population accepted from about
+    ``1 / quantile`` times as many proposals.
+    """
+    settings = config.abc
+    return settings.population * (1 + round(settings.generations / settings.quantile))
+
+
+def refuse_meaningless_budget(config: CalibrationConfig, path: Path) -> None:
+    """Refuse a budget that can only return draws from the prior."""
+    settings = config.abc
+    if settings.method == "rejection" and settings.max_simulations < 2 * settings.population:
+        raise UserError(
+            f"{path}: abc.max_simulations {settings.max_simulations} keeps {settings.population} "
+            "sets out of fewer than twice as many draws, so the accepted sets would be the prior; "
+            f"give at least {2 * settings.population} (10x the population is usual)"
+        )
+    if settings.method == "smc" and settings.max_simulations < 2 * settings.population:
+        raise UserError(
+            f"{path}: abc.max_simulations {settings.max_simulations} cannot complete one SMC "
+            f"generation after the prior ({settings.population} sets each), so the ensemble "
+            f"would be the prior; give at least {smc_budget(config)} (population x "
+            "(1 + generations / quantile))"
+        )
 
 
 def _patterns(

@@ -7,6 +7,7 @@ file, applies the command-line changes and prints the summary.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -33,6 +34,8 @@ def main(args: argparse.Namespace) -> int:
     """Run the calibration and print its summary."""
     config = as_user_error(lambda: _configured(args))
     done = run_calibration(config, args.config, StudyOptions.from_args(args))
+    for warning in done.warnings:
+        print(f"calibrate: warning: {warning}", file=sys.stderr)
     _print_summary(config, done.result, done.fit, done.folder, done.executor)
     return 0
 

@@ -92,8 +92,8 @@ def totals(model: PolicyPair):
             f"<td style='text-align:right'>{b - a:+,.0f}</td></tr>"
         )
     caption = (
-        f"<b>Totals after {model.week} weeks</b> (to {model.date:%d %b %Y}; the same seed for "
-        "both policies)"
+        f"<b>Totals after {model.week} weeks</b> (to {model.date:%d %b %Y}; seed {model.seed}, "
+        "the same for both policies)"
     )
     html = (
         f"<div id='tipsim-totals' style='font-size:13px'><p>{caption}</p><table>"
@@ -103,19 +103,30 @@ def totals(model: PolicyPair):
 
 
 def funnel(model: PolicyPair):
-    """The identification funnel of both policies so far, on a linear scale."""
+    """The identification funnel of both policies so far, on a linear scale.
+
+    The victims present (thousands) are named in the title rather than drawn, so the stages
+    that differ between the policies (tens) are not flattened against them.
+    """
     fig = Figure(figsize=(6, 3.2), layout="constrained")
     ax = fig.subplots()
-    labels = [label for _, label in FUNNEL]
-    positions = range(len(labels))
+    stages = FUNNEL[1:]
+    positions = range(len(stages))
+    present = []
     for offset, policy in zip((-0.2, 0.2), model.policies, strict=True):
         counts = model.funnel(policy)
-        values = [counts[key] for key, _ in FUNNEL]
-        ax.barh([p + offset for p in positions], values, height=0.4, label=policy)
-    ax.set_yticks(list(positions), labels)
+        present.append(counts[FUNNEL[0][0]])
+        values = [counts[key] for key, _ in stages]
+        bars = ax.barh([p + offset for p in positions], values, height=0.4, label=policy)
+        ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=2)
+    ax.set_yticks(list(positions), [label for _, label in stages])
     ax.invert_yaxis()
-    ax.set_xlabel("victims (persons, so far)")
-    ax.set_title("Identification funnel")
+    ax.margins(x=0.15)
+    ax.set_xlabel("victims so far (persons)")
+    ax.set_title(
+        f"Identification funnel, of {present[0]:,.0f} / {present[1]:,.0f} victims present",
+        fontsize=9,
+    )
     ax.legend(loc="lower right", fontsize="small")
     return solara.FigureMatplotlib(fig, format="png")
 

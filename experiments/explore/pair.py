@@ -99,6 +99,7 @@ class PolicyPair(mesa.Model):
         super().__init__(rng=int(seed))
         params = load_scenario(world)
         self.world = world
+        self.seed = int(seed)
         self.start = dt.date(params.time.start_year, 1, 1)
         overrides = dict(kwargs)  # named so for Mesa's SolaraViz, which looks for **kwargs
         for name, factor in (

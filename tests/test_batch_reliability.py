@@ -113,6 +113,7 @@ def test_resume_runs_again_a_finished_run_whose_file_is_truncated(tmp_path, caps
 
 def test_finished_runs_are_logged_not_rewritten_into_the_manifest(tmp_path, monkeypatch):
     batch = write_batch(tmp_path, years=0.05, replicates=5)
+    # Older code rewrote the manifest at most every MANIFEST_INTERVAL seconds: make that "always".
     monkeypatch.setattr(experiments.batch, "MANIFEST_INTERVAL", 0.0, raising=False)
     writes = []
     real_replace = experiments.manifest.os.replace

@@ -169,7 +169,7 @@ def _read_summary(path: Path, label: str) -> pd.DataFrame:
         table = _read_many(files)
         _require_columns(table, ID_COLUMNS, path / SUMMARY_DIR)
     elif (path / RUN_SUMMARY).exists():
-        table = _from_single_run(_read_parquet(path / RUN_SUMMARY), path)
+        table = _from_single_run(read_result_table(path / RUN_SUMMARY), path)
     else:
         raise AnalysisError(f"{path}: no finished runs ({_status_note(path)})")
     table.insert(0, SOURCE, label)
@@ -182,7 +182,7 @@ def _read_weekly(path: Path, label: str, outcomes: list[str] | None) -> pd.DataF
     if files:
         table = _read_many(files, wanted)
     elif (path / RUN_WEEKLY).exists():
-        table = _from_single_run(_read_parquet(path / RUN_WEEKLY), path)
+        table = _from_single_run(read_result_table(path / RUN_WEEKLY), path)
     else:
         raise AnalysisError(f"{path}: no weekly series ({_status_note(path)})")
     _require_columns(table, ("run_id", "world", "policy", "draw", "replicate", "week"), path)
@@ -224,7 +224,7 @@ def _single_run_seeds(path: Path) -> dict[str, int]:
     summary = path / "summary.parquet"
     if not summary.exists():
         return {}
-    table = _read_parquet(summary)
+    table = read_result_table(summary)
     if "seed" not in table.columns or "policy" not in table.columns:
         return {}
     return dict(zip(table["policy"].astype(str), table["seed"].astype(int), strict=True))
@@ -243,7 +243,7 @@ def _read_many(files: list[Path], wanted: set[str] | None = None) -> pd.DataFram
         columns = None if wanted is None else [c for c in dataset.schema.names if c in wanted]
         return dataset.to_table(columns=columns).to_pandas()
     except (pa.ArrowException, OSError):
-        table = pd.concat([_read_parquet(file) for file in files], ignore_index=True)
+        table = pd.concat([read_result_table(file) for file in files], ignore_index=True)
         return table if wanted is None else table[[c for c in table.columns if c in wanted]]
 
 
@@ -251,7 +251,12 @@ class DamagedResultError(AnalysisError):
     """A result file exists but cannot be read (truncated, overwritten): never skipped."""
 
 
-def _read_parquet(file: Path) -> pd.DataFrame:
+def read_result_table(file: Path) -> pd.DataFrame:
+    """Read one stored result table (Parquet).
+
+    Raises:
+        DamagedResultError: If the file is not a readable Parquet file (truncated, overwritten).
+    """
     try:
         return pd.read_parquet(file)
     except Exception as err:  # pyarrow raises several types for damaged files

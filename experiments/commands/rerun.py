@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.layout import summary_path, weekly_path
-from experiments.errors import UserError
+from analysis.results import read_result_table
 from experiments.manifest import Manifest
 from experiments.runner import simulate_task
 from scenarios.resolve import resolve_run
@@ -30,8 +30,8 @@ def main(args: argparse.Namespace) -> int:
     stored_path = summary_path(args.folder, task.run_id)
     stored_weekly = weekly_path(args.folder, task.run_id)
     # Read the stored tables first: a damaged file is named before minutes of simulation.
-    stored = _read_stored(stored_path) if stored_path.exists() else None
-    stored_series = _read_stored(stored_weekly) if stored_weekly.exists() else None
+    stored = read_result_table(stored_path) if stored_path.exists() else None
+    stored_series = read_result_table(stored_weekly) if stored_weekly.exists() else None
     print(f"re-running {task.run_id} (seed {task.seed_text}, {task.years:g} years)")
     hashed = manifest.data.get("inputs", {}).get(f"{task.world}/{task.policy}/d{task.draw}")
     if hashed is not None and hashed != spec.digest():
@@ -54,21 +54,6 @@ def main(args: argparse.Namespace) -> int:
         return 1
     print(f"identical to {stored_path} ({summary.shape[1]} columns) and its weekly series")
     return 0
-
-
-def _read_stored(path: Path) -> pd.DataFrame:
-    """A stored result table.
-
-    Raises:
-        UserError: If the file is not a readable Parquet file (truncated, overwritten).
-    """
-    try:
-        return pd.read_parquet(path)
-    except Exception as err:  # pyarrow raises several types for damaged files
-        raise UserError(
-            f"{path}: not a readable Parquet result file ({err}); running the batch again "
-            "re-runs the damaged run"
-        ) from None
 
 
 def compare(stored: pd.DataFrame, fresh: pd.DataFrame) -> list[str]:

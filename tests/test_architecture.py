@@ -56,3 +56,25 @@ def test_solara_viz_accepts_the_scenario_model_with_plain_keywords():
         "screening__tier1_sensitivity": 0.8,
     }
     solara_viz._check_model_params(ScenarioModel.__init__, params)  # raises if refused
+
+
+def test_the_command_line_lists_its_commands_without_loading_the_model():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from experiments.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main(['--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('mesa', 'pandas', 'scipy', 'matplotlib', 'SALib')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"tipsim --help imported {result.stdout.strip()}"

@@ -193,10 +193,15 @@ def _from_single_run(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     _require_columns(table, ("policy",), path)
     table = table.copy()
     world = table.pop("scenario") if "scenario" in table.columns else path.name
-    seed = table.pop("seed") if "seed" in table.columns else 0
+    if "seed" in table.columns:
+        seed = table.pop("seed")
+    else:  # weekly.parquet: the run's seed is in the summary next to it (the same run ids)
+        summary = path / "summary.parquet"
+        first = pd.read_parquet(summary, columns=["seed"])["seed"] if summary.exists() else []
+        seed = pd.Series(first.iloc[0] if len(first) else 0, index=table.index)
     ids = pd.DataFrame(
         {
-            "run_id": table["policy"].astype(str) + "-seed" + pd.Series(seed).astype(str),
+            "run_id": table["policy"].astype(str) + "-seed" + seed.astype(str),
             "world": world,
             "policy": table.pop("policy"),
             "draw": 0,

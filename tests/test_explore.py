@@ -57,6 +57,7 @@ def test_the_same_policy_twice_is_refused():
         PolicyPair(world=SMALL, reform="detention_first", baseline="detention_first")
 
 
+@pytest.mark.filterwarnings("ignore:.*use_state.*:UserWarning")  # Mesa's own hook order
 def test_solaraviz_accepts_both_models_and_the_dashboards_parameters(monkeypatch):
     pytest.importorskip("solara", reason="the explore extra is not installed")
     monkeypatch.setenv("TIPSIM_EXPLORE_WORLD", SMALL)  # the page builds its first pair on import

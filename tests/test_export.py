@@ -50,3 +50,18 @@ def test_netcdf_export_has_runs_by_week(batch, tmp_path):
 def test_export_of_a_missing_folder_exits_2(tmp_path, capsys):
     assert tipsim(["export", str(tmp_path / "nothing")]) == 2
     assert "nothing" in capsys.readouterr().err
+
+
+def test_a_tipsim_run_folders_weekly_series_carry_the_summarys_run_ids(
+    tmp_path, small_scenario_path
+):
+    xr = pytest.importorskip("xarray", reason="the export extra is not installed")
+    out = tmp_path / "runs"
+    args = ["run", str(small_scenario_path), "--years", "0.1", "--seed", "3", "--out", str(out)]
+    assert tipsim(args) == 0
+    folder = next(out.iterdir())
+    weekly = analysis.load_weekly(folder)
+    assert set(weekly["run_id"]) == set(analysis.load(folder)["run_id"])  # every week, same ids
+    assert tipsim(["export", str(folder), "--format", "netcdf", "--out", str(tmp_path / "x")]) == 0
+    with xr.open_dataset(tmp_path / "x" / "results.nc") as data:
+        assert not bool(data["weekly_victims_present"].isnull().any())

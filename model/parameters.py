@@ -766,8 +766,31 @@ class DetentionParameters(Section):
         ge=0,
         le=3_650,
         source=ASSUMPTION,
-        description="Mean days from detention to removal (exponentially distributed, rounded "
-        "to weeks; 0 removes within the week of detention).",
+        description="Mean days from detention to removal: the minimum processing time plus a "
+        "gamma-distributed wait (rounded down to weeks; 0 removes within the week of "
+        "detention).",
+    )
+    removal_min_days: float = param(
+        7.0,
+        unit="days",
+        ge=0,
+        le=3_650,
+        source=ASSUMPTION + ": removal needs a travel document and a booked passage, which "
+        "takes at least a week; with it no detainee is removed in the week of detention (an "
+        "exponential clock of mean 28 days removed ~22% in their first week)",
+        description="Minimum days from detention to removal (processing time). It applies up to "
+        "the mean: a removal_days below it holds every detainee exactly removal_days.",
+    )
+    removal_shape: float = param(
+        2.0,
+        unit="gamma shape",
+        ge=0.1,
+        le=100,
+        source=ASSUMPTION + ": waits beyond the minimum vary (documents, flights, appeals) "
+        "with a coefficient of variation of 1/sqrt(2); 1 with removal_min_days 0 is the "
+        "memoryless (exponential) clock",
+        description="Shape of the gamma-distributed wait beyond the minimum; its scale is "
+        "chosen so that the mean time to removal is removal_days.",
     )
     cost_per_day_hkd: float = param(
         1_000.0,

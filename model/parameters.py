@@ -445,6 +445,45 @@ class EncounterParameters(Section):
         source=ASSUMPTION,
         description="Yearly rate at which an overstayer is caught.",
     )
+    arrest_rate_per_year: float = param(
+        0.009,
+        unit="per year",
+        ge=0,
+        le=5,
+        source=ASSUMPTION + ": the police screen arrested persons for trafficking indicators "
+        "in all districts from 2018 (Chief Secretary blog 2019-03-10). No count of migrants "
+        "arrested is published; the rate is sized so that the baseline's yearly initial "
+        "screenings under detention-first approach the published ~7,500 (2018-2019): "
+        "7,500 - ~2,200 screenings from the other routes - ~2,000 non-refoulement claimants "
+        "= ~3,300 arrested persons screened; detention-first screens ~88% of detainees before "
+        "removal, so ~3,700 arrests a year = 0.009 x ~412,000 migrants",
+        description="Yearly rate at which a migrant in the community is arrested by the police "
+        "for an offence other than an immigration offence (and, being arrested, screened). "
+        "Arrested migrants are offenders: detained at once under detention-first.",
+    )
+    arrest_victim_relative_risk: float = param(
+        2.0,
+        unit="rate ratio",
+        ge=0,
+        le=20,
+        source=ASSUMPTION + ": victims are made to commit offences (forced criminality, "
+        "theft or drug couriering under control) and are over-represented among arrested "
+        "persons, as among raided offenders (raid_victim_relative_risk)",
+        description="How much likelier a trafficked migrant is to be arrested.",
+    )
+    claimant_screening_rate_per_year: float = param(
+        0.17,
+        unit="per year",
+        ge=0,
+        le=52,
+        source=ASSUMPTION + ": 4 of the 18 victims identified through the mechanism in 2018 "
+        "were non-refoulement claimants (US TIP report 2019). The model's irregular group "
+        "(~12,000) stands for the claimants; ~2,000 claimant screenings a year (new claims "
+        "and claimants interviewed in the Unified Screening Mechanism) / 12,000 = 0.17",
+        description="Yearly rate at which an irregular migrant (a non-refoulement claimant) is "
+        "screened at an Immigration Department claim interview. Claimants are not offenders: "
+        "they are screened at the office and let go if not identified.",
+    )
     complaint_rate_per_year: float = param(
         0.01,
         unit="per year",

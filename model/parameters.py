@@ -529,6 +529,27 @@ class EncounterParameters(Section):
         description="Share of visa applications that include an indicator screening when "
         "routine screening is on.",
     )
+    outbound_returnees_per_year: float = param(
+        0.0,
+        unit="persons per year",
+        ge=0,
+        le=10_000,
+        source=ASSUMPTION + ": none before 2022; from 2022 Hong Kong residents lured into scam "
+        "compounds abroad returned and were screened by the police (US TIP reports 2023-2024). "
+        "No yearly count is among the project's published figures: a world sets it by date "
+        "(hong_kong_post_2020: a few dozen a year from 2022, a stated assumption)",
+        description="Hong Kong residents trafficked abroad who return and are screened a year "
+        "(the outbound stream, counted apart from inbound migrants).",
+    )
+    outbound_identification_share: float = param(
+        0.5,
+        unit="share of returnees screened",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": returnees come forward seeking help, but some went "
+        "willingly or were not held by force, and the mechanism identifies only part of them",
+        description="Share of screened returnees identified as victims of trafficking.",
+    )
 
 
 class NGOParameters(Section):

@@ -41,6 +41,7 @@ SCALED_COUNTS: tuple[str, ...] = (
     "officers.customs",
     "ngo.screenings_per_year",
     "support.weekly_sessions",
+    "encounters.outbound_returnees_per_year",
 )
 
 def scale_world(params: Parameters, scale: float) -> Parameters:

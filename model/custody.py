@@ -4,9 +4,10 @@ The policy decides *when* to screen and whom to detain; these operations carry t
 out, keep the column store and the ``Migrant`` agents in step, and count the outcomes, so that
 no policy can forget to count something.
 
-* **Detention** starts a removal clock (exponential, mean ``removal_days``). Each week the
-  detainee is held adds 7 detention days; the removal week adds the rest. A victim removed
-  before identification is lost for good.
+* **Detention** starts a removal clock (:func:`removal_days`: a minimum processing time plus
+  a gamma-distributed wait, mean ``removal_days``). Each week the detainee is held adds 7
+  detention days; the removal week adds the rest. A victim removed before identification is
+  lost for good.
 * **Identification** moves a migrant into victim support; the victim decides whether to act as
   a witness (which opens an investigation of their trafficker), and the trafficker, learning of
   it, threatens its other victims.
@@ -27,8 +28,35 @@ from model.trafficking import retaliate
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
+    from model.parameters import DetentionParameters
 
 DAYS_PER_WEEK = 7
+
+
+def removal_days(
+    rng: np.random.Generator, detention: DetentionParameters, count: int
+) -> np.ndarray:
+    """Draw days from detention to removal for ``count`` detainees.
+
+    The time is ``m + Gamma(shape, (mean - m) / shape)`` with ``m`` the minimum processing time
+    (``detention.removal_min_days``, capped at the mean) and ``mean`` the mean time
+    (``detention.removal_days``), so the mean is ``removal_days`` whatever the minimum and shape.
+    With a minimum of 0 and shape 1 it is the exponential (memoryless) clock.
+
+    Args:
+        rng: Random stream (the screening stream: detention follows a policy's decision).
+        detention: Detention parameters.
+        count: Number of detainees.
+
+    Returns:
+        Days, one per detainee.
+    """
+    mean = detention.removal_days
+    minimum = min(detention.removal_min_days, mean)
+    if mean - minimum <= 0.0:
+        return np.full(count, mean, dtype=np.float64)
+    shape = detention.removal_shape
+    return minimum + rng.gamma(shape, (mean - minimum) / shape, count)
 
 
 class Custody:
@@ -52,12 +80,7 @@ class Custody:
             return
         model = self.model
         pop = model.population
-        mean_days = model.params.detention.removal_days
-        days = (
-            model.rng_screening.exponential(mean_days, len(slots))
-            if mean_days > 0
-            else np.zeros(len(slots))
-        )
+        days = removal_days(model.rng_screening, model.params.detention, len(slots))
         pop.stage[slots] = Stage.DETAINED
         pop.end_control(slots)
         pop.fear_punishment[slots] = model.params.behaviour.fear_punishment_offender

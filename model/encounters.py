@@ -6,14 +6,20 @@ the same week):
 * ``RAID`` — enforcement raids on illegal work and vice catch migrants working illegally;
   trafficked migrants are over-represented (``raid_victim_relative_risk``).
 * ``OVERSTAY`` — overstayers (many of them victims who escaped) are caught.
+* ``ARREST`` — the police arrest migrants for offences other than immigration offences (and
+  screen them, in all districts from 2018); victims are over-represented
+  (``arrest_victim_relative_risk``).
 * ``COMPLAINT`` — migrants in forced labour or trafficked complain (Labour Department, police);
   the yearly rate is scaled by trust x (1 - fear of retaliation).
 * ``SELF_REFERRAL`` — aware victims seek help through hotlines, scaled the same way.
+* ``NON_REFOULEMENT_CLAIM`` — non-refoulement claimants (the irregular group) are screened at
+  an Immigration Department claim interview.
 * ``VISA_APPLICATION`` — routine screening of domestic workers' visa applications (from 2021).
 * ``NGO_REFERRAL`` — NGOs screen their clients (victims over-represented), identify victims in
   supported interviews, and refer those who consent.
 
-Raids and overstay are offender routes; the rest are not.
+Raids, overstay and arrests are offender routes (``model.states.OFFENDER_ROUTES``); the rest
+are not.
 """
 
 from __future__ import annotations
@@ -125,6 +131,15 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
     )
     add(Route.OVERSTAY, caught, Agency.IMMIGRATION)
 
+    # Arrests by the police for offences other than immigration offences.
+    arrested = victim_weighted_slots(
+        model,
+        weekly_probability(e.arrest_rate_per_year * e.arrest_victim_relative_risk),
+        weekly_probability(e.arrest_rate_per_year),
+        community,
+    )
+    add(Route.ARREST, arrested, Agency.POLICE)
+
     complaints = thinned_slots(
         rng,
         pop.capacity,
@@ -146,6 +161,14 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         lambda s: _help_seeking(model, s),
     )
     add(Route.SELF_REFERRAL, referrals, Agency.POLICE)
+
+    claimants = thinned_slots(
+        rng,
+        pop.capacity,
+        weekly_probability(e.claimant_screening_rate_per_year),
+        lambda s: community(s) & (pop.group[s] == Group.IRREGULAR),
+    )
+    add(Route.NON_REFOULEMENT_CLAIM, claimants, Agency.IMMIGRATION)
 
     if e.routine_visa_screening:
         applicants = thinned_slots(

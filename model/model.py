@@ -22,6 +22,7 @@ from model.agents import Officer, OfficerTable, TraffickerTable
 from model.calendar import weeks, year_of
 from model.custody import Custody
 from model.encounters import draw_encounters
+from model.outbound import screen_returnees
 from model.outcomes import Outcomes, summarise
 from model.parameters import Parameters
 from model.policies import ScreeningPolicy
@@ -34,7 +35,7 @@ from model.turnover import arrive, count_victims, depart
 from model.warmup import warm_up, warmup_weeks
 from model.world_changes import apply_due as apply_timeline
 
-STREAMS = ("world", "encounter", "screening", "justice", "officers")
+STREAMS = ("world", "encounter", "screening", "justice", "officers", "outbound")
 
 
 def seed_sequence(rng: Any) -> np.random.SeedSequence:
@@ -112,6 +113,7 @@ class IdentificationModel(mesa.Model):
         self.rng_screening = np.random.default_rng(streams["screening"])
         self.rng_justice = np.random.default_rng(streams["justice"])
         rng_officers = np.random.default_rng(streams["officers"])
+        self.rng_outbound = np.random.default_rng(streams["outbound"])
 
         # A copy: dated changes set fields on the running model's parameters.
         self.params = spec.params.model_copy(deep=True)
@@ -196,6 +198,7 @@ class IdentificationModel(mesa.Model):
         for contacts in draw_encounters(self):
             self._record_contacts(contacts)
             self.policy.at_contact(contacts)
+        screen_returnees(self)
         self.policy.in_detention(self.custody.detainees())
         self.custody.remove_due()
         self.custody.end_support()

@@ -47,6 +47,9 @@ FLOWS: dict[str, str] = {
     "ngo_screened": "migrants screened by NGOs",
     "ngo_victims_identified": "victims identified by NGOs",
     "ngo_referrals": "NGO-identified victims referred to the authorities",
+    "outbound_screened": "returning Hong Kong residents trafficked abroad who were screened "
+    "(outbound stream; not in the inbound counts)",
+    "outbound_identified": "of them, identified as victims (outbound stream)",
     "cost_hkd": "screening, detention and support costs (HK$)",
 }
 

@@ -445,6 +445,45 @@ class EncounterParameters(Section):
         source=ASSUMPTION,
         description="Yearly rate at which an overstayer is caught.",
     )
+    arrest_rate_per_year: float = param(
+        0.009,
+        unit="per year",
+        ge=0,
+        le=5,
+        source=ASSUMPTION + ": the police screen arrested persons for trafficking indicators "
+        "in all districts from 2018 (Chief Secretary blog 2019-03-10). No count of migrants "
+        "arrested is published; the rate is sized so that the baseline's yearly initial "
+        "screenings under detention-first approach the published ~7,500 (2018-2019): "
+        "7,500 - ~2,200 screenings from the other routes - ~2,000 non-refoulement claimants "
+        "= ~3,300 arrested persons screened; detention-first screens ~88% of detainees before "
+        "removal, so ~3,700 arrests a year = 0.009 x ~412,000 migrants",
+        description="Yearly rate at which a migrant in the community is arrested by the police "
+        "for an offence other than an immigration offence (and, being arrested, screened). "
+        "Arrested migrants are offenders: detained at once under detention-first.",
+    )
+    arrest_victim_relative_risk: float = param(
+        2.0,
+        unit="rate ratio",
+        ge=0,
+        le=20,
+        source=ASSUMPTION + ": victims are made to commit offences (forced criminality, "
+        "theft or drug couriering under control) and are over-represented among arrested "
+        "persons, as among raided offenders (raid_victim_relative_risk)",
+        description="How much likelier a trafficked migrant is to be arrested.",
+    )
+    claimant_screening_rate_per_year: float = param(
+        0.17,
+        unit="per year",
+        ge=0,
+        le=52,
+        source=ASSUMPTION + ": 4 of the 18 victims identified through the mechanism in 2018 "
+        "were non-refoulement claimants (US TIP report 2019). The model's irregular group "
+        "(~12,000) stands for the claimants; ~2,000 claimant screenings a year (new claims "
+        "and claimants interviewed in the Unified Screening Mechanism) / 12,000 = 0.17",
+        description="Yearly rate at which an irregular migrant (a non-refoulement claimant) is "
+        "screened at an Immigration Department claim interview. Claimants are not offenders: "
+        "they are screened at the office and let go if not identified.",
+    )
     complaint_rate_per_year: float = param(
         0.01,
         unit="per year",
@@ -489,6 +528,27 @@ class EncounterParameters(Section):
         "applications can include a screening interview",
         description="Share of visa applications that include an indicator screening when "
         "routine screening is on.",
+    )
+    outbound_returnees_per_year: float = param(
+        0.0,
+        unit="persons per year",
+        ge=0,
+        le=10_000,
+        source=ASSUMPTION + ": none before 2022; from 2022 Hong Kong residents lured into scam "
+        "compounds abroad returned and were screened by the police (US TIP reports 2023-2024). "
+        "No yearly count is among the project's published figures: a world sets it by date "
+        "(hong_kong_post_2020: a few dozen a year from 2022, a stated assumption)",
+        description="Hong Kong residents trafficked abroad who return and are screened a year "
+        "(the outbound stream, counted apart from inbound migrants).",
+    )
+    outbound_identification_share: float = param(
+        0.5,
+        unit="share of returnees screened",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": returnees come forward seeking help, but some went "
+        "willingly or were not held by force, and the mechanism identifies only part of them",
+        description="Share of screened returnees identified as victims of trafficking.",
     )
 
 
@@ -766,8 +826,31 @@ class DetentionParameters(Section):
         ge=0,
         le=3_650,
         source=ASSUMPTION,
-        description="Mean days from detention to removal (exponentially distributed, rounded "
-        "to weeks; 0 removes within the week of detention).",
+        description="Mean days from detention to removal: the minimum processing time plus a "
+        "gamma-distributed wait (rounded down to weeks; 0 removes within the week of "
+        "detention).",
+    )
+    removal_min_days: float = param(
+        7.0,
+        unit="days",
+        ge=0,
+        le=3_650,
+        source=ASSUMPTION + ": removal needs a travel document and a booked passage, which "
+        "takes at least a week; with it no detainee is removed in the week of detention (an "
+        "exponential clock of mean 28 days removed ~22% in their first week)",
+        description="Minimum days from detention to removal (processing time). It applies up to "
+        "the mean: a removal_days below it holds every detainee exactly removal_days.",
+    )
+    removal_shape: float = param(
+        2.0,
+        unit="gamma shape",
+        ge=0.1,
+        le=100,
+        source=ASSUMPTION + ": waits beyond the minimum vary (documents, flights, appeals) "
+        "with a coefficient of variation of 1/sqrt(2); 1 with removal_min_days 0 is the "
+        "memoryless (exponential) clock",
+        description="Shape of the gamma-distributed wait beyond the minimum; its scale is "
+        "chosen so that the mean time to removal is removal_days.",
     )
     cost_per_day_hkd: float = param(
         1_000.0,

@@ -57,9 +57,13 @@ class Route(IntEnum):
     SELF_REFERRAL = 3
     VISA_APPLICATION = 4
     NGO_REFERRAL = 5
+    ARREST = 6
+    NON_REFOULEMENT_CLAIM = 7
 
 
-OFFENDER_ROUTES = frozenset({Route.RAID, Route.OVERSTAY})
+#: Routes whose migrants are met as offenders (detained at once under detention-first): raids,
+#: overstay arrests, and migrants arrested by the police for other offences.
+OFFENDER_ROUTES = frozenset({Route.RAID, Route.OVERSTAY, Route.ARREST})
 
 
 class Agency(IntEnum):

@@ -28,7 +28,12 @@ YEARLY_FLOWS: tuple[str, ...] = (
     "ngo_screened",
     "ngo_victims_identified",
     "ngo_referrals",
+    "outbound_screened",
+    "outbound_identified",
 )
+#: Outbound flows (Hong Kong residents trafficked abroad, from 2022): absent from result folders
+#: written before the stream existed, where they count as 0.
+OUTBOUND_FLOWS: tuple[str, ...] = ("outbound_screened", "outbound_identified")
 
 
 
@@ -41,14 +46,19 @@ def official_statistics(weekly: pd.DataFrame, scale: float = 1.0) -> pd.DataFram
 
     Returns:
         Indexed by ``year``: the yearly flows of :data:`YEARLY_FLOWS` (rescaled), then
-        ``identified_mechanism`` (true plus false positives), ``ngo_yield`` (NGO-identified
-        victims per migrant screened by NGOs), ``victims_present`` and ``population`` (yearly
+        ``identified_mechanism`` (inbound: true plus false positives),
+        ``identified_official`` and ``screenings_official`` (inbound plus the outbound stream,
+        as officials total them from 2022), ``ngo_yield`` (NGO-identified victims per migrant
+        screened by NGOs), ``victims_present`` and ``population`` (yearly
         means, rescaled) and ``prevalence`` (victims present per migrant present).
     """
+    weekly = weekly.assign(**{n: 0 for n in OUTBOUND_FLOWS if n not in weekly.columns})
     flows = weekly.groupby("year")[list(YEARLY_FLOWS)].sum() / scale
     stocks = weekly.groupby("year")[["victims_present", "population_size"]].mean() / scale
     table = flows.copy()
     table["identified_mechanism"] = flows["victims_identified"] + flows["false_positives"]
+    table["identified_official"] = table["identified_mechanism"] + flows["outbound_identified"]
+    table["screenings_official"] = flows["initial_screenings"] + flows["outbound_screened"]
     table["ngo_yield"] = (flows["ngo_victims_identified"] / flows["ngo_screened"]).fillna(0.0)
     table["victims_present"] = stocks["victims_present"]
     table["population"] = stocks["population_size"]

@@ -1,11 +1,12 @@
 """Detention first (Hong Kong's status quo).
 
-Migrants met as offenders (raids, overstay) are detained at once and their removal clock
-starts. While detained, each week an unscreened detainee is given an indicator screening with
-``offender_screening_probability``, interviewed in detention (``disclosure.in_detention``);
+Migrants met as offenders (raids, overstay, arrests) are detained at once and their removal
+clock starts. While detained, each week an unscreened detainee is given an indicator screening
+with ``offender_screening_probability``, interviewed in detention (``disclosure.in_detention``);
 in-depth screening is unsupported unless ``tier2_support`` is set. A victim removed before
-identification is lost for good. Migrants met by other routes (complaints, self-referral, visa
-applications, NGO referrals) are screened at contact, at an office or with the NGO.
+identification is lost for good. Migrants met by other routes (complaints, self-referral,
+non-refoulement claims, visa applications, NGO referrals) are screened at contact, at an office
+or with the NGO.
 """
 
 from __future__ import annotations

@@ -1,0 +1,113 @@
+"""Encounter routes to screening: arrested persons and non-refoulement claimants.
+
+Each route's weekly count is checked against its known expectation on the small world with
+every other route switched off, averaged over many independent weekly draws.
+"""
+
+import numpy as np
+import pytest
+
+from model import IdentificationModel
+from model.encounters import draw_encounters
+from model.sampling import weekly_probability
+from model.states import FIRST_TRAFFICKED, Agency, Group, Route, Stage
+
+WEEKS = 300
+ONLY = {  # every route off; each test turns one on
+    "encounters__raid_rate_per_year": 0.0,
+    "encounters__overstayer_detection_rate_per_year": 0.0,
+    "encounters__complaint_rate_per_year": 0.0,
+    "encounters__self_referral_rate_per_year": 0.0,
+    "encounters__routine_visa_screening": False,
+    "encounters__arrest_rate_per_year": 0.0,
+    "encounters__claimant_screening_rate_per_year": 0.0,
+    "ngo__screenings_per_year": 0.0,
+}
+
+
+def weekly_draws(world, **route):
+    """Draw this week's encounters ``WEEKS`` times on the same population (no step between)."""
+    model = IdentificationModel(world, "detention_first", rng=5, **{**ONLY, **route})
+    batches = [draw_encounters(model) for _ in range(WEEKS)]
+    return model, batches
+
+
+def met(batches, route):
+    return [np.concatenate([b.slots for b in week if b.route == route]) for week in batches]
+
+
+def assert_mean(counts, expected):
+    # Each week's count is a sum of independent Bernoulli draws: variance <= its mean.
+    standard_error = np.sqrt(expected / len(counts))
+    assert abs(np.mean(counts) - expected) < 4 * standard_error, (np.mean(counts), expected)
+
+
+def test_arrests_meet_community_migrants_at_the_weekly_rate_victims_more_often(small_world):
+    rate, risk = 0.5, 3.0
+    model, batches = weekly_draws(
+        small_world,
+        encounters__arrest_rate_per_year=rate,
+        encounters__arrest_victim_relative_risk=risk,
+    )
+    pop = model.population
+    community = pop.stage == Stage.COMMUNITY
+    victims = int((community & (pop.status >= FIRST_TRAFFICKED)).sum())
+    others = int(community.sum()) - victims
+    arrested = met(batches, Route.ARREST)
+    victim_counts = [int((pop.status[s] >= FIRST_TRAFFICKED).sum()) for s in arrested]
+    other_counts = [len(s) - v for s, v in zip(arrested, victim_counts, strict=True)]
+    assert_mean(victim_counts, victims * weekly_probability(rate * risk))
+    assert_mean(other_counts, others * weekly_probability(rate))
+    assert all(np.all(pop.stage[s] == Stage.COMMUNITY) for s in arrested)
+
+
+def test_claimants_are_irregular_migrants_screened_at_the_weekly_rate(small_world):
+    rate = 2.0
+    model, batches = weekly_draws(small_world, encounters__claimant_screening_rate_per_year=rate)
+    pop = model.population
+    eligible = int(((pop.stage == Stage.COMMUNITY) & (pop.group == Group.IRREGULAR)).sum())
+    claimants = met(batches, Route.NON_REFOULEMENT_CLAIM)
+    assert all(np.all(pop.group[s] == Group.IRREGULAR) for s in claimants)
+    assert_mean([len(s) for s in claimants], eligible * weekly_probability(rate))
+
+
+def test_arrested_persons_are_offenders_met_by_police_and_claimants_are_not(small_world):
+    _, batches = weekly_draws(
+        small_world,
+        encounters__arrest_rate_per_year=0.5,
+        encounters__claimant_screening_rate_per_year=0.5,
+    )
+    kinds = {(b.route, b.agency, b.offender) for b in batches[0] if len(b.slots)}
+    assert kinds == {
+        (Route.ARREST, Agency.POLICE, True),
+        (Route.NON_REFOULEMENT_CLAIM, Agency.IMMIGRATION, False),
+    }
+
+
+@pytest.mark.parametrize("route_off", ["arrest_rate_per_year", "claimant_screening_rate_per_year"])
+def test_a_route_at_rate_zero_meets_nobody(small_world, route_off):
+    other = {"arrest_rate_per_year", "claimant_screening_rate_per_year"} - {route_off}
+    _, batches = weekly_draws(
+        small_world, **{f"encounters__{name}": 1.0 for name in other}
+    )
+    route = Route.ARREST if route_off == "arrest_rate_per_year" else Route.NON_REFOULEMENT_CLAIM
+    assert sum(len(s) for s in met(batches, route)) == 0
+
+
+def test_under_detention_first_arrested_persons_are_detained_and_claimants_are_not(small_world):
+    arrests = IdentificationModel(
+        small_world, "detention_first", rng=3, **{**ONLY, "encounters__arrest_rate_per_year": 1.0}
+    )
+    claims = IdentificationModel(
+        small_world,
+        "detention_first",
+        rng=3,
+        **{**ONLY, "encounters__claimant_screening_rate_per_year": 1.0},
+    )
+    for model in (arrests, claims):
+        model.run(0.25)
+    arrested, claimed = arrests.summary(), claims.summary()
+    assert arrested["encountered"] > 50 and claimed["encountered"] > 20
+    assert arrested["detained"] == arrested["encountered"]
+    assert claimed["detained"] == 0
+    assert claimed["initial_screenings"] == claimed["encountered"]

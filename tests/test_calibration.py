@@ -531,6 +531,87 @@ def test_a_low_effective_sample_size_is_warned_about():
     skewed = abc.Result(accepted, pd.DataFrame(), pd.DataFrame(), [math.inf, 0.5], "smc")
     (warning,) = budget_warnings(config, skewed)
     assert "effective sample size of the final weights is 1.0 of 4 sets" in warning
-    even = abc.Result(accepted.assign(weight=0.25), pd.DataFrame(), pd.DataFrame(),
-                      [math.inf, 0.5], "smc")
+    even = abc.Result(
+        accepted.assign(weight=0.25), pd.DataFrame(), pd.DataFrame(), [math.inf, 0.5], "smc"
+    )
     assert budget_warnings(config, even) == []
+
+
+def test_pyabc_recovers_the_exact_posterior_and_repeats_itself_on_one_worker(tmp_path):
+    """Known answer as for the project's ABC-SMC (sds 0.3 and 0.5); pyabc reaches a smaller
+    tolerance with these runs, so the bounds are tighter: means within 0.5 exact sds, sds
+    within 0.7x-1.6x. With one worker (single-core sampler, seeded) a rerun is identical."""
+    pytest.importorskip("pyabc")
+    from experiments.calibration import known_posterior as kp
+    from experiments.calibration.pyabc_smc import pyabc_smc
+
+    def run():
+        return pyabc_smc(
+            kp.GaussianMeans(seed=3),
+            InProcessExecutor(),
+            population=100,
+            generations=20,
+            max_simulations=2500,
+            workers=1,
+            database=tmp_path / "pyabc.db",
+        )
+
+    result = run()
+    exact = kp.exact_sample(2000, np.random.default_rng(0))
+    values = result.accepted[list(kp.NAMES)].to_numpy()
+    errors = kp.posterior_errors(values, result.accepted["weight"].to_numpy(), exact)
+    for name in kp.NAMES:
+        assert abs(errors[name]["mean_error_sd"]) < 0.5, (name, errors[name])
+        assert 0.7 < errors[name]["sd_ratio"] < 1.6, (name, errors[name])
+    path = result.generations
+    assert path["tolerance"].iloc[0] == math.inf and list(path["tolerance"]) == result.tolerances
+    assert path["simulations"].sum() >= 2500  # pyabc stops after exceeding the budget
+    assert result.accepted["weight"].sum() == pytest.approx(1.0)
+    pd.testing.assert_frame_equal(run().accepted, result.accepted)
+
+
+def test_cli_calibrate_with_pyabc_writes_the_same_result_files(tmp_path, small_replay, capsys):
+    pytest.importorskip("pyabc")
+    config = write_config(
+        tmp_path,
+        small_replay,
+        abc={"method": "pyabc", "population": 2, "generations": 1, "max_simulations": 4},
+    )
+    assert tipsim(["calibrate", str(config), "--workers", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "pyabc" in out and "2 sets accepted" in out and "tolerance path" in out
+    folder = tmp_path / "out" / "tiny"
+    for name in (
+        "simulations.parquet",
+        "yearly.parquet",
+        "accepted.csv",
+        "generations.csv",
+        "fit.csv",
+        "comparison.csv",
+        "fit.png",
+        "pyabc.db",
+    ):
+        assert (folder / name).is_file(), name
+    path = pd.read_csv(folder / "generations.csv")
+    assert list(path["generation"]) == [0, 1] and math.isfinite(path["tolerance"].iloc[1])
+    listing = read_ensemble(folder)
+    assert len(listing) == 2
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["method"] == "pyabc" and len(manifest["ensemble"]) == 2
+
+
+def test_cli_calibrate_says_how_to_install_pyabc_when_it_is_missing(
+    tmp_path, small_replay, capsys, monkeypatch
+):
+    from experiments.calibration import pyabc_smc
+
+    monkeypatch.setattr(pyabc_smc, "available", lambda: False)
+    config = write_config(
+        tmp_path,
+        small_replay,
+        abc={"method": "pyabc", "population": 2, "generations": 1, "max_simulations": 4},
+    )
+    assert tipsim(["calibrate", str(config), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "abc.method pyabc" in err and ".[abc]" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

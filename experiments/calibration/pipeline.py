@@ -28,7 +28,7 @@ from analysis.calibration.figures import plot_fit
 from analysis.calibration.fit import pattern_table, published_comparison
 from analysis.calibration.patterns import Pattern, build_pattern
 from analysis.calibration.published import load_figures
-from experiments.calibration import abc
+from experiments.calibration import abc, pyabc_smc
 from experiments.calibration.config import CalibrationConfig
 from experiments.calibration.ensemble import ENSEMBLE_DIR, write_ensemble
 from experiments.errors import UserError
@@ -72,6 +72,11 @@ def run_calibration(
         UserError: For an unusable scenario, policy, figures file or pattern.
     """
     refuse_meaningless_budget(config, config_path)
+    if config.abc.method == "pyabc" and not pyabc_smc.available():
+        raise UserError(
+            f"{config_path}: abc.method pyabc needs the pyabc package, which is not installed; "
+            "install it with pip install -e '.[abc]', or use abc.method smc"
+        )
     scenario, world = load_world(config_path, config.scenario)
     get_policy(config.policy)
     refuse_timeline_fields(world, list(config.parameters), scenario)
@@ -107,6 +112,18 @@ def run_calibration(
                 opened.executor,
                 population=config.abc.population,
                 max_simulations=config.abc.max_simulations,
+                progress=update,
+            )
+        elif config.abc.method == "pyabc":
+            result = pyabc_smc.pyabc_smc(
+                problem,
+                opened.executor,
+                population=config.abc.population,
+                generations=config.abc.generations,
+                max_simulations=config.abc.max_simulations,
+                workers=opened.slots(),
+                quantile=config.abc.quantile,
+                database=folder / "pyabc.db",
                 progress=update,
             )
         else:
@@ -190,7 +207,7 @@ def budget_warnings(config: CalibrationConfig, result: abc.Result) -> list[str]:
             f"{why}, so the final tolerance is infinite and the accepted sets are draws from "
             f"the prior, not a fit: no ensemble written. {fix}"
         )
-    elif result.method == "smc" and completed < config.abc.generations:
+    elif result.method in ("smc", "pyabc") and completed < config.abc.generations:
         warnings.append(
             f"only {completed} of {config.abc.generations} SMC generations completed within "
             f"{config.abc.max_simulations} runs; the ensemble is a rough fit"
@@ -225,7 +242,7 @@ def refuse_meaningless_budget(config: CalibrationConfig, path: Path) -> None:
             "sets out of fewer than twice as many draws, so the accepted sets would be the prior; "
             f"give at least {2 * settings.population} (10x the population is usual)"
         )
-    if settings.method == "smc" and settings.max_simulations < 2 * settings.population:
+    if settings.method != "rejection" and settings.max_simulations < 2 * settings.population:
         raise UserError(
             f"{path}: abc.max_simulations {settings.max_simulations} cannot complete one SMC "
             f"generation after the prior ({settings.population} sets each), so the ensemble "

@@ -598,6 +598,7 @@ def test_cli_calibrate_with_pyabc_writes_the_same_result_files(tmp_path, small_r
     assert len(listing) == 2
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["method"] == "pyabc" and len(manifest["ensemble"]) == 2
+    assert manifest["simulations"] == path["simulations"].sum()  # rejected runs counted too
 
 
 def test_cli_calibrate_says_how_to_install_pyabc_when_it_is_missing(

@@ -159,6 +159,12 @@ class Result:
     generations: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
+    def runs(self) -> int:
+        """Simulations run in all (pyabc's results store only accepted ones)."""
+        counted = int(self.generations["simulations"].sum()) if len(self.generations) else 0
+        return max(len(self.simulations), counted)
+
+    @property
     def final_tolerance(self) -> float:
         """Tolerance of the final population (``inf``: no tolerance was ever applied)."""
         return self.tolerances[-1] if self.tolerances else float("inf")

@@ -172,7 +172,7 @@ def run_calibration(
         inputs,
         status="done",
         method=result.method,
-        simulations=len(result.simulations),
+        simulations=result.runs,
         generations_run=int(result.simulations["generation"].max()),
         generations_completed=len(result.tolerances) - 1,
         tolerances=result.tolerances,

@@ -70,7 +70,7 @@ def _print_summary(config, result, fit, folder: Path, where: str, ensemble: bool
     tolerances = ", ".join(f"{t:.3g}" for t in result.tolerances)
     population = len(result.accepted)
     print(
-        f"calibration {config.name}: {len(result.simulations)} runs on {where} "
+        f"calibration {config.name}: {result.runs} runs on {where} "
         f"({result.method}; tolerances {tolerances}); {population} sets accepted, "
         f"effective sample size {result.ess:.1f} ({result.ess / population:.0%})"
     )

@@ -88,12 +88,15 @@ class ParameterSpace:
 
     Args:
         ranges: ``{"section.field": ParameterRange}`` in a fixed order.
+        schema: Check each name and range against the model's schema (integer fields are
+            rounded). ``False`` takes any names, all real-valued: for test problems of a
+            sampler that do not run the model.
     """
 
-    def __init__(self, ranges: Mapping[str, ParameterRange]) -> None:
-        self.ranges = check_ranges(dict(ranges))
+    def __init__(self, ranges: Mapping[str, ParameterRange], *, schema: bool = True) -> None:
+        self.ranges = check_ranges(dict(ranges)) if schema else dict(ranges)
         self.names = list(ranges)
-        self._integer = [field_info(p)[1] is int for p in self.names]
+        self._integer = [schema and field_info(p)[1] is int for p in self.names]
 
     def is_integer(self, name: str) -> bool:
         """Whether parameter ``name`` is an integer field."""

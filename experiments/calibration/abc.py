@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,25 @@ from model.parameters import Parameters
 
 #: Progress callback: (runs done, runs planned at most, message).
 Progress = Callable[[int, int, str], None]
+
+
+class Task(Protocol):
+    """One simulation to run in a worker (picklable)."""
+
+    def run(self) -> Outcome:
+        """Simulate and measure the distance to the observations."""
+        ...
+
+
+class FitProblem(Protocol):
+    """What the samplers need of a problem: its space, its root seed and its simulations."""
+
+    space: ParameterSpace
+    seed: int
+
+    def task(self, number: int, internal: np.ndarray) -> Task:
+        """The simulation numbered ``number`` of one parameter set (in the sampling scale)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -51,10 +70,17 @@ class Simulation:
     patterns: tuple[Pattern, ...]
     combine: str
 
+    def run(self) -> Outcome:
+        """Run the replay (see :func:`run_simulation`)."""
+        return run_simulation(self)
+
 
 @dataclass(frozen=True)
 class Outcome:
-    """A finished replay: its yearly statistics and distances."""
+    """A finished simulation: its yearly statistics and distances.
+
+    A test problem's ``yearly`` holds its summary statistics instead.
+    """
 
     number: int
     values: dict[str, Any]
@@ -119,6 +145,10 @@ class Result:
         yearly: Yearly official statistics of every run (long: ``number``, ``year``, views).
         tolerances: Tolerance of each generation (``inf`` for the prior one).
         method: ``"smc"`` or ``"rejection"``.
+        generations: One row per completed generation: ``generation``, ``tolerance``,
+            ``accepted`` (its population), ``simulations`` (runs it took, including those
+            rejected) and ``ess`` (Kish effective sample size of its weights). An SMC
+            generation that could not fill its population is not in it.
     """
 
     accepted: pd.DataFrame
@@ -126,12 +156,46 @@ class Result:
     yearly: pd.DataFrame
     tolerances: list[float] = field(default_factory=list)
     method: str = "smc"
+    generations: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def runs(self) -> int:
+        """Simulations run in all (pyabc's results store only accepted ones)."""
+        counted = int(self.generations["simulations"].sum()) if len(self.generations) else 0
+        return max(len(self.simulations), counted)
+
+    @property
+    def final_tolerance(self) -> float:
+        """Tolerance of the final population (``inf``: no tolerance was ever applied)."""
+        return self.tolerances[-1] if self.tolerances else float("inf")
+
+    @property
+    def ess(self) -> float:
+        """Kish effective sample size of the final weights."""
+        return effective_sample_size(self.accepted["weight"].to_numpy())
+
+
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size, ``(Σ w)² / Σ w²``.
+
+    ``n`` for ``n`` equal weights, 1 when one weight holds everything; weights need not be
+    normalised.
+
+    Raises:
+        ValueError: If there are no weights, one is negative or all are zero.
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.size == 0 or (w < 0).any() or not w.sum() > 0:
+        raise ValueError("effective sample size needs non-negative weights with a positive sum")
+    return float(w.sum() ** 2 / (w**2).sum())
 
 
 class Runner:
     """Runs batches of simulations on an executor and keeps every outcome."""
 
-    def __init__(self, problem: Problem, executor: Executor, progress: Progress | None) -> None:
+    def __init__(
+        self, problem: FitProblem, executor: Executor, progress: Progress | None
+    ) -> None:
         self.problem = problem
         self.executor = executor
         self.progress = progress
@@ -145,7 +209,7 @@ class Runner:
         """Run one batch (rows of ``points`` in the sampling scale), results in order."""
         start = len(self.outcomes)
         tasks = [self.problem.task(start + i, x) for i, x in enumerate(points)]
-        futures = [self.executor.submit(run_simulation, t) for t in tasks]
+        futures = [self.executor.submit(_run_task, t) for t in tasks]
         batch = []
         for future in futures:
             outcome = future.result()
@@ -158,8 +222,12 @@ class Runner:
         return batch
 
 
+def _run_task(task: Task) -> Outcome:
+    return task.run()
+
+
 def rejection(
-    problem: Problem,
+    problem: FitProblem,
     executor: Executor,
     *,
     population: int,
@@ -185,11 +253,12 @@ def rejection(
     chosen = [outcomes[i] for i in order]
     tolerance = chosen[-1].distance
     weights = np.full(len(chosen), 1.0 / len(chosen))
-    return _result(runner, chosen, weights, [tolerance], "rejection")
+    path = [_generation(0, tolerance, len(chosen), max_simulations, weights)]
+    return _result(runner, chosen, weights, [tolerance], "rejection", path)
 
 
 def smc(
-    problem: Problem,
+    problem: FitProblem,
     executor: Executor,
     *,
     population: int,
@@ -218,6 +287,7 @@ def smc(
     current = runner.run(points, 0, float("inf"), max_simulations)
     weights = np.full(population, 1.0 / population)
     tolerances = [float("inf")]
+    path = [_generation(0, float("inf"), population, population, weights)]
     for generation in range(1, generations + 1):
         tolerance = float(np.quantile([o.distance for o in current], quantile))
         previous = np.array([_internal(space, o.values) for o in current])
@@ -226,6 +296,7 @@ def smc(
         # (an integer, say) has collapsed onto one value.
         covariance += np.diag((np.diff(space.internal_bounds(), axis=1)[:, 0] * 1e-3) ** 2)
         accepted: list[Outcome] = []
+        started = len(runner.outcomes)
         while len(accepted) < population:
             room = max_simulations - len(runner.outcomes)
             if room <= 0:
@@ -241,7 +312,22 @@ def smc(
         weights = _importance_weights(points, previous, weights, covariance)
         current = accepted
         tolerances.append(tolerance)
-    return _result(runner, current, weights, tolerances, "smc")
+        runs = len(runner.outcomes) - started
+        path.append(_generation(generation, tolerance, population, runs, weights))
+    return _result(runner, current, weights, tolerances, "smc", path)
+
+
+def _generation(
+    generation: int, tolerance: float, accepted: int, simulations: int, weights: np.ndarray
+) -> dict[str, Any]:
+    """One row of the tolerance path."""
+    return {
+        "generation": generation,
+        "tolerance": tolerance,
+        "accepted": accepted,
+        "simulations": simulations,
+        "ess": effective_sample_size(weights),
+    }
 
 
 def _perturbed(
@@ -302,6 +388,7 @@ def _result(
     weights: np.ndarray,
     tolerances: list[float],
     method: str,
+    path: list[dict[str, Any]],
 ) -> Result:
     final_numbers = {o.number for o in final}
     rows = []
@@ -326,4 +413,4 @@ def _result(
         [o.yearly.reset_index().assign(number=o.number) for o in runner.outcomes],
         ignore_index=True,
     )
-    return Result(accepted, simulations, yearly, tolerances, method)
+    return Result(accepted, simulations, yearly, tolerances, method, pd.DataFrame(path))

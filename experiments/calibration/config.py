@@ -39,7 +39,14 @@ class PatternSpec(Strict):
 class ABCSettings(Strict):
     """Approximate Bayesian computation settings (the budget)."""
 
-    method: Literal["smc", "rejection"] = "smc"
+    method: Literal["smc", "rejection", "pyabc"] = Field(
+        "smc",
+        description=(
+            "smc: the project's ABC-SMC (reproducible on any executor); pyabc: pyabc's "
+            "ABC-SMC (the 'abc' extra; fewer runs for the same posterior, reproducible with "
+            "--workers 1 only); rejection: keep the closest of max_simulations prior draws."
+        ),
+    )
     population: int = Field(20, ge=2, le=100_000, description="Accepted sets wanted.")
     generations: int = Field(
         3, ge=1, le=50, description="SMC generations after the prior one (ignored by rejection)."

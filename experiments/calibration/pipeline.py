@@ -2,13 +2,23 @@
 
 Writes ``OUT/NAME/``: ``manifest.json``, ``simulations.parquet`` (every run: parameters,
 distances, generation), ``yearly.parquet`` (each run's yearly official statistics),
-``accepted.csv`` (the final population with weights), ``fit.csv`` (each pattern: published
-against simulated), ``comparison.csv`` (yearly official statistics: published against the
-accepted runs, fitted or not), ``fit.png``, and the scenario ensemble under ``ensemble/``.
+``accepted.csv`` (the final population with weights, and the final tolerance and ESS on each
+row), ``generations.csv`` (the tolerance path: generation, tolerance, accepted, simulations,
+ESS), ``fit.csv`` (each pattern: published against simulated), ``comparison.csv`` (yearly
+official statistics: published against the accepted runs, fitted or not), ``fit.png``, and the
+scenario ensemble under ``ensemble/``.
+
+**No ensemble from a run that never applied a tolerance.** When the final tolerance is not
+finite (SMC never completed a generation after the prior; or a rejection run whose distances
+are not finite), the accepted sets are draws from the prior, not a fit: no ensemble is
+written, and a warning says so. A final effective sample size below
+:data:`LOW_ESS_SHARE` of the population is warned about too (a few sets carry the weight).
 """
 
 from __future__ import annotations
 
+import math
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +28,9 @@ from analysis.calibration.figures import plot_fit
 from analysis.calibration.fit import pattern_table, published_comparison
 from analysis.calibration.patterns import Pattern, build_pattern
 from analysis.calibration.published import load_figures
-from experiments.calibration import abc
+from experiments.calibration import abc, pyabc_smc
 from experiments.calibration.config import CalibrationConfig
-from experiments.calibration.ensemble import write_ensemble
+from experiments.calibration.ensemble import ENSEMBLE_DIR, write_ensemble
 from experiments.errors import UserError
 from experiments.executors import open_workers
 from experiments.manifest import write_study_manifest
@@ -28,6 +38,9 @@ from experiments.progress import Progress
 from experiments.storage import write_parquet_atomic
 from experiments.studies import StudyOptions, as_user_error, load_world, refuse_timeline_fields
 from model import get_policy
+
+#: Warn when the final Kish effective sample size is below this share of the population.
+LOW_ESS_SHARE = 0.5
 
 
 @dataclass
@@ -39,6 +52,7 @@ class Calibration:
     fit: pd.DataFrame
     executor: str
     warnings: list[str] = field(default_factory=list)
+    ensemble_written: bool = False
 
 
 def run_calibration(
@@ -58,6 +72,11 @@ def run_calibration(
         UserError: For an unusable scenario, policy, figures file or pattern.
     """
     refuse_meaningless_budget(config, config_path)
+    if config.abc.method == "pyabc" and not pyabc_smc.available():
+        raise UserError(
+            f"{config_path}: abc.method pyabc needs the pyabc package, which is not installed; "
+            "install it with pip install -e '.[abc]', or use abc.method smc"
+        )
     scenario, world = load_world(config_path, config.scenario)
     get_policy(config.policy)
     refuse_timeline_fields(world, list(config.parameters), scenario)
@@ -95,6 +114,18 @@ def run_calibration(
                 max_simulations=config.abc.max_simulations,
                 progress=update,
             )
+        elif config.abc.method == "pyabc":
+            result = pyabc_smc.pyabc_smc(
+                problem,
+                opened.executor,
+                population=config.abc.population,
+                generations=config.abc.generations,
+                max_simulations=config.abc.max_simulations,
+                workers=opened.slots(),
+                quantile=config.abc.quantile,
+                database=folder / "pyabc.db",
+                progress=update,
+            )
         else:
             result = abc.smc(
                 problem,
@@ -109,7 +140,11 @@ def run_calibration(
 
     write_parquet_atomic(result.simulations, folder / "simulations.parquet")
     write_parquet_atomic(result.yearly, folder / "yearly.parquet")
-    result.accepted.to_csv(folder / "accepted.csv", index=False)
+    ess = result.ess
+    result.accepted.assign(final_tolerance=result.final_tolerance, ess=ess).to_csv(
+        folder / "accepted.csv", index=False
+    )
+    result.generations.to_csv(folder / "generations.csv", index=False)
     accepted = list(result.accepted["number"])
     fit = pattern_table(result.yearly, accepted, patterns)
     fit.to_csv(folder / "fit.csv", index=False)
@@ -117,16 +152,12 @@ def run_calibration(
     comparison.to_csv(folder / "comparison.csv", index=False)
     prior = list(result.simulations.loc[result.simulations["generation"] == 0, "number"])
     plot_fit(result.yearly, accepted, prior, patterns, folder / "fit.png")
-    warnings = []
+    warnings = budget_warnings(config, result)
     members = []
-    if result.method == "smc" and len(result.tolerances) == 1:
-        warnings.append(
-            f"the budget ({config.abc.max_simulations} runs) ran out before the first SMC "
-            "generation after the prior was complete, so the accepted sets are draws from the "
-            "prior, not a fit: no ensemble written. Raise abc.max_simulations "
-            f"(--max-simulations) to at least {smc_budget(config)}."
-        )
-    else:
+    stale = folder / ENSEMBLE_DIR
+    if stale.is_dir():  # an earlier run's members do not belong to these results
+        shutil.rmtree(stale)
+    if math.isfinite(result.final_tolerance):
         members = write_ensemble(
             result.accepted,
             list(config.parameters),
@@ -135,26 +166,61 @@ def run_calibration(
             calibration=config.name,
             years=config.years,
         )
-    completed = len(result.tolerances) - 1
-    if result.method == "smc" and 0 < completed < config.abc.generations:
-        warnings.append(
-            f"only {completed} of {config.abc.generations} SMC generations completed within "
-            f"{config.abc.max_simulations} runs; the ensemble is a rough fit"
-        )
     write_study_manifest(
         folder,
         settings,
         inputs,
         status="done",
         method=result.method,
-        simulations=len(result.simulations),
+        simulations=result.runs,
         generations_run=int(result.simulations["generation"].max()),
         generations_completed=len(result.tolerances) - 1,
         tolerances=result.tolerances,
+        final_tolerance=result.final_tolerance,
+        ess=ess,
+        ess_share=ess / len(result.accepted),
+        generations=result.generations.to_dict(orient="records"),
         executor=where,
         ensemble=[m.name for m in members],
     )
-    return Calibration(folder, result, fit, where, warnings)
+    return Calibration(folder, result, fit, where, warnings, bool(members))
+
+
+def budget_warnings(config: CalibrationConfig, result: abc.Result) -> list[str]:
+    """What the user must know about a finished run: no ensemble, a rough fit, a low ESS."""
+    warnings = []
+    completed = len(result.tolerances) - 1
+    if not math.isfinite(result.final_tolerance):
+        if result.method == "smc":
+            why = (
+                f"the budget ({config.abc.max_simulations} runs) ran out before the first SMC "
+                "generation after the prior was complete"
+            )
+            fix = (
+                "Raise abc.max_simulations (--max-simulations) to at least "
+                f"{smc_budget(config)}."
+            )
+        else:
+            why = "no accepted set has a finite distance to the patterns"
+            fix = "Check the patterns and the parameter ranges."
+        warnings.append(
+            f"{why}, so the final tolerance is infinite and the accepted sets are draws from "
+            f"the prior, not a fit: no ensemble written. {fix}"
+        )
+    elif result.method in ("smc", "pyabc") and completed < config.abc.generations:
+        warnings.append(
+            f"only {completed} of {config.abc.generations} SMC generations completed within "
+            f"{config.abc.max_simulations} runs; the ensemble is a rough fit"
+        )
+    population = len(result.accepted)
+    if result.ess < LOW_ESS_SHARE * population:
+        warnings.append(
+            f"the effective sample size of the final weights is {result.ess:.1f} of "
+            f"{population} sets ({result.ess / population:.0%}, below "
+            f"{LOW_ESS_SHARE:.0%}): a few sets carry most of the weight, so the posterior "
+            "is rough. Raise abc.population or abc.quantile."
+        )
+    return warnings
 
 
 def smc_budget(config: CalibrationConfig) -> int:
@@ -176,7 +242,7 @@ def refuse_meaningless_budget(config: CalibrationConfig, path: Path) -> None:
             "sets out of fewer than twice as many draws, so the accepted sets would be the prior; "
             f"give at least {2 * settings.population} (10x the population is usual)"
         )
-    if settings.method == "smc" and settings.max_simulations < 2 * settings.population:
+    if settings.method != "rejection" and settings.max_simulations < 2 * settings.population:
         raise UserError(
             f"{path}: abc.max_simulations {settings.max_simulations} cannot complete one SMC "
             f"generation after the prior ({settings.population} sets each), so the ensemble "

@@ -36,7 +36,9 @@ def main(args: argparse.Namespace) -> int:
     done = run_calibration(config, args.config, StudyOptions.from_args(args))
     for warning in done.warnings:
         print(f"calibrate: warning: {warning}", file=sys.stderr)
-    _print_summary(config, done.result, done.fit, done.folder, done.executor)
+    _print_summary(
+        config, done.result, done.fit, done.folder, done.executor, done.ensemble_written
+    )
     return 0
 
 
@@ -64,12 +66,20 @@ def _configured(args: argparse.Namespace) -> CalibrationConfig:
         raise UserError(f"{args.config}: invalid command-line option(s):\n{lines}") from None
 
 
-def _print_summary(config, result, fit, folder: Path, where: str) -> None:
+def _print_summary(config, result, fit, folder: Path, where: str, ensemble: bool) -> None:
     tolerances = ", ".join(f"{t:.3g}" for t in result.tolerances)
+    population = len(result.accepted)
     print(
-        f"calibration {config.name}: {len(result.simulations)} runs on {where} "
-        f"({result.method}; tolerances {tolerances}); {len(result.accepted)} sets accepted"
+        f"calibration {config.name}: {result.runs} runs on {where} "
+        f"({result.method}; tolerances {tolerances}); {population} sets accepted, "
+        f"effective sample size {result.ess:.1f} ({result.ess / population:.0%})"
     )
+    path = result.generations.assign(
+        tolerance=result.generations["tolerance"].map("{:.4g}".format),
+        ess=result.generations["ess"].map("{:.1f}".format),
+    )
+    print("  tolerance path:")
+    print("\n".join("    " + line for line in path.to_string(index=False).splitlines()))
     weights = result.accepted["weight"]
     for name in config.parameters:
         values = result.accepted[name]
@@ -86,4 +96,5 @@ def _print_summary(config, result, fit, folder: Path, where: str) -> None:
             index=False
         )
     )
-    print(f"results: {folder}  (ensemble: {folder / 'ensemble'})")
+    where_ensemble = folder / "ensemble" if ensemble else "none written"
+    print(f"results: {folder}  (ensemble: {where_ensemble})")

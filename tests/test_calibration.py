@@ -570,14 +570,17 @@ def test_pyabc_recovers_the_exact_posterior_and_repeats_itself_on_one_worker(tmp
     pd.testing.assert_frame_equal(run().accepted, result.accepted)
 
 
-def test_cli_calibrate_with_pyabc_writes_the_same_result_files(tmp_path, small_replay, capsys):
+@pytest.mark.parametrize("workers", ["1", "2"])  # single-core sampler; on the process pool
+def test_cli_calibrate_with_pyabc_writes_the_same_result_files(
+    tmp_path, small_replay, capsys, workers
+):
     pytest.importorskip("pyabc")
     config = write_config(
         tmp_path,
         small_replay,
         abc={"method": "pyabc", "population": 2, "generations": 1, "max_simulations": 4},
     )
-    assert tipsim(["calibrate", str(config), "--workers", "1", "--quiet"]) == 0
+    assert tipsim(["calibrate", str(config), "--workers", workers, "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "pyabc" in out and "2 sets accepted" in out and "tolerance path" in out
     folder = tmp_path / "out" / "tiny"

@@ -21,6 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
 
+def _interruptible() -> None:
+    """In the child: Ctrl-C as in a terminal, even when the suite runs with SIGINT ignored.
+
+    A process started in the background of a non-interactive shell (as CI may run the suite)
+    inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(batch: Path, *options: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "experiments.cli", "batch", str(batch), "--quiet", *options],
@@ -30,6 +39,7 @@ def _start(batch: Path, *options: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_interruptible,
     )
 
 

@@ -24,7 +24,7 @@ from experiments.sweeps import draw_count, draws, effective_value, parameter_ann
 from model import Parameters, RunSpec
 from scenarios.loader import ScenarioError, load_scenario, resolve_path, validation_problems
 from scenarios.policy_loader import load_policy
-from scenarios.resolve import resolve_run
+from scenarios.resolve import read_policy, resolve_run
 
 #: The most runs one batch may plan (a bigger study is several batches).
 MAX_RUNS = 100_000
@@ -262,14 +262,14 @@ def _validate_draws(
         unit="set",
         disable=None if progress is None else not progress,
     )
+    # Each policy file is read once, not once per world and draw.
+    policies = {p: read_policy(_policy_arg(p, batch_file)) for p in config.policies}
     for number, swept in enumerate(checks):
         typed: dict[str, Any] = {}
         for path, world in worlds.items():
             for policy in config.policies:
                 try:
-                    spec = resolve_run(
-                        world, _policy_arg(policy, batch_file), {**config.overrides, **swept}
-                    )
+                    spec = resolve_run(world, policies[policy], {**config.overrides, **swept})
                 except ValidationError as err:
                     problems = "; ".join(validation_problems(err))
                     where = f"draw {number} {swept}" if swept else "overrides"

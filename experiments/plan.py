@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
-from tqdm import tqdm
 
 from experiments.batch_config import BatchConfig
 from experiments.errors import UserError, describe
 from experiments.memory import check_memory
+from experiments.progress import Progress
 from experiments.seeds import run_seeds, seed_text
 from experiments.sweeps import draw_count, draws, effective_value, parameter_annotation
 from model import Parameters, RunSpec
@@ -126,8 +126,8 @@ def build_plan(
         config: The batch definition.
         batch_file: The batch file (relative world paths not found from the current folder are
             looked up next to it).
-        progress: Show a progress bar while the parameter sets are checked (``None``: only on
-            a terminal).
+        progress: Show progress while the parameter sets are checked (``None``: a bar on a
+            terminal, plain lines elsewhere; ``False``, the default: none).
 
     Returns:
         The plan; nothing has run yet.
@@ -256,15 +256,12 @@ def _validate_draws(
     """
     normalised: list[dict[str, Any]] = []
     specs: dict[str, RunSpec] = {}
-    checks = tqdm(
-        parameter_sets,
-        desc="planning: checking parameter sets",
-        unit="set",
-        disable=None if progress is None else not progress,
+    checks = Progress(
+        len(parameter_sets), "planning: checking parameter sets", unit="set", enabled=progress
     )
     # Each policy file is read once, not once per world and draw.
     policies = {p: read_policy(_policy_arg(p, batch_file)) for p in config.policies}
-    for number, swept in enumerate(checks):
+    for number, swept in enumerate(parameter_sets):
         typed: dict[str, Any] = {}
         for path, world in worlds.items():
             for policy in config.policies:
@@ -281,6 +278,8 @@ def _validate_draws(
                 typed = {name: effective_value(spec.params, name) for name in swept}
                 specs[_input_key(path.stem, names[policy], number)] = spec
         normalised.append(typed)
+        checks.update()
+    checks.close()
     return normalised, specs
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm import tqdm
 
 from analysis.layout import RUN_SUMMARY, RUN_WEEKLY
 from experiments.batch_config import MAX_YEARS, check_years
@@ -18,6 +17,7 @@ from experiments.errors import UserError
 from experiments.manifest import code_identity, now
 from experiments.memory import check_memory
 from experiments.overrides import parse_assignments
+from experiments.progress import Progress
 from experiments.storage import write_parquet_atomic, write_text_atomic
 from model import POLICIES, IdentificationModel
 from model.calendar import weeks
@@ -108,11 +108,12 @@ def main(args: argparse.Namespace) -> int:
     horizon = weeks(args.years)
     for policy, spec in zip(policies, runs, strict=True):
         model = IdentificationModel(spec, rng=args.seed)
-        bar = tqdm(total=horizon, desc=policy.name, unit="week", disable=args.quiet or None)
-        for _ in range(horizon):
-            model.step()
-            bar.update()
-        bar.close()
+        with Progress(
+            horizon, policy.name, unit="week", enabled=False if args.quiet else None
+        ) as bar:
+            for _ in range(horizon):
+                model.step()
+                bar.update()
         summary = model.summary()
         summary["scenario"] = path.stem
         summaries.append(summary)

@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Any, NamedTuple
 
 from model.parameters import Parameters, deep_merge, nest_dotted
-from model.policies import POLICIES, ScreeningPolicy, get_policy
+from model.policies import ScreeningPolicy, get_policy
 from model.timeline import settle
 
 
@@ -75,7 +75,7 @@ def choose_policy(policy: Any) -> PolicyChoice:
         )
     strategy = policy.strategy
     if not (isinstance(strategy, type) and issubclass(strategy, ScreeningPolicy)):
-        strategy = POLICIES[strategy] if strategy in POLICIES else get_policy(strategy)
+        strategy = get_policy(strategy)
     return PolicyChoice(str(policy.name), strategy, dict(policy.levers))
 
 

@@ -29,7 +29,7 @@ from model.policies import ScreeningPolicy
 from model.population import Population, draw_arrivals, draw_stay_weeks, group_sizes
 from model.run_spec import RunSpec, nested_overrides, specify
 from model.screening import ScreeningService
-from model.states import FIRST_TRAFFICKED, Agency, Group, Stage, TraffickerKind
+from model.states import FIRST_TRAFFICKED, Agency, Group, Route, Stage, TraffickerKind
 from model.trafficking import escalate, seed_initial_victims, solve_intercepts, victim_dynamics
 from model.turnover import arrive, count_victims, depart
 from model.warmup import warm_up, warmup_weeks
@@ -219,6 +219,8 @@ class IdentificationModel(mesa.Model):
         self.outcomes.add("victims_encountered", int(victim.sum()))
         if contacts.offender:
             self.outcomes.add("offenders_encountered", len(slots))
+            if contacts.route == Route.RAID:
+                self.outcomes.add("raided", len(slots))
             # A raid that catches a controlled victim may lead police to the trafficker.
             controlled = slots[pop.controlled[slots]]
             leads = self.rng_justice.random(len(controlled)) < (

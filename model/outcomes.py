@@ -21,6 +21,7 @@ FLOWS: dict[str, str] = {
     "encountered": "migrants who met the authorities (all routes)",
     "victims_encountered": "victims among them",
     "offenders_encountered": "migrants met as immigration or criminal offenders",
+    "raided": "migrants caught in raids on illegal work and vice (the enforcement volume)",
     "initial_screenings": "tier-1 indicator screenings held",
     "victims_screened": "victims among those screened",
     "flagged": "screenings that flagged possible trafficking",

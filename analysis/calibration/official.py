@@ -14,6 +14,7 @@ import pandas as pd
 YEARLY_FLOWS: tuple[str, ...] = (
     "encountered",
     "offenders_encountered",
+    "raided",
     "victims_encountered",
     "initial_screenings",
     "victims_screened",
@@ -34,6 +35,8 @@ YEARLY_FLOWS: tuple[str, ...] = (
 #: Outbound flows (Hong Kong residents trafficked abroad, from 2022): absent from result folders
 #: written before the stream existed, where they count as 0.
 OUTBOUND_FLOWS: tuple[str, ...] = ("outbound_screened", "outbound_identified")
+#: Flows added after the first result folders were written, absent from older ones (count 0).
+LATER_FLOWS: tuple[str, ...] = (*OUTBOUND_FLOWS, "raided")
 
 
 
@@ -52,7 +55,7 @@ def official_statistics(weekly: pd.DataFrame, scale: float = 1.0) -> pd.DataFram
         screened by NGOs), ``victims_present`` and ``population`` (yearly
         means, rescaled) and ``prevalence`` (victims present per migrant present).
     """
-    weekly = weekly.assign(**{n: 0 for n in OUTBOUND_FLOWS if n not in weekly.columns})
+    weekly = weekly.assign(**{n: 0 for n in LATER_FLOWS if n not in weekly.columns})
     flows = weekly.groupby("year")[list(YEARLY_FLOWS)].sum() / scale
     stocks = weekly.groupby("year")[["victims_present", "population_size"]].mean() / scale
     table = flows.copy()

@@ -6,6 +6,9 @@ A pattern compares a view of the simulated yearly official statistics (see
 * ``initial_screenings`` — initial screenings a year, 2016-2020 (2,500 to 7,500);
 * ``identified_mechanism`` — victims identified through the official mechanism a year (6, 9, 18,
   3, 3); simulated as true plus false positives;
+* ``enforcement`` — migrants caught in raids on illegal work and vice a year, against the
+  illegal workers the Immigration Department prosecuted (1,716 in 2016 to 615 in 2020): the
+  volume of enforcement that feeds detention;
 * ``ngo_yield`` — victims NGOs identify per person they screen (63 / 1,037 = 6.1% in 2018);
   simulated over the years named (NGO-identified over NGO-screened, pooled);
 * ``prevalence_domestic`` — share of domestic workers who are trafficked (~2.4%, 2-3%);
@@ -56,6 +59,10 @@ def _identified(table: pd.DataFrame) -> pd.Series:
     return table["identified_mechanism"]
 
 
+def _raided(table: pd.DataFrame) -> pd.Series:
+    return table["raided"]
+
+
 def _prevalence(table: pd.DataFrame) -> float:
     return float(table["domestic_prevalence"].mean())
 
@@ -81,6 +88,13 @@ DEFINITIONS: dict[str, PatternDefinition] = {
             "victims_identified_mechanism",
             True,
             _identified,
+        ),
+        PatternDefinition(
+            "enforcement",
+            "migrants caught in raids on illegal work a year (illegal workers prosecuted)",
+            "illegal_workers_prosecuted",
+            True,
+            _raided,
         ),
         PatternDefinition(
             "ngo_yield",

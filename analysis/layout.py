@@ -5,6 +5,8 @@ A **batch** folder (``tipsim batch``)::
     DIR/manifest.json                 configuration, seeds, provenance, each run's status
     DIR/summary/<run_id>.parquet      one row per run: identity, seed, param: columns, outcomes
     DIR/weekly/<run_id>.parquet       one row per run and week
+    DIR/ensemble.json                 (ensemble batches) members drawn, their weights
+    DIR/decomposition/                (with ``decomposition:``) the factorial batch, same layout
 
 A **single-run** folder (``tipsim run``): ``summary.parquet`` (one row per policy) and
 ``weekly.parquet`` (one row per policy and week), one seed, no manifest.
@@ -26,6 +28,10 @@ WEEKLY_DIR = "weekly"
 RUN_SUMMARY = "summary.parquet"
 #: The weekly table of a single-run folder.
 RUN_WEEKLY = "weekly.parquet"
+#: A batch over a calibrated ensemble: the members drawn and their weights (JSON).
+ENSEMBLE_WEIGHTS = "ensemble.json"
+#: Sub-folder of a batch holding its follow-up decomposition batch (``decomposition:``).
+DECOMPOSITION_DIR = "decomposition"
 #: Columns that identify a run, first in both tables of a batch.
 RUN_IDENTITY = ("run_id", "world", "policy", "draw", "replicate")
 #: The identity and the run's seed (``<root entropy>:<spawn key>``).

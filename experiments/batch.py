@@ -22,11 +22,31 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.layout import MANIFEST, SUMMARY_DIR, WEEKLY_DIR, summary_path, weekly_path
-from experiments.batch_config import BatchConfig, load_batch
+from analysis.layout import (
+    ENSEMBLE_WEIGHTS,
+    MANIFEST,
+    SUMMARY_DIR,
+    WEEKLY_DIR,
+    summary_path,
+    weekly_path,
+)
+from experiments.batch_config import (
+    BatchConfig,
+    decomposition_file,
+    ensemble_folder,
+    load_batch,
+)
 from experiments.errors import UserError
 from experiments.executors import open_workers
-from experiments.manifest import DONE, FAILED, PENDING, Manifest, code_identity, config_hash
+from experiments.manifest import (
+    DONE,
+    FAILED,
+    PENDING,
+    Manifest,
+    code_identity,
+    config_hash,
+    write_json_atomic,
+)
 from experiments.plan import BatchPlan, RunTask, build_plan
 from experiments.progress import Progress
 from experiments.runner import RunResult, execute_run
@@ -69,6 +89,7 @@ class BatchReport:
     not_started: int = 0  # runs left pending because the executor broke
     damaged: list[str] = field(default_factory=list)  # finished runs whose files were damaged
     lost: list[str] = field(default_factory=list)  # runs whose (Dask) worker died: pending
+    decomposition: Path | None = None  # the follow-up factorial batch file, if the batch has one
 
     @property
     def failed(self) -> int:
@@ -98,11 +119,15 @@ def run_batch(
     config = load_batch(batch_file, replicates=options.replicates, years=options.years)
     folder = options.out if options.out is not None else Path(config.output)
     _check_output(folder, batch_file, "--out" if options.out is not None else "output")
+    follow_up = decomposition_file(config, batch_file)
     plan = build_plan(config, batch_file, progress=options.progress)
     manifest, resumed = _open_folder(folder, config, plan, batch_file, new=options.new)
     with _locked(manifest.folder):
         todo, report = _select(manifest, plan, options.retry_failed)
         report.resumed = resumed
+        report.decomposition = follow_up
+        if config.ensemble is not None:
+            _write_ensemble_weights(manifest.folder, config, batch_file)
         _remove_partial_files(manifest.folder)
         if not todo:
             report.executor = "no executor (nothing to run)"
@@ -118,6 +143,28 @@ def run_batch(
                 with contextlib.suppress(OSError):  # a full disk: the run log has it all
                     manifest.save()
     return report
+
+
+def _write_ensemble_weights(folder: Path, config: BatchConfig, batch_file: Path) -> None:
+    """Record which ensemble members the batch drew and their weights (``ensemble.json``)."""
+    from experiments.calibration.ensemble import draw_members
+
+    source = ensemble_folder(config, batch_file)
+    drawn = draw_members(source, config.ensemble.members, config.seed)
+    members = [
+        {
+            "world": Path(str(row["path"])).stem,
+            "weight": float(row["weight"]),
+            "draws": int(row["draws"]),
+            "abc_weight": float(row["abc_weight"]),
+            "distance": float(row["distance"]) if "distance" in row else None,
+        }
+        for row in drawn.to_dict("records")
+    ]
+    write_json_atomic(
+        folder / ENSEMBLE_WEIGHTS,
+        {"ensemble": str(source), "draws": config.ensemble.members, "members": members},
+    )
 
 
 class StorageError(UserError):

@@ -17,11 +17,18 @@ Example::
     sweep:                          # optional: grid OR latin_hypercube
       grid:
         screening.tier1_sensitivity: [0.6, 0.8]
+
+Instead of ``worlds``, a batch may draw its worlds from a calibrated ensemble (``ensemble:
+{folder: ..., members: N}``): N members are drawn by ABC weight, with replacement, and each
+distinct member drawn is a world weighted by how often it was drawn. ``decomposition:`` names a
+second batch file (a factorial of the policy's components) run after this one into
+``<output>/decomposition``.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,6 +39,7 @@ from pydantic import (
     Strict,
     StrictInt,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -88,12 +96,32 @@ class Sweep(_Strict):
         return self
 
 
+class EnsembleDraw(_Strict):
+    """Worlds drawn from a calibrated ensemble (``tipsim calibrate``'s ``ensemble/`` folder)."""
+
+    folder: str = Field(
+        description="ensemble folder holding ensemble.csv, relative to the batch file"
+    )
+    members: StrictInt = Field(
+        ge=1,
+        le=10_000,
+        description="members drawn by ABC weight with replacement (the batch's seed draws them)",
+    )
+
+
 class BatchConfig(_Strict):
     """One batch: worlds x policies x parameter draws x replicates."""
 
     name: str | None = Field(None, description="a label for the batch")
     description: str | None = None
-    worlds: list[str] = Field(min_length=1, description="scenario files (or shipped names)")
+    ensemble: EnsembleDraw | None = Field(
+        None, description="draw the worlds from a calibrated ensemble instead of listing them"
+    )
+    worlds: list[str] = Field(
+        default_factory=list,
+        validate_default=True,
+        description="scenario files (or shipped names)",
+    )
     policies: list[str] = Field(min_length=1, description="policy names or policy files")
     replicates: StrictInt = Field(
         ge=1, le=MAX_REPLICATES, description="seeds per world and policy"
@@ -105,6 +133,20 @@ class BatchConfig(_Strict):
         default_factory=dict, description="section.field -> value for every run"
     )
     sweep: Sweep | None = None
+    decomposition: str | None = Field(
+        None,
+        description="a factorial batch file run after this one into <output>/decomposition",
+    )
+
+    @field_validator("worlds")
+    @classmethod
+    def _worlds_or_ensemble(cls, worlds: list[str], info: ValidationInfo) -> list[str]:
+        if not worlds and info.data.get("ensemble") is None:
+            raise ValueError(
+                f"must list at least 1 item(s) (got {worlds}), or give ensemble: to draw the "
+                "worlds from a calibrated ensemble"
+            )
+        return worlds
 
     @field_validator("years")
     @classmethod
@@ -163,11 +205,60 @@ def load_batch(
     if years is not None:
         data["years"] = years
     try:
-        return BatchConfig.model_validate(data)
+        config = BatchConfig.model_validate(data)
     except ValidationError as err:
         problems = batch_problems(err)
         lines = "\n".join(f"  - {p}" for p in problems)
         raise UserError(f"{path}: {len(problems)} problem(s):\n{lines}") from None
+    if config.ensemble is not None:
+        config = config.model_copy(update={"worlds": member_worlds(config, path)})
+    return config
+
+
+def member_worlds(config: BatchConfig, path: Path) -> list[str]:
+    """The member files a batch draws from its ensemble, relative to the batch file.
+
+    Raises:
+        UserError: The batch lists worlds too, or the ensemble folder cannot be read.
+    """
+    if config.worlds:
+        raise UserError(
+            f"{path}: give either worlds or ensemble, not both (an ensemble's members are the "
+            "worlds, weighted by the calibration)"
+        )
+    from experiments.calibration.ensemble import draw_members  # pandas: only for ensembles
+
+    try:
+        drawn = draw_members(ensemble_folder(config, path), config.ensemble.members, config.seed)
+    except UserError as err:
+        raise UserError(f"{path}: ensemble.folder: {err}") from None
+    return [os.path.relpath(p, path.parent.resolve()) for p in drawn["path"]]
+
+
+def ensemble_folder(config: BatchConfig, path: Path) -> Path:
+    """The batch's ensemble folder, found relative to the batch file (or as given)."""
+    given = Path(config.ensemble.folder)
+    if given.is_absolute() or (given.exists() and not (path.parent / given).exists()):
+        return given.resolve()
+    return (path.parent / given).resolve()
+
+
+def decomposition_file(config: BatchConfig, path: Path) -> Path | None:
+    """The batch's follow-up factorial batch file, found relative to the batch file.
+
+    Raises:
+        UserError: The file named is missing.
+    """
+    if config.decomposition is None:
+        return None
+    given = Path(config.decomposition)
+    found = path.parent / given if not given.is_absolute() else given
+    if not found.is_file():
+        raise UserError(
+            f"{path}: decomposition: {config.decomposition}: no such batch file (give a path "
+            "relative to this file, e.g. policy_decomposition.yaml)"
+        )
+    return found.resolve()
 
 
 def batch_problems(err: ValidationError) -> list[str]:

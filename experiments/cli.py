@@ -65,6 +65,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "experiments.commands.replay",
         "replay a scenario year by year as official statistics, beside published figures",
     ),
+    "forecast": (
+        "experiments.commands.forecast",
+        "replay the calibrated ensemble past its calibration years (2021-2024) beside published",
+    ),
     "scale-check": (
         "experiments.commands.scale_check",
         "replay a scenario at several population scales: bias and noise of the shortcut",

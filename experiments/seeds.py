@@ -10,6 +10,8 @@ Every random number of a study comes from its **root seed** through a spawn key:
   in submission order (each run has its own parameter set).
 * **The study's own sampler** (Latin hypercube draws, ABC-SMC proposals) is seeded
   ``SeedSequence(root, spawn_key=(SAMPLER_STREAM,))``, a key no run number reaches.
+* **The draw of ensemble members** of a batch over a calibrated ensemble is seeded
+  ``SeedSequence(root, spawn_key=(ENSEMBLE_STREAM,))``, apart from the sampler.
 
 Inside a run the model spawns one stream per mechanism from the run's seed (see
 ``model.model.STREAMS``), so a policy that screens more draws nothing from the streams that
@@ -25,6 +27,8 @@ import numpy as np
 
 #: Spawn key of a study's own sampler stream (above any run number).
 SAMPLER_STREAM = 2**32 - 1
+#: Spawn key of the stream that draws a batch's ensemble members (above any run number).
+ENSEMBLE_STREAM = 2**32 - 2
 
 
 def run_seed(root: int, number: int) -> np.random.SeedSequence:
@@ -40,6 +44,11 @@ def run_seeds(root: int, count: int) -> list[np.random.SeedSequence]:
 def sampler_rng(root: int) -> np.random.Generator:
     """The generator of a study's own sampler (designs, proposals)."""
     return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(SAMPLER_STREAM,)))
+
+
+def ensemble_rng(root: int) -> np.random.Generator:
+    """The generator that draws a batch's members from a calibrated ensemble."""
+    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(ENSEMBLE_STREAM,)))
 
 
 def seed_text(entropy: int, spawn_key: tuple[int, ...]) -> str:

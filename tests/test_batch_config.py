@@ -24,7 +24,7 @@ def test_unknown_key_names_the_closest_and_the_allowed(tmp_path, capsys):
     err = _refused(batch, capsys)
     assert str(batch) in err
     assert "replicate: unknown field; did you mean 'replicates'?" in err
-    assert "Allowed: name, description, worlds, policies, replicates" in err
+    assert "Allowed: name, description, ensemble, worlds, policies, replicates" in err
 
 
 def test_unknown_key_inside_the_sweep(tmp_path, capsys):

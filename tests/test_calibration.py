@@ -60,6 +60,10 @@ def test_shipped_figures_give_the_published_patterns():
         absolute=4,
     )
     assert list(identified.observed.values()) == [6, 9, 18, 3, 3]
+    enforcement = build_pattern(
+        "enforcement", figures, years=(2016, 2017, 2018, 2019, 2020), relative=0.25, absolute=0
+    )
+    assert list(enforcement.observed.values()) == [1716, 1594, 1341, 1157, 615]
     ngo = build_pattern("ngo_yield", figures, years=(2018,), relative=0.25, absolute=0)
     assert ngo.observed[None] == pytest.approx(63 / 1037)
     prevalence = build_pattern(
@@ -327,6 +331,7 @@ def test_shipped_calibration_file_is_valid():
     assert set(config.patterns) == {
         "initial_screenings",
         "identified_mechanism",
+        "enforcement",
         "ngo_yield",
         "prevalence_domestic",
     }

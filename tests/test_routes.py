@@ -111,3 +111,23 @@ def test_under_detention_first_arrested_persons_are_detained_and_claimants_are_n
     assert arrested["detained"] == arrested["encountered"]
     assert claimed["detained"] == 0
     assert claimed["initial_screenings"] == claimed["encountered"]
+
+
+def test_the_enforcement_volume_counts_exactly_the_migrants_caught_in_raids(small_world):
+    """``raided`` (compared with illegal workers prosecuted) is the raid route's contacts."""
+
+    def weekly(**rates):
+        model = IdentificationModel(small_world, "detention_first", rng=8, **rates)
+        for _ in range(26):
+            model.step()
+        return model.weekly()
+
+    raids_only = weekly(
+        encounters__raid_rate_per_year=2.0,
+        encounters__arrest_rate_per_year=0.0,
+        encounters__overstayer_detection_rate_per_year=0.0,
+    )
+    assert raids_only["raided"].sum() > 0
+    assert (raids_only["raided"] == raids_only["offenders_encountered"]).all()
+    with_arrests = weekly(encounters__raid_rate_per_year=2.0, encounters__arrest_rate_per_year=0.5)
+    assert with_arrests["raided"].sum() < with_arrests["offenders_encountered"].sum()

@@ -14,9 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
+from experiments.errors import UserError
+from experiments.seeds import ensemble_rng
 from model.parameters import nest_dotted
 
 ENSEMBLE_DIR = "ensemble"
@@ -100,12 +103,59 @@ def read_ensemble(folder: Path) -> pd.DataFrame:
     Args:
         folder: A calibration output folder or its ``ensemble`` sub-folder.
     """
-    folder = Path(folder)
-    if (folder / ENSEMBLE_DIR / LISTING).is_file():
-        folder = folder / ENSEMBLE_DIR
+    folder = listing_path(folder).parent
     listing = pd.read_csv(folder / LISTING)
     listing["path"] = [folder / name for name in listing["member"]]
     return listing
+
+
+def listing_path(folder: Path) -> Path:
+    """The ``ensemble.csv`` of an ensemble folder or of the calibration folder holding it."""
+    folder = Path(folder)
+    if (folder / ENSEMBLE_DIR / LISTING).is_file():
+        return folder / ENSEMBLE_DIR / LISTING
+    return folder / LISTING
+
+
+def draw_members(folder: Path, members: int, seed: int) -> pd.DataFrame:
+    """Draw ensemble members by ABC weight, with replacement: a sample of the posterior.
+
+    Each distinct member drawn is kept once, with ``draws`` (how often it was drawn) and
+    ``weight`` = draws / members, so a weighted mean over the kept members is the Monte Carlo
+    mean over the posterior. The draw depends only on ``seed`` (see
+    :func:`experiments.seeds.ensemble_rng`).
+
+    Args:
+        folder: An ensemble folder (or the calibration folder holding it).
+        members: How many members to draw.
+        seed: The batch's root seed.
+
+    Returns:
+        The listing's rows of the members drawn, in listing order, with ``path``, ``draws``,
+        ``weight`` (draw share) and ``abc_weight`` (the calibration's weight).
+
+    Raises:
+        UserError: The folder holds no readable listing, or its weights are unusable.
+    """
+    try:
+        listing = read_ensemble(folder)
+    except (OSError, ValueError, KeyError) as err:
+        raise UserError(
+            f"{folder}: not a calibrated ensemble folder ({LISTING} with member and weight "
+            f"columns could not be read: {err}); write one with tipsim calibrate"
+        ) from None
+    weights = pd.to_numeric(listing.get("weight"), errors="coerce").to_numpy(dtype=float)
+    if len(weights) == 0 or not np.isfinite(weights).all() or (weights < 0).any():
+        raise UserError(f"{folder / LISTING}: weight: needs finite weights >= 0, one per member")
+    if weights.sum() <= 0:
+        raise UserError(f"{folder / LISTING}: weight: the weights add up to 0")
+    missing = [str(p) for p in listing["path"] if not Path(p).is_file()]
+    if missing:
+        raise UserError(f"{folder}: member file(s) missing: {', '.join(missing)}")
+    counts = ensemble_rng(seed).multinomial(members, weights / weights.sum())
+    drawn = listing.assign(abc_weight=weights, draws=counts)[counts > 0].copy()
+    drawn["weight"] = drawn["draws"] / members
+    return drawn.reset_index(drop=True)
 
 
 def _column(frame: pd.DataFrame, parameter: str) -> str:

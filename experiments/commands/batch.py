@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import signal
+from dataclasses import replace
 from pathlib import Path
 
-from experiments.batch import BatchOptions, run_batch
+from analysis.layout import DECOMPOSITION_DIR
+from experiments.batch import BatchOptions, BatchReport, run_batch
 from experiments.executors import EXECUTORS
 
 #: Exit status when some runs failed (input errors exit with 2).
@@ -62,8 +64,21 @@ def main(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         report = run_batch(args.batch_file, options)
+        status = _describe(report, args.quiet)
+        if report.decomposition is not None and status == 0:
+            # The follow-up factorial lives inside the batch's folder, so --new starts it afresh.
+            sub = replace(options, out=report.folder / DECOMPOSITION_DIR, new=False)
+            print(f"decomposition: {report.decomposition.name} into {sub.out}")
+            status = _describe(run_batch(report.decomposition, sub), quiet=True)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if not args.quiet and status == 0:
+        print_comparison(report.folder, finished=report.skipped + report.ran)
+    return status
+
+
+def _describe(report: BatchReport, quiet: bool) -> int:
+    """Print what one batch invocation did; its exit status (1 if any run failed or is lost)."""
     done = report.skipped + report.ran - len(report.failed_now)
     # (runs lost with their workers are neither done nor failed: they stay pending)
     print(
@@ -91,7 +106,7 @@ def main(args: argparse.Namespace) -> int:
             f"memory?) and stay pending: {', '.join(report.lost)}; run the same command again "
             "to retry them"
         )
-    if not args.quiet:
+    if not quiet and (report.failed or report.broken or report.lost):
         print_comparison(report.folder, finished=done)
     if (report.broken or report.lost) and not report.failed:
         return FAILED_RUNS_STATUS
@@ -111,9 +126,13 @@ def print_comparison(folder: Path, finished: int) -> None:
         print("no finished runs to compare yet")
         return
     import analysis  # only the end of a batch needs the analysis layer
+    from analysis.main_answer import answer_text, ensemble_weights
 
     print()
-    print(analysis.comparison_text(folder), end="")
+    if ensemble_weights(folder) is not None:
+        print(answer_text(folder), end="")
+    else:
+        print(analysis.comparison_text(folder), end="")
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.calibration.figures import plot_ranking
 from analysis.calibration.ranking import METRICS, member_differences, ranking_shares
 from analysis.ensemble import answer_text, ensemble_answer
+from analysis.main_answer import ensemble_weights
 from analysis.results import load
 from experiments.calibration.ensemble import read_ensemble
 from experiments.errors import UserError
@@ -26,7 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim rank-ensemble``."""
     parser.add_argument("results", type=Path, metavar="RESULTS", help="batch results folder")
     parser.add_argument(
-        "--ensemble", type=Path, metavar="DIR", help="ensemble folder: weight members by ABC"
+        "--ensemble",
+        type=Path,
+        metavar="DIR",
+        help="ensemble folder: weight members by ABC (a batch with ensemble: weighs its own)",
     )
     parser.add_argument("--reference", default="detention_first", help="reference policy")
     parser.add_argument(
@@ -41,7 +45,7 @@ def main(args: argparse.Namespace) -> int:
         raise UserError(
             f"{args.results}: no runs pair {args.alternative} with {args.reference} by world"
         )
-    weights = None
+    weights = ensemble_weights(args.results)  # a batch that drew its members records them
     if args.ensemble is not None:
         if not args.ensemble.exists():
             raise UserError(f"{args.ensemble}: no such ensemble folder")

@@ -1,0 +1,195 @@
+"""A batch over a calibrated ensemble: members drawn by weight, the answer, the decomposition.
+
+Protects the main job's machinery: the member draw is a seeded posterior sample with known
+answers (a member of weight 0 is never drawn; all weight on one member draws only it), the
+batch records the members and their weights, the command prints the ensemble answer and the
+decomposition headline and resumes without re-running, and every mistake in the ``ensemble:``
+and ``decomposition:`` keys is one message with exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.main_answer import answer_text, ensemble_weights
+from experiments.batch_config import load_batch
+from experiments.calibration.ensemble import draw_members
+from experiments.cli import main as cli
+from experiments.errors import UserError
+from experiments.forecast import summarise, weighted_quantiles
+from tests.batch_support import SMALL
+
+
+def write_ensemble(folder: Path, weights: list[float]) -> Path:
+    """An ensemble folder of members extending the small world, with the given ABC weights."""
+    target = folder / "ensemble"
+    target.mkdir(parents=True)
+    (folder / "small.yaml").write_text(SMALL.read_text())
+    rows = []
+    for i, weight in enumerate(weights):
+        member = f"member_{i:03d}.yaml"
+        document = {
+            "name": f"small_member_{i}",
+            "extends": "../small.yaml",
+            "disclosure": {"intercept": -1.0 - 0.5 * i},
+        }
+        (target / member).write_text(yaml.safe_dump(document))
+        rows.append({"member": member, "weight": weight, "distance": 1.0 + i})
+    pd.DataFrame(rows).to_csv(target / "ensemble.csv", index=False)
+    return target
+
+
+def write_ensemble_batch(folder: Path, **changes) -> Path:
+    """A batch over the ensemble with a two-corner decomposition at one member."""
+    decomposition = {
+        "worlds": ["ensemble/member_000.yaml"],
+        "policies": ["detention_first", "screening_before_detention"],
+        "replicates": 2,
+        "years": 0.5,
+        "seed": 5,
+        "output": str(folder / "unused"),
+        "sweep": {"grid": {"screening.tier2_support": [False, True]}},
+    }
+    (folder / "decomposition.yaml").write_text(yaml.safe_dump(decomposition))
+    config = {
+        "ensemble": {"folder": "ensemble", "members": 8},
+        "policies": ["detention_first", "screening_before_detention"],
+        "replicates": 2,
+        "years": 0.5,
+        "seed": 3,
+        "output": str(folder / "out"),
+        "decomposition": "decomposition.yaml",
+    }
+    config.update(changes)
+    path = folder / "batch.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def test_member_draw_is_seeded_and_follows_the_weights(tmp_path):
+    folder = write_ensemble(tmp_path, [0.5, 0.0, 0.3, 0.2])
+    first = draw_members(folder, 200, seed=1)
+    again = draw_members(folder, 200, seed=1)
+    pd.testing.assert_frame_equal(first, again)
+    assert "member_001.yaml" not in set(first["member"])  # weight 0: never drawn
+    assert first["draws"].sum() == 200
+    assert first["weight"].sum() == pytest.approx(1.0)
+    shares = first.set_index("member")["weight"]
+    # 200 multinomial draws: each share within 4 standard errors of its weight
+    for member, weight in {"member_000.yaml": 0.5, "member_002.yaml": 0.3}.items():
+        assert abs(shares[member] - weight) < 4 * (weight * (1 - weight) / 200) ** 0.5
+    other = draw_members(folder, 200, seed=2)
+    assert not first["draws"].equals(other["draws"])
+
+
+def test_all_weight_on_one_member_draws_only_it(tmp_path):
+    folder = write_ensemble(tmp_path, [0.0, 1.0, 0.0])
+    drawn = draw_members(folder, 16, seed=9)
+    assert list(drawn["member"]) == ["member_001.yaml"]
+    assert list(drawn["weight"]) == [1.0]
+
+
+def test_the_batch_lists_the_drawn_members_as_its_worlds(tmp_path):
+    write_ensemble(tmp_path, [0.5, 0.5])
+    config = load_batch(write_ensemble_batch(tmp_path))
+    stems = [Path(w).stem for w in config.worlds]
+    assert set(stems) <= {"member_000", "member_001"} and stems == sorted(stems)
+
+
+def test_cli_runs_the_ensemble_then_the_decomposition_and_prints_both(tmp_path, capsys):
+    write_ensemble(tmp_path, [0.6, 0.4])
+    batch = write_ensemble_batch(tmp_path)
+    assert cli(["batch", str(batch), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "over the calibrated ensemble" in printed
+    assert "victims_identified" in printed and "P(more)" in printed
+    assert "Shapley attribution" in printed and "supported tier-2" in printed
+    out = tmp_path / "out"
+    recorded = json.loads((out / "ensemble.json").read_text())
+    assert sum(m["draws"] for m in recorded["members"]) == 8
+    weights = ensemble_weights(out)
+    assert weights.sum() == pytest.approx(1.0)
+    assert (out / "decomposition" / "manifest.json").is_file()
+    assert answer_text(out).startswith("###")
+    # Run again: both batches resume and nothing is run twice.
+    assert cli(["batch", str(batch), "--workers", "1", "--quiet"]) == 0
+    again = capsys.readouterr().out
+    assert again.count("0 run now") == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"ensemble": None}, "worlds: must list at least 1 item(s) (got []), or give ensemble:"),
+        ({"worlds": ["small.yaml"]}, "either worlds or ensemble"),
+        ({"ensemble": {"folder": "nowhere", "members": 4}}, "not a calibrated ensemble folder"),
+        ({"ensemble": {"folder": "ensemble", "members": 0}}, "ensemble.members"),
+        ({"ensemble": {"folder": "ensemble", "member": 4}}, "did you mean 'members'"),
+        ({"decomposition": "missing.yaml"}, "decomposition: missing.yaml: no such batch file"),
+    ],
+)
+def test_mistakes_in_the_ensemble_keys_are_one_message_with_status_2(
+    tmp_path, capsys, changes, expected
+):
+    write_ensemble(tmp_path, [0.5, 0.5])
+    batch = write_ensemble_batch(tmp_path, **changes)
+    assert cli(["batch", str(batch), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and str(batch) in err and "Traceback" not in err
+
+
+def test_a_member_file_missing_is_named(tmp_path):
+    folder = write_ensemble(tmp_path, [0.5, 0.5])
+    (folder / "member_001.yaml").unlink()
+    with pytest.raises(UserError, match=r"member_001\.yaml"):
+        draw_members(folder, 4, seed=1)
+
+
+def test_weighted_quantiles_have_their_known_answers():
+    values = np.array([1.0, 2.0, 3.0, 4.0])
+    assert weighted_quantiles(values, np.ones(4), [0.5]) == [2.0]
+    # all weight on 4: every quantile is 4
+    assert weighted_quantiles(values, np.array([0, 0, 0, 1.0]), [0.05, 0.95]) == [4.0, 4.0]
+    # weight 3 on the value 1 of 4 runs: the median is 1
+    assert weighted_quantiles(values, np.array([3.0, 1, 1, 1]), [0.5]) == [1.0]
+
+
+def test_forecast_summary_sets_the_interval_beside_the_published_figure():
+    runs = pd.DataFrame(
+        {
+            "year": [2021] * 4,
+            "screenings_official": [7000.0, 7500, 8000, 9000],
+            "identified_official": [1.0, 2, 3, 4],
+            "identified_mechanism": [1.0, 2, 3, 4],
+            "hit_rate_official": [1 / 7000, 2 / 7500, 3 / 8000, 4 / 9000],
+            "weight": [0.25] * 4,
+        }
+    )
+    table = summarise(runs).set_index("view")
+    assert table.loc["screenings_official", "published"] == 7678
+    assert table.loc["screenings_official", "inside"]  # 7,678 within [7,000, 9,000]
+    assert table.loc["identified_official", "published"] == 1
+    assert table.loc["hit_rate_official", "published"] == pytest.approx(1 / 7678)
+    assert pd.isna(table.loc["identified_mechanism", "published"])
+
+
+def test_cli_forecast_replays_members_and_writes_its_tables(tmp_path, capsys):
+    write_ensemble(tmp_path, [0.7, 0.3])
+    out = tmp_path / "forecast"
+    args = ["forecast", str(tmp_path / "ensemble"), "--members", "4", "--replicates", "1",
+            "--years", "1", "--workers", "1", "--out", str(out)]
+    assert cli(args) == 0
+    printed = capsys.readouterr().out
+    assert "90% interval" in printed
+    first = pd.read_csv(out / "forecast_runs.csv")
+    assert set(first["member"]) <= {"member_000", "member_001"}
+    assert first["weight"].sum() == pytest.approx(1.0)
+    assert cli(args) == 0  # the same seed repeats the forecast exactly
+    pd.testing.assert_frame_equal(first, pd.read_csv(out / "forecast_runs.csv"))
+    assert cli([*args[:-2], "--out", str(out), "--members", "0"]) == 2

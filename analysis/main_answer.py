@@ -4,6 +4,9 @@ A batch whose worlds were drawn from a calibrated ensemble (``ensemble:`` in the
 records the members it drew and their weights in ``ensemble.json``. Its answer is the
 ensemble answer of :mod:`analysis.ensemble` (a mixture over members: parameter and stochastic
 uncertainty together), one row per outcome, with the policies' own weighted means beside it.
+Before the answer, a fit check: the reference policy's runs (the policy of the time) summed by
+calendar year as official statistics, beside the published figures and the calibration's
+tolerances, so a reader sees that the worlds compared reproduce Hong Kong's record.
 When the batch also ran its ``decomposition:`` (a factorial of the policy's components, in
 ``<batch>/decomposition``), the headline of that decomposition follows: the total gain and its
 Shapley attribution to each component.
@@ -16,11 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.calibration import published
+from analysis.calibration.official import official_statistics
+from analysis.calibration.published import load_figures
 from analysis.decomposition import decompose
 from analysis.ensemble import ensemble_answer
 from analysis.errors import AnalysisError
 from analysis.layout import DECOMPOSITION_DIR, ENSEMBLE_WEIGHTS, MANIFEST
-from analysis.results import load
+from analysis.results import load, load_weekly
 from analysis.statistics import CONFIDENCE
 from analysis.tables import Table, to_markdown
 
@@ -31,6 +37,12 @@ ANSWER_METRICS = (
     "convictions",
     "victims_removed_unidentified",
 )
+#: Views of the fit check: published metric, relative and absolute tolerance (those of the
+#: shipped calibration, ``experiments/calibration_hong_kong.yaml``; a test holds them equal).
+FIT_VIEWS: dict[str, tuple[str, float, float]] = {
+    "initial_screenings": ("initial_screenings", 0.2, 0.0),
+    "identified_mechanism": ("victims_identified_mechanism", 0.5, 4.0),
+}
 #: Outcomes of the decomposition headline.
 HEADLINE_METRICS = ("victims_identified", "prosecutions")
 REFERENCE = "detention_first"
@@ -66,11 +78,7 @@ def ensemble_table(
     Raises:
         AnalysisError: The folder is no ensemble batch, or no member pairs the policies.
     """
-    weights = ensemble_weights(folder)
-    if weights is None:
-        raise AnalysisError(
-            f"{folder}: not a batch over a calibrated ensemble (no {ENSEMBLE_WEIGHTS})"
-        )
+    weights = _recorded_weights(folder)
     runs = load(folder)
     metrics = [m for m in ANSWER_METRICS if m in runs.columns]
     answer = ensemble_answer(runs, reference, alternative, metrics, weights, confidence)
@@ -113,6 +121,66 @@ def ensemble_table(
     )
 
 
+def fit_check(
+    folder: Path, reference: str = REFERENCE, figures: pd.DataFrame | None = None
+) -> Table:
+    """The reference policy's yearly official statistics beside the published figures.
+
+    Per calendar year and view: the weighted mean over runs (member weight shared among its
+    replicates), the 5-95% range over runs, the published figure and whether the mean is within
+    the calibration's tolerance of it.
+
+    Raises:
+        AnalysisError: The folder is no ensemble batch or has no weekly series of the reference.
+    """
+    weights = _recorded_weights(folder)
+    weekly = load_weekly(folder)
+    weekly = weekly[weekly["policy"].astype(str) == reference]
+    if weekly.empty:
+        raise AnalysisError(f"{folder}: no weekly series of {reference}")
+    figures = load_figures() if figures is None else figures
+    per_run = []
+    for run_id, series in weekly.groupby("run_id", observed=True):
+        table = official_statistics(series)
+        world = str(series["world"].iloc[0])
+        per_run.append(table[list(FIT_VIEWS)].assign(world=world, run_id=run_id))
+    runs = pd.concat(per_run).reset_index()
+    replicates = runs.groupby("world")["run_id"].transform("nunique")
+    runs["weight"] = runs["world"].map(weights / weights.sum()).fillna(0.0) / replicates
+    rows = []
+    for year, block in runs.groupby("year", sort=True):
+        row = [str(year)]
+        for view, (metric, relative, absolute) in FIT_VIEWS.items():
+            mean = float((block[view] * block["weight"]).sum() / block["weight"].sum())
+            low, high = block[view].quantile([0.05, 0.95])
+            observed = published.yearly(figures, metric).get(int(year))
+            if observed is None:
+                row += [f"{mean:,.0f} ({low:,.0f}-{high:,.0f})", "–", ""]
+                continue
+            tolerance = max(relative * observed, absolute)
+            row += [
+                f"{mean:,.0f} ({low:,.0f}-{high:,.0f})",
+                f"{observed:,.0f}",
+                "yes" if abs(mean - observed) <= tolerance else "no",
+            ]
+        rows.append(row)
+    header = ["year"]
+    for view, (_, relative, absolute) in FIT_VIEWS.items():
+        rule = f"{relative:.0%}" + (f" or {absolute:g}" if absolute else "")
+        header += [f"{view}: simulated (5-95%)", "published", f"within {rule}"]
+    return Table(
+        title=f"Fit check: {reference} in the worlds compared, against the published record",
+        header=header,
+        rows=rows,
+        note=(
+            "Official-statistics view of the reference policy's runs (identified = true plus "
+            "false positives, as officials count them); means weighted by member, ranges over "
+            "runs. Tolerances are the calibration's."
+        ),
+        label_columns=1,
+    )
+
+
 def decomposition_headline(folder: Path, reference: str = REFERENCE) -> list[str]:
     """One line per outcome: the factorial's total gain and its Shapley attribution.
 
@@ -148,11 +216,21 @@ def decomposition_headline(folder: Path, reference: str = REFERENCE) -> list[str
 
 def answer_text(folder: Path) -> str:
     """What ``tipsim batch`` prints for an ensemble batch: the table, then the headline."""
-    text = to_markdown(ensemble_table(folder)) + "\n"
+    tables = [fit_check(folder), ensemble_table(folder)]
+    text = "\n\n".join(to_markdown(t) for t in tables) + "\n"
     headline = decomposition_headline(folder)
     if headline:
         text += "\n" + "\n".join(headline) + "\n"
     return text
+
+
+def _recorded_weights(folder: Path) -> pd.Series:
+    weights = ensemble_weights(folder)
+    if weights is None:
+        raise AnalysisError(
+            f"{folder}: not a batch over a calibrated ensemble (no {ENSEMBLE_WEIGHTS})"
+        )
+    return weights
 
 
 def _policy_means(runs: pd.DataFrame, metric: str, share: pd.Series) -> dict[str, float]:

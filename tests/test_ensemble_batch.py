@@ -108,6 +108,7 @@ def test_cli_runs_the_ensemble_then_the_decomposition_and_prints_both(tmp_path, 
     assert cli(["batch", str(batch), "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     assert "over the calibrated ensemble" in printed
+    assert "Fit check: detention_first" in printed
     assert "victims_identified" in printed and "P(more)" in printed
     assert "Shapley attribution" in printed and "supported tier-2" in printed
     out = tmp_path / "out"
@@ -193,3 +194,14 @@ def test_cli_forecast_replays_members_and_writes_its_tables(tmp_path, capsys):
     assert cli(args) == 0  # the same seed repeats the forecast exactly
     pd.testing.assert_frame_equal(first, pd.read_csv(out / "forecast_runs.csv"))
     assert cli([*args[:-2], "--out", str(out), "--members", "0"]) == 2
+
+
+def test_the_fit_check_uses_the_shipped_calibrations_tolerances():
+    from analysis.main_answer import FIT_VIEWS
+    from experiments.calibration.config import load_calibration
+
+    root = Path(__file__).resolve().parents[1]
+    config = load_calibration(root / "experiments" / "calibration_hong_kong.yaml")
+    for view, (_, relative, absolute) in FIT_VIEWS.items():
+        pattern = config.patterns[view]
+        assert (pattern.relative, pattern.absolute) == (relative, absolute)

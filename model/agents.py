@@ -1,12 +1,12 @@
-"""Mesa agent types: Migrant (while in the authorities' hands), Trafficker and Officer.
+"""Mesa agent types, Trafficker and Officer, and the small column stores behind them.
 
-Migrants in the community live in the column store (``model.population``); a ``Migrant`` agent
-exists only while its migrant is detained or supported as an identified victim, which is a few
-hundred at Hong Kong scale. Its attributes read and write the column store, so there is one
-source of truth for every migrant, and custody's weekly bookkeeping (detention days, removals,
-end of support) runs as array operations over the open cases. Traffickers and officers keep
-their numbers in small column stores of their own (``TraffickerTable``, ``OfficerTable``) for
-the same reason.
+Migrants are not agents: all of them, in the community and in the authorities' hands, are rows
+of the column store (``model.population``), and the open cases of those detained or supported
+are rows of ``model.cases.CaseTable`` (a case has no behaviour of its own, and thousands open
+and close each week in a detention-heavy world). Traffickers and officers are Mesa agents: a
+few thousand and a few hundred, with decisions and histories of their own. They keep their
+numbers in small column stores (``TraffickerTable``, ``OfficerTable``) so that recruitment and
+officer assignment are array operations over all of them.
 """
 
 from __future__ import annotations
@@ -17,14 +17,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from model.states import (
-    FIRST_TRAFFICKED,
-    Agency,
-    LegalState,
-    Route,
-    Stage,
-    TraffickerKind,
-)
+from model.states import Agency, LegalState, TraffickerKind
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -52,81 +45,6 @@ class ModelAgent(mesa.Agent):
     """Base of the project's agent types: ids unique within a model, models not kept alive."""
 
     _ids = _IdCounters()
-
-
-class Migrant(ModelAgent):
-    """A migrant in the authorities' hands: a case with a route, a clock and a history.
-
-    Attributes:
-        slot: Index of the migrant in the column store.
-        route: How they met the authorities.
-        since_week: Week the case began.
-        removal_week: Week of removal if detained (``None`` otherwise).
-        planned_days: Days of detention until removal, drawn at detention.
-        booked_days: Detention days already counted in the outcomes.
-        screened: Whether an indicator screening has been held in this case.
-        support_until: Last week of victim support (``None`` unless identified).
-        witness: Whether the identified victim cooperates as a witness.
-    """
-
-    def __init__(self, model: IdentificationModel, slot: int, route: Route) -> None:
-        super().__init__(model)
-        self.slot = int(slot)
-        self.route = Route(route)
-        self.since_week = model.week
-        self._pop = model.population
-        # removal_week and support_until of a slot without a case are -1 (None): custody
-        # writes them, and the detention days, for whole batches of cases at once.
-        self.screened = False
-        self.witness = False
-
-    @property
-    def removal_week(self) -> int | None:
-        """Week of removal if detained (``None`` otherwise)."""
-        week = int(self._pop.removal_week[self.slot])
-        return None if week < 0 else week
-
-    @removal_week.setter
-    def removal_week(self, week: int | None) -> None:
-        self._pop.removal_week[self.slot] = -1 if week is None else week
-
-    @property
-    def support_until(self) -> int | None:
-        """Last week of victim support (``None`` unless identified)."""
-        week = int(self._pop.support_until[self.slot])
-        return None if week < 0 else week
-
-    @support_until.setter
-    def support_until(self, week: int | None) -> None:
-        self._pop.support_until[self.slot] = -1 if week is None else week
-
-    @property
-    def planned_days(self) -> float:
-        """Days of detention until removal, drawn at detention."""
-        return float(self._pop.planned_days[self.slot])
-
-    @planned_days.setter
-    def planned_days(self, days: float) -> None:
-        self._pop.planned_days[self.slot] = days
-
-    @property
-    def booked_days(self) -> float:
-        """Detention days already counted in the outcomes."""
-        return float(self._pop.booked_days[self.slot])
-
-    @booked_days.setter
-    def booked_days(self, days: float) -> None:
-        self._pop.booked_days[self.slot] = days
-
-    @property
-    def is_victim(self) -> bool:
-        """Whether the migrant is (truly) trafficked."""
-        return bool(self.model.population.status[self.slot] >= FIRST_TRAFFICKED)
-
-    @property
-    def stage(self) -> Stage:
-        """Pipeline stage, read from the column store."""
-        return Stage(int(self.model.population.stage[self.slot]))
 
 
 class TraffickerTable:

@@ -1,8 +1,9 @@
 """What happens to migrants in the authorities' hands: detention, removal, identification, support.
 
 The policy decides *when* to screen and whom to detain; these operations carry the decisions
-out, keep the column store and the ``Migrant`` agents in step, and count the outcomes, so that
-no policy can forget to count something.
+out, open and close the cases (rows of ``model.cases.CaseTable``, one per migrant detained or
+supported, no Mesa agent) and count the outcomes, so that no policy can forget to count
+something.
 
 * **Detention** starts a removal clock (:func:`removal_days`: a minimum processing time plus
   a gamma-distributed wait, mean ``removal_days``). Each week the detainee is held adds 7
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import justice
-from model.agents import Migrant
+from model.cases import CaseTable
 from model.states import Exploitation, LegalStatus, Route, Stage
 from model.trafficking import retaliate
 
@@ -64,16 +65,9 @@ class Custody:
 
     def __init__(self, model: IdentificationModel) -> None:
         self.model = model
-        self.cases: dict[int, Migrant] = {}
+        self.cases = CaseTable()
 
     # ------------------------------------------------------------------ entering custody
-    def _case(self, slot: int, route: Route) -> Migrant:
-        case = self.cases.get(slot)
-        if case is None:
-            case = Migrant(self.model, slot, route)
-            self.cases[slot] = case
-        return case
-
     def detain(self, slots: np.ndarray, route: Route) -> None:
         """Detain migrants ``slots`` and start their removal clocks."""
         if len(slots) == 0:
@@ -84,8 +78,7 @@ class Custody:
         pop.stage[slots] = Stage.DETAINED
         pop.end_control(slots)
         pop.fear_punishment[slots] = model.params.behaviour.fear_punishment_offender
-        for slot in slots:
-            self._case(int(slot), route)
+        self.cases.open(slots, route, model.week)
         pop.planned_days[slots] = days
         pop.booked_days[slots] = 0.0
         pop.removal_week[slots] = model.week + (days // DAYS_PER_WEEK).astype(np.int64)
@@ -104,8 +97,7 @@ class Custody:
         detained = pop.stage[slots] == Stage.DETAINED
         model.outcomes.add("victims_identified_in_detention", int((victim & detained).sum()))
         model.outcomes.add("false_positives", int((~victim).sum()))
-        for slot in slots:
-            self._case(int(slot), route)
+        self.cases.open(slots, route, model.week)  # a detainee's case stays open, its route kept
         pop.removal_week[slots] = -1  # weeks already held were booked week by week
         pop.support_until[slots] = model.week + model.params.support.victim_support_weeks
         pop.stage[slots] = Stage.SUPPORTED
@@ -113,26 +105,25 @@ class Custody:
         pop.end_control(slots)
         witnesses = justice.cooperation(model, slots) & victim
         model.outcomes.add("witnesses_cooperating", int(witnesses.sum()))
-        for slot, is_witness, is_victim in zip(slots, witnesses, victim, strict=True):
-            trafficker_id = int(pop.trafficker[slot])
-            if not is_victim or trafficker_id < 0:
+        named = victim & (pop.trafficker[slots] >= 0)
+        self.cases.witness[slots[named]] = witnesses[named]
+        for slot, is_witness, is_named in zip(slots, witnesses, named, strict=True):
+            if not is_named:
                 continue
-            trafficker = model.traffickers[trafficker_id]
-            self.cases[int(slot)].witness = bool(is_witness)
+            trafficker = model.traffickers[int(pop.trafficker[slot])]
             retaliate(model, trafficker)
             if is_witness:
                 justice.open_investigation(model, trafficker, witness=True)
 
     # ------------------------------------------------------------------ weekly
     def case_slots(self) -> np.ndarray:
-        """Slots of the open cases, in the order the cases were opened."""
-        return np.fromiter(self.cases, dtype=np.int64, count=len(self.cases))
+        """Slots of the open cases, in the order the cases were opened (read-only)."""
+        return self.cases.slots
 
-    def detainees(self) -> list[Migrant]:
-        """Detained cases whose removal is not due this week."""
-        slots = self.case_slots()
-        waiting = slots[self.model.population.removal_week[slots] > self.model.week]
-        return [self.cases[int(slot)] for slot in waiting]
+    def detainees(self) -> np.ndarray:
+        """Slots of the detainees whose removal is not due this week, in case-opening order."""
+        slots = self.cases.slots
+        return slots[self.model.population.removal_week[slots] > self.model.week]
 
     def remove_due(self) -> None:
         """Remove detainees whose removal clock has run out; book detention days.
@@ -209,9 +200,7 @@ class Custody:
         pop.support_until[slots] = -1
         pop.planned_days[slots] = 0.0
         pop.booked_days[slots] = 0.0
-        for slot in slots:
-            case = self.cases.pop(int(slot))
-            case.remove()
+        self.cases.close(slots)
 
     @property
     def detained_count(self) -> int:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.agents import Migrant
 from model.states import FIRST_TRAFFICKED, Group, Stage
 
 if TYPE_CHECKING:
@@ -29,23 +28,33 @@ def violations(model: IdentificationModel) -> list[str]:
     by_group = np.bincount(pop.group[present], minlength=len(Group))
     if not np.array_equal(by_group, pop.group_count):
         found.append(f"group counts {pop.group_count.tolist()} != occupied {by_group.tolist()}")
+    table = model.custody.cases
+    open_slots = table.slots
     in_hands = set(np.flatnonzero((pop.stage == Stage.DETAINED) | (pop.stage == Stage.SUPPORTED)))
-    cases = set(model.custody.cases)
+    cases = set(open_slots.tolist())
     if in_hands != cases:
         found.append(
             f"{len(in_hands ^ cases)} migrants detained or supported without a case, or cases "
             "without such a migrant"
         )
-    agents = {a.slot for a in model.agents_by_type.get(Migrant, [])}
-    if agents != cases:
-        found.append("Migrant agents and open cases differ")
-    for slot, case in model.custody.cases.items():
-        detained = case.removal_week is not None
-        supported = case.support_until is not None
-        if detained == supported:
-            found.append(f"case of slot {slot} is both or neither detained and supported")
-        elif Stage(int(pop.stage[slot])) != (Stage.DETAINED if detained else Stage.SUPPORTED):
-            found.append(f"case of slot {slot} disagrees with the column store's stage")
+    if len(cases) != len(open_slots) or cases != set(np.flatnonzero(table.is_open).tolist()):
+        found.append("the open cases' slots repeat a slot or differ from the open-case column")
+    elif len(open_slots) and (np.diff(table.since_week[open_slots]) < 0).any():
+        found.append("the open cases' slots are not in the order the cases were opened")
+    detained = pop.removal_week[open_slots] >= 0
+    supported = pop.support_until[open_slots] >= 0
+    for slot in open_slots[detained == supported]:
+        found.append(f"case of slot {slot} is both or neither detained and supported")
+    expected = np.where(detained, Stage.DETAINED, Stage.SUPPORTED)
+    for slot in open_slots[(detained != supported) & (pop.stage[open_slots] != expected)]:
+        found.append(f"case of slot {slot} disagrees with the column store's stage")
+    closed = ~table.is_open
+    if (
+        (table.since_week[closed] != -1).any()
+        or table.screened[closed].any()
+        or table.witness[closed].any()
+    ):
+        found.append("a slot without a case holds a case record (week opened, screening, witness)")
     controlled = np.flatnonzero(pop.controlled)
     if (pop.status[controlled] < FIRST_TRAFFICKED).any():
         found.append("a migrant is controlled by a trafficker but not trafficked")

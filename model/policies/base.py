@@ -17,10 +17,9 @@ import numpy as np
 
 from model.disclosure import Place
 from model.parameters import ScreeningLevers
-from model.states import Agency
+from model.states import Agency, Route
 
 if TYPE_CHECKING:
-    from model.agents import Migrant
     from model.encounters import Contacts
     from model.model import IdentificationModel
 
@@ -60,8 +59,15 @@ class ScreeningPolicy(ABC):
         """Handle migrants just met by the authorities (screen, detain, identify or release)."""
 
     @abstractmethod
-    def in_detention(self, detainees: list[Migrant]) -> None:
-        """Handle detainees whose removal is not due this week."""
+    def in_detention(self, detainees: np.ndarray) -> None:
+        """Handle detainees whose removal is not due this week.
+
+        Args:
+            detainees: Their slots (int64, read-only), in the order their cases were opened.
+                Each case's record is in the columns of ``self.model.custody.cases``
+                (``route``, ``since_week``, ``screened``, ``witness``, indexed by slot), the
+                rest of the migrant's state in ``self.model.population``.
+        """
 
     # ----------------------------------------------------------------- building blocks
     def screen(
@@ -116,22 +122,30 @@ class ScreeningPolicy(ABC):
         custody.identify(contacts.slots[outcome.identified], contacts.route)
         custody.release(contacts.slots[~outcome.identified])
 
-    def screen_some_detainees(self, detainees: list[Migrant]) -> None:
-        """Give unscreened detainees an indicator screening with the weekly probability."""
-        waiting = [c for c in detainees if not c.screened]
-        if not waiting:
+    def screen_some_detainees(self, detainees: np.ndarray) -> None:
+        """Give unscreened detainees an indicator screening with the weekly probability.
+
+        One uniform draw per unscreened detainee, in case-opening order; those identified are
+        moved into support a route at a time (lowest ``Route`` first).
+
+        Args:
+            detainees: Slots of detainees, in case-opening order (as ``in_detention`` gets them).
+        """
+        cases = self.model.custody.cases
+        detainees = np.asarray(detainees, dtype=np.int64)
+        waiting = detainees[~cases.screened[detainees]]
+        if len(waiting) == 0:
             return
         rng = self.model.rng_screening
         chosen = rng.random(len(waiting)) < self.levers.offender_screening_probability
-        cases = [c for c, pick in zip(waiting, chosen, strict=True) if pick]
-        if not cases:
+        slots = waiting[chosen]
+        if len(slots) == 0:
             return
-        slots = np.asarray([c.slot for c in cases], dtype=np.int64)
         outcome = self.screen(
             slots, Agency.IMMIGRATION, supported=self.levers.tier2_support, place=Place.DETENTION
         )
-        for case, screened in zip(cases, outcome.screened, strict=True):
-            case.screened = bool(screened)
-        for route in sorted({c.route for c in cases}):
-            mask = outcome.identified & np.array([c.route == route for c in cases])
-            self.model.custody.identify(slots[mask], route)
+        cases.screened[slots] = outcome.screened
+        routes = cases.route[slots]
+        for route in np.unique(routes):
+            identified = slots[outcome.identified & (routes == route)]
+            self.model.custody.identify(identified, Route(int(route)))

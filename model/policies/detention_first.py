@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
 from model.policies.base import ScreeningPolicy
 
 if TYPE_CHECKING:
-    from model.agents import Migrant
     from model.encounters import Contacts
 
 
@@ -34,6 +35,6 @@ class DetentionFirst(ScreeningPolicy):
         else:
             self.screen_then_release(contacts)
 
-    def in_detention(self, detainees: list[Migrant]) -> None:
+    def in_detention(self, detainees: np.ndarray) -> None:
         """Screen some unscreened detainees before their removal."""
         self.screen_some_detainees(detainees)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
 from model.disclosure import Place
 from model.policies.base import ScreeningPolicy
 
 if TYPE_CHECKING:
-    from model.agents import Migrant
     from model.encounters import Contacts
 
 
@@ -43,11 +44,8 @@ class ScreeningBeforeDetention(ScreeningPolicy):
         custody.identify(contacts.slots[outcome.identified], contacts.route)
         negative = ~outcome.identified
         custody.detain(contacts.slots[negative], contacts.route)
-        for slot, screened in zip(
-            contacts.slots[negative], outcome.screened[negative], strict=True
-        ):
-            custody.cases[int(slot)].screened = bool(screened)
+        custody.cases.screened[contacts.slots[negative]] = outcome.screened[negative]
 
-    def in_detention(self, detainees: list[Migrant]) -> None:
+    def in_detention(self, detainees: np.ndarray) -> None:
         """Detainees who could not be screened at contact may be screened later."""
         self.screen_some_detainees(detainees)

@@ -43,7 +43,7 @@ def test_an_open_case_keeps_its_record_and_closed_slots_are_cleared():
     table = CaseTable(capacity=4)
     table.open(np.array([3, 1]), Route.RAID, week=2)
     table.screened[3] = True
-    table.open(np.array([1, 7]), Route.NGO_REFERRAL, week=5)  # 1 is open already: route and week kept
+    table.open(np.array([1, 7]), Route.NGO_REFERRAL, week=5)  # 1 is open: route, week kept
     assert table.slots.tolist() == [3, 1, 7]
     assert table.route[[3, 1, 7]].tolist() == [Route.RAID, Route.RAID, Route.NGO_REFERRAL]
     assert table.since_week[[3, 1, 7]].tolist() == [2, 2, 5]

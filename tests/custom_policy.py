@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
+
 from model.policies import ScreeningPolicy
 
 
@@ -18,5 +20,5 @@ class NoDetention(ScreeningPolicy):
         """Screen and release, whatever the route."""
         self.screen_then_release(contacts)
 
-    def in_detention(self, detainees) -> None:
-        """No one is detained, so there is nothing to do."""
+    def in_detention(self, detainees: np.ndarray) -> None:
+        """No one is detained, so there is nothing to do (``detainees`` is always empty)."""

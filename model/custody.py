@@ -61,7 +61,12 @@ def removal_days(
 
 
 class Custody:
-    """Detention, removal, identification and support of migrants met by the authorities."""
+    """Detention, removal, identification and support of migrants met by the authorities.
+
+    Attributes:
+        model: The model.
+        cases: The open cases (one per migrant detained or supported), in opening order.
+    """
 
     def __init__(self, model: IdentificationModel) -> None:
         self.model = model

@@ -24,6 +24,7 @@ import numpy as np
 
 from model import justice
 from model.cases import CaseTable
+from model.population import NO_WEEK
 from model.states import Exploitation, LegalStatus, Route, Stage
 from model.trafficking import retaliate
 
@@ -103,7 +104,7 @@ class Custody:
         model.outcomes.add("victims_identified_in_detention", int((victim & detained).sum()))
         model.outcomes.add("false_positives", int((~victim).sum()))
         self.cases.open(slots, route, model.week)  # a detainee's case stays open, its route kept
-        pop.removal_week[slots] = -1  # weeks already held were booked week by week
+        pop.removal_week[slots] = NO_WEEK  # weeks already held were booked week by week
         pop.support_until[slots] = model.week + model.params.support.victim_support_weeks
         pop.stage[slots] = Stage.SUPPORTED
         pop.identified[slots] = True
@@ -141,10 +142,11 @@ class Custody:
         pop = model.population
         slots = self.case_slots()
         removal = pop.removal_week[slots]
-        detained = slots[removal >= 0]
+        held = removal != NO_WEEK
+        detained = slots[held]
         if len(detained) == 0:
             return
-        due = removal[removal >= 0] <= model.week
+        due = removal[held] <= model.week
         days = np.where(due, pop.planned_days[detained] - pop.booked_days[detained], 7.0)
         days = np.maximum(days, 0.0)
         pop.booked_days[detained] += days
@@ -167,7 +169,7 @@ class Custody:
         pop = model.population
         slots = self.case_slots()
         until = pop.support_until[slots]
-        supported = until >= 0
+        supported = until != NO_WEEK
         model.outcomes.add(
             "cost_hkd", int(supported.sum()) * model.params.costs.victim_support_week_hkd
         )
@@ -201,8 +203,8 @@ class Custody:
 
     def _close(self, slots: np.ndarray) -> None:
         pop = self.model.population
-        pop.removal_week[slots] = -1
-        pop.support_until[slots] = -1
+        pop.removal_week[slots] = NO_WEEK
+        pop.support_until[slots] = NO_WEEK
         pop.planned_days[slots] = 0.0
         pop.booked_days[slots] = 0.0
         self.cases.close(slots)
@@ -210,9 +212,11 @@ class Custody:
     @property
     def detained_count(self) -> int:
         """Migrants in detention now."""
-        return int(np.count_nonzero(self.model.population.removal_week[self.case_slots()] >= 0))
+        weeks = self.model.population.removal_week[self.case_slots()]
+        return int(np.count_nonzero(weeks != NO_WEEK))
 
     @property
     def supported_count(self) -> int:
         """Identified victims in support now."""
-        return int(np.count_nonzero(self.model.population.support_until[self.case_slots()] >= 0))
+        weeks = self.model.population.support_until[self.case_slots()]
+        return int(np.count_nonzero(weeks != NO_WEEK))

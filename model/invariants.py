@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.population import NO_WEEK
 from model.states import FIRST_TRAFFICKED, Group, Stage
 
 if TYPE_CHECKING:
@@ -41,8 +42,8 @@ def violations(model: IdentificationModel) -> list[str]:
         found.append("the open cases' slots repeat a slot or differ from the open-case column")
     elif len(open_slots) and (np.diff(table.since_week[open_slots]) < 0).any():
         found.append("the open cases' slots are not in the order the cases were opened")
-    detained = pop.removal_week[open_slots] >= 0
-    supported = pop.support_until[open_slots] >= 0
+    detained = pop.removal_week[open_slots] != NO_WEEK
+    supported = pop.support_until[open_slots] != NO_WEEK
     for slot in open_slots[detained == supported]:
         found.append(f"case of slot {slot} is both or neither detained and supported")
     expected = np.where(detained, Stage.DETAINED, Stage.SUPPORTED)
@@ -67,8 +68,8 @@ def violations(model: IdentificationModel) -> list[str]:
         found.append("person ids out of step with occupied slots")
     without_case = np.ones(pop.capacity, dtype=bool)
     without_case[list(cases)] = False
-    if (pop.removal_week[without_case] != -1).any() or (
-        pop.support_until[without_case] != -1
+    if (pop.removal_week[without_case] != NO_WEEK).any() or (
+        pop.support_until[without_case] != NO_WEEK
     ).any():
         found.append("a slot without a case has a removal or support date")
     service = model.screening

@@ -24,10 +24,13 @@ from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Sta
 
 #: Departure week of a free slot (never due).
 NEVER = np.iinfo(np.int32).max
-#: Array attributes of ``Population`` that are not one value per slot.
-_MINUS_ONE = frozenset(
-    {"trafficker", "person_id", "victim_since", "removal_week", "support_until"}
-)
+#: "No date" in a week column that holds dates of the past too: weeks before the first reported
+#: week are negative (a warm-up runs at weeks -W*52 .. -1), so -1 cannot mean "none".
+NO_WEEK = np.iinfo(np.int32).min
+#: Array attributes of ``Population`` filled with -1 (no trafficker, no person, never a victim).
+_MINUS_ONE = frozenset({"trafficker", "person_id", "victim_since"})
+#: Week columns filled with :data:`NO_WEEK`.
+_NO_WEEK = frozenset({"removal_week", "support_until"})
 _NOT_SLOTS = frozenset({"group_count", "victims_by_group", "held", "_free"})
 
 
@@ -69,10 +72,11 @@ class Population:
         person_id: unique id of the person in the slot (never reused).
         victim_since: week the migrant became a victim (-1 if never).
         identified: whether the migrant was ever identified as a victim.
-        removal_week: week of removal of a detained migrant (-1 unless detained).
+        removal_week: week of removal of a detained migrant (``NO_WEEK`` unless detained).
         planned_days: days of detention until removal, drawn at detention.
         booked_days: detention days already counted in the outcomes.
-        support_until: last week of victim support (-1 unless identified and supported).
+        support_until: last week of victim support (``NO_WEEK`` unless identified and
+            supported).
         group_count: migrants present per ``Group``.
         victims_by_group: victims present per ``Group`` (kept by :meth:`set_status`).
         held: victims each trafficker controls now, by trafficker id (kept by
@@ -135,10 +139,10 @@ class Population:
         self.person_id = np.full(n, -1, dtype=np.int64)
         self.victim_since = np.full(n, -1, dtype=np.int32)
         self.identified = np.zeros(n, dtype=bool)
-        self.removal_week = np.full(n, -1, dtype=np.int32)
+        self.removal_week = np.full(n, NO_WEEK, dtype=np.int32)
         self.planned_days = np.zeros(n, dtype=np.float64)
         self.booked_days = np.zeros(n, dtype=np.float64)
-        self.support_until = np.full(n, -1, dtype=np.int32)
+        self.support_until = np.full(n, NO_WEEK, dtype=np.int32)
         self.group_count = np.zeros(len(Group), dtype=np.int64)
         self.victims_by_group = np.zeros(len(Group), dtype=np.int64)
         self.held = np.zeros(0, dtype=np.int64)
@@ -261,7 +265,15 @@ class Population:
         self.capacity = old + extra
         for name, value in vars(self).items():
             if isinstance(value, np.ndarray) and name not in _NOT_SLOTS:
-                fill = NEVER if name == "departure_week" else -1 if name in _MINUS_ONE else 0
+                fill = (
+                    NEVER
+                    if name == "departure_week"
+                    else NO_WEEK
+                    if name in _NO_WEEK
+                    else -1
+                    if name in _MINUS_ONE
+                    else 0
+                )
                 grown = np.full(self.capacity, fill, dtype=value.dtype)
                 grown[:old] = value
                 setattr(self, name, grown)

@@ -6,6 +6,7 @@ import pytest
 from model import IdentificationModel
 from model.custody import removal_days
 from model.parameters import DetentionParameters
+from model.population import NO_WEEK
 
 DRAWS = 200_000
 
@@ -56,7 +57,7 @@ def test_detainees_in_a_run_are_held_at_least_the_minimum(small_world):
         model.step()
         slots = model.custody.case_slots()
         pop = model.population
-        detained = slots[pop.removal_week[slots] >= 0]
+        detained = slots[pop.removal_week[slots] != NO_WEEK]
         held += len(detained)
         # planned days of at least 10 put the removal week after the week of detention
         assert np.all(pop.planned_days[detained] >= 10.0)

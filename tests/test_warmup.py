@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from model import IdentificationModel
+from model.states import Stage
 
 SEEDS = (1, 2, 3, 4)
 
@@ -62,3 +63,28 @@ def _second_year_detainees(world, seed: int) -> float:
     model = IdentificationModel(world, rng=seed)
     model.run(2)
     return float(model.weekly()["detainees"].iloc[52:].mean())
+
+
+def test_no_case_is_stuck_in_custody_by_a_date_before_week_zero(small_world):
+    """Cases opened during the warm-up (negative weeks) are removed or end support on time.
+
+    Known answer: removals and ends of support due are carried out every week, so at week 0
+    every open case is a detainee whose removal is still to come or a victim whose support has
+    not ended; none holds a date already past (a negative week once read as "no date").
+    """
+    model = IdentificationModel(
+        small_world,
+        rng=3,
+        time__warmup_years=1,
+        encounters__raid_rate_per_year=1.0,
+        encounters__overstayer_detection_rate_per_year=1.0,
+    )
+    pop = model.population
+    open_cases = model.custody.case_slots()
+    assert len(open_cases) > 0
+    detained = pop.stage[open_cases] == Stage.DETAINED
+    supported = pop.stage[open_cases] == Stage.SUPPORTED
+    assert (detained | supported).all()
+    assert (pop.removal_week[open_cases[detained]] >= model.week).all()
+    assert (pop.support_until[open_cases[supported]] >= model.week).all()
+    assert model.detainee_count == int(detained.sum())

@@ -15,14 +15,14 @@ child *r* (the member draw uses the ensemble stream), so a forecast repeats exac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.calibration import published
-from experiments.calibration.ensemble import draw_members
+from experiments.calibration.ensemble import draw_members, member_levers
 from experiments.replay import replay
 from experiments.seeds import run_seed
 from scenarios.loader import load_scenario
@@ -49,6 +49,7 @@ class ForecastRun:
     seed: int
     years: int
     policy: str
+    levers: dict = field(default_factory=dict)
 
 
 def run_member(run: ForecastRun) -> pd.DataFrame:
@@ -58,6 +59,7 @@ def run_member(run: ForecastRun) -> pd.DataFrame:
         policy=run.policy,
         seed=run_seed(run.seed, run.replicate),
         years=run.years,
+        values=run.levers,
     )
     table["hit_rate_official"] = (
         table["identified_official"] / table["screenings_official"]
@@ -86,6 +88,7 @@ def plan_forecast(
             seed=seed,
             years=years,
             policy=policy,
+            levers=member_levers(row),
         )
         for row in drawn.to_dict("records")
         for r in range(replicates)

@@ -145,8 +145,9 @@ def build_plan(
         raise UserError(f"{batch_file}: {err}") from None
     _check_policies(config, batch_file, next(iter(worlds.values())))
     names = {policy: policy_name(_policy_arg(policy, batch_file)) for policy in config.policies}
+    levers = _member_levers(config, batch_file)
     normalised, specs = _validate_draws(
-        config, batch_file, worlds, parameter_sets, names, progress
+        config, batch_file, worlds, parameter_sets, names, progress, levers
     )
     inputs = {key: spec.digest() for key, spec in specs.items()}
     seeds = run_seeds(config.seed, config.replicates)
@@ -162,7 +163,7 @@ def build_plan(
             entropy=int(child.entropy),
             spawn_key=tuple(int(k) for k in child.spawn_key),
             years=config.years,
-            overrides={**config.overrides, **swept},
+            overrides={**levers.get(path, {}), **config.overrides, **swept},
             swept=swept,
             spec=specs[_input_key(path.stem, names[policy], draw)],
         )
@@ -225,6 +226,21 @@ def _load_worlds(config: BatchConfig, batch_file: Path) -> dict[Path, Parameters
     return worlds
 
 
+def _member_levers(config: BatchConfig, batch_file: Path) -> dict[Path, dict[str, Any]]:
+    """Calibrated screening levers of the ensemble members a batch drew, by member file.
+
+    They apply to every run of the member, below the batch's own overrides and sweep.
+    """
+    if config.ensemble is None:
+        return {}
+    from experiments.batch_config import ensemble_folder
+    from experiments.calibration.ensemble import draw_members, member_levers
+
+    drawn = draw_members(ensemble_folder(config, batch_file), config.ensemble.members, config.seed)
+    rows = drawn.to_dict("records")
+    return {Path(str(row["path"])).resolve(): member_levers(row) for row in rows}
+
+
 def _check_policies(config: BatchConfig, batch_file: Path, world: Parameters) -> None:
     """Fail early, naming the batch file, if a policy is unknown or its file is unusable."""
     for policy in config.policies:
@@ -246,6 +262,7 @@ def _validate_draws(
     parameter_sets: list[dict[str, Any]],
     names: dict[str, str],
     progress: bool | None = False,
+    levers: dict[Path, dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, RunSpec]]:
     """Resolve every world x policy x draw once, before anything runs.
 
@@ -266,7 +283,8 @@ def _validate_draws(
         for path, world in worlds.items():
             for policy in config.policies:
                 try:
-                    spec = resolve_run(world, policies[policy], {**config.overrides, **swept})
+                    values = {**(levers or {}).get(path, {}), **config.overrides, **swept}
+                    spec = resolve_run(world, policies[policy], values)
                 except ValidationError as err:
                     problems = "; ".join(validation_problems(err))
                     where = f"draw {number} {swept}" if swept else "overrides"

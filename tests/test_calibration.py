@@ -268,7 +268,7 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
     assert member.disclosure.intercept == pytest.approx(listing["disclosure.intercept"][0])
     assert member.time.start_year == 2016 and member.timeline  # the replay it extends
     batch = yaml.safe_load((folder / "ensemble" / "batch.yaml").read_text())
-    assert batch["worlds"] == list(listing["member"])
+    assert batch["ensemble"] == {"folder": ".", "members": len(listing)}
 
 
 @pytest.mark.parametrize(

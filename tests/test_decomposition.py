@@ -159,11 +159,10 @@ def test_shipped_factorial_batch_runs_every_corner_with_sweeps_over_strategy_def
     config = load_batch(path)
     plan = build_plan(config, path)
     assert len(plan.draws) == 8
-    assert len(plan.tasks) == 2 * 2 * 8 * config.replicates
-    corners = {
-        (t.policy, *sorted(t.swept.items())) for t in plan.tasks if t.world == "hong_kong_baseline"
-    }
-    assert len(corners) == 16
+    assert len(plan.tasks) == len(config.worlds) * 2 * 8 * config.replicates
+    for world in {t.world for t in plan.tasks}:
+        corners = {(t.policy, *sorted(t.swept.items())) for t in plan.tasks if t.world == world}
+        assert len(corners) == 16
     assert {type(d["screening.tier2_support"]) for d in plan.draws} == {bool}
     # A sweep value wins over the strategy's own lever defaults (tier2_support false, 1 session).
     params = resolve_parameters(

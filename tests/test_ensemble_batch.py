@@ -40,7 +40,14 @@ def write_ensemble(folder: Path, weights: list[float]) -> Path:
             "disclosure": {"intercept": -1.0 - 0.5 * i},
         }
         (target / member).write_text(yaml.safe_dump(document))
-        rows.append({"member": member, "weight": weight, "distance": 1.0 + i})
+        rows.append(
+            {
+                "member": member,
+                "weight": weight,
+                "distance": 1.0 + i,
+                "screening.tier1_specificity": 0.9 + 0.01 * i,  # a calibrated lever
+            }
+        )
     pd.DataFrame(rows).to_csv(target / "ensemble.csv", index=False)
     return target
 
@@ -205,3 +212,50 @@ def test_the_fit_check_uses_the_shipped_calibrations_tolerances():
     for view, (_, relative, absolute) in FIT_VIEWS.items():
         pattern = config.patterns[view]
         assert (pattern.relative, pattern.absolute) == (relative, absolute)
+
+
+def test_the_main_job_draws_from_the_shipped_ensemble_then_decomposes_at_one_member():
+    """The README's first command: a sample of the shipped posterior, both policies, CRN."""
+    from experiments.batch_config import decomposition_file
+    from experiments.calibration.ensemble import read_ensemble
+    from experiments.plan import build_plan
+
+    root = Path(__file__).resolve().parents[1]
+    path = root / "experiments" / "policy_comparison.yaml"
+    config = load_batch(path)
+    assert config.ensemble is not None
+    members = read_ensemble(path.parent / config.ensemble.folder)
+    shipped = {Path(str(p)).stem for p in members["path"]}
+    drawn = {Path(w).stem for w in config.worlds}
+    assert drawn <= shipped and len(drawn) >= 5
+    plan = build_plan(config, path)
+    assert len(plan.tasks) == len(drawn) * len(config.policies) * config.replicates
+    follow_up = decomposition_file(config, path)
+    factorial = load_batch(follow_up)
+    assert [Path(w).stem for w in factorial.worlds] == [
+        members.sort_values("weight", ascending=False)["member"].iloc[0].removesuffix(".yaml")
+    ]
+    top = members.sort_values("weight", ascending=False).iloc[0]
+    for lever in ("screening.tier1_specificity", "screening.tier2_false_positive_rate"):
+        assert factorial.overrides[lever] == pytest.approx(top[lever])  # its screening practice
+        assert {t.overrides[lever] for t in plan.tasks} <= set(members[lever])
+    runs = len(plan.tasks) + len(build_plan(factorial, follow_up).tasks)
+    assert runs <= 160  # a few minutes on 2 cores at full scale
+
+
+def test_calibrated_screening_levers_reach_every_run_of_their_member(tmp_path):
+    """Levers cannot live in a world file: the listing carries them, the batch applies them."""
+    from experiments.calibration.ensemble import member_document
+    from experiments.plan import build_plan
+
+    document = member_document(
+        {"disclosure.intercept": -3.0, "screening.tier1_specificity": 0.97}, "x.yaml", "m", "d"
+    )
+    assert "screening" not in document and document["disclosure"] == {"intercept": -3.0}
+    write_ensemble(tmp_path, [0.5, 0.5])
+    path = write_ensemble_batch(tmp_path)
+    plan = build_plan(load_batch(path), path)
+    for task in plan.tasks:
+        expected = 0.9 + 0.01 * int(task.world[-1])
+        assert task.overrides["screening.tier1_specificity"] == pytest.approx(expected)
+        assert task.spec.params.screening.tier1_specificity == pytest.approx(expected)

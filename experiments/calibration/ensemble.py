@@ -2,15 +2,21 @@
 
 ``FOLDER/ensemble/`` holds one world file per accepted set, ``member_000.yaml`` ...; each
 ``extends`` the calibrated scenario (by a path relative to the member file) and sets the
-calibrated values, so it loads with ``tipsim run`` and in a batch's ``worlds`` list like any
-scenario. ``ensemble.csv`` lists the members with their ABC weights and distances, and
-``batch.yaml`` is a ready-to-run policy comparison over every member.
+calibrated world values, so it loads with ``tipsim run`` and in a batch's ``worlds`` list like
+any scenario. ``ensemble.csv`` lists the members with their ABC weights, distances and every
+calibrated value, and ``batch.yaml`` is a ready-to-run policy comparison drawing from them.
+
+Calibrated **screening levers** (``screening.*``, e.g. the false-positive rates of tier-1 and
+tier-2 screening: how Hong Kong's officers screen, shared by every policy) cannot live in a
+world file, where levers are refused. They are kept in ``ensemble.csv`` and applied to each run
+of the member as overrides (:func:`member_levers`) by ensemble batches (``ensemble:``) and
+``tipsim forecast``; a policy file's own levers of the same name would lose to them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +30,29 @@ from model.parameters import nest_dotted
 
 ENSEMBLE_DIR = "ensemble"
 LISTING = "ensemble.csv"
+#: Calibrated values under this prefix are screening levers: kept in the listing, not the files.
+LEVER_PREFIX = "screening."
 
 
 def member_document(
     values: dict[str, Any], extends: str, name: str, description: str
 ) -> dict[str, Any]:
-    """The YAML mapping of one ensemble member."""
+    """The YAML mapping of one ensemble member (its world values; levers stay in the listing)."""
+    world = {k: _plain(v) for k, v in values.items() if not k.startswith(LEVER_PREFIX)}
     return {
         "name": name,
         "extends": extends,
         "description": description,
-        **nest_dotted({k: _plain(v) for k, v in values.items()}),
+        **nest_dotted(world),
+    }
+
+
+def member_levers(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The calibrated screening levers of one listing row (``screening.*`` columns)."""
+    return {
+        str(k): _plain(v)
+        for k, v in row.items()
+        if str(k).startswith(LEVER_PREFIX) and not pd.isna(v)
     }
 
 
@@ -75,6 +93,13 @@ def write_ensemble(
             f"Accepted set {i} of calibration '{calibration}' (run {record['number']}, "
             f"distance {record['distance']:.3f}, weight {record['weight']:.4f})."
         )
+        levers = {k: v for k, v in values.items() if k.startswith(LEVER_PREFIX)}
+        if levers:
+            description += (
+                " Its calibrated screening levers ("
+                + ", ".join(f"{k} = {_plain(v):.6g}" for k, v in levers.items())
+                + f") are in {LISTING}; ensemble batches and tipsim forecast apply them."
+            )
         document = member_document(values, extends, f"{calibration}_{member}", description)
         path = target / f"{member}.yaml"
         _write_text(path, yaml.safe_dump(document, sort_keys=False))
@@ -86,7 +111,7 @@ def write_ensemble(
     _write_text(target / LISTING, pd.DataFrame(rows).to_csv(index=False))
     batch = {
         "name": f"{calibration}_ensemble",
-        "worlds": [p.name for p in paths],
+        "ensemble": {"folder": ".", "members": len(paths)},
         "policies": list(policies),
         "replicates": replicates,
         "years": years,

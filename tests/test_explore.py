@@ -202,12 +202,26 @@ def test_dashboard_loads_without_console_errors(page):
     assert len(page.find_elements("tag name", "img")) == 3  # funnel, weekly, so far
 
 
+def figures(driver, timeout: float = 30) -> list[bytes]:
+    """Pictures of the dashboard's figures; found again if one is re-drawn while being read."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return [img.screenshot_as_png for img in driver.find_elements("tag name", "img")]
+        except StaleElementReferenceException:  # a figure was replaced between find and read
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def test_a_step_changes_the_plots_and_the_numbers(page):
-    before = [img.screenshot_as_png for img in page.find_elements("tag name", "img")]
+    before = figures(page)
     step(page, 0)
     wait_for(lambda: "after 1 weeks" in totals_text(page))
     time.sleep(1)  # the figures are re-drawn after the table
-    after = [img.screenshot_as_png for img in page.find_elements("tag name", "img")]
+    after = figures(page)
     assert any(a != b for a, b in zip(before, after, strict=True))
     assert console_errors(page) == []
 

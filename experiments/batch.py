@@ -33,6 +33,7 @@ from analysis.layout import (
 from experiments.batch_config import (
     BatchConfig,
     decomposition_file,
+    drawn_members,
     ensemble_folder,
     load_batch,
 )
@@ -147,10 +148,7 @@ def run_batch(
 
 def _write_ensemble_weights(folder: Path, config: BatchConfig, batch_file: Path) -> None:
     """Record which ensemble members the batch drew and their weights (``ensemble.json``)."""
-    from experiments.calibration.ensemble import draw_members
-
-    source = ensemble_folder(config, batch_file)
-    drawn = draw_members(source, config.ensemble.members, config.seed)
+    drawn = drawn_members(config, batch_file)
     members = [
         {
             "world": Path(str(row["path"])).stem,
@@ -163,7 +161,11 @@ def _write_ensemble_weights(folder: Path, config: BatchConfig, batch_file: Path)
     ]
     write_json_atomic(
         folder / ENSEMBLE_WEIGHTS,
-        {"ensemble": str(source), "draws": config.ensemble.members, "members": members},
+        {
+            "ensemble": str(ensemble_folder(config, batch_file)),
+            "draws": config.ensemble.members,
+            "members": members,
+        },
     )
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -45,6 +45,9 @@ from pydantic import (
 )
 
 from experiments.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
 from model.calendar import WEEKS_PER_YEAR
 from scenarios.loader import read_yaml, validation_problems
 
@@ -226,13 +229,27 @@ def member_worlds(config: BatchConfig, path: Path) -> list[str]:
             f"{path}: give either worlds or ensemble, not both (an ensemble's members are the "
             "worlds, weighted by the calibration)"
         )
+    drawn = drawn_members(config, path)
+    return [os.path.relpath(p, path.parent.resolve()) for p in drawn["path"]]
+
+
+def drawn_members(config: BatchConfig, path: Path) -> pd.DataFrame:
+    """The ensemble members a batch draws (the one draw its worlds, levers and weights use).
+
+    Returns:
+        :func:`~experiments.calibration.ensemble.draw_members`'s rows of the members drawn.
+
+    Raises:
+        UserError: The batch has no ensemble, or its ensemble folder cannot be read.
+    """
+    if config.ensemble is None:
+        raise UserError(f"{path}: the batch draws no ensemble (no ensemble: key)")
     from experiments.calibration.ensemble import draw_members  # pandas: only for ensembles
 
     try:
-        drawn = draw_members(ensemble_folder(config, path), config.ensemble.members, config.seed)
+        return draw_members(ensemble_folder(config, path), config.ensemble.members, config.seed)
     except UserError as err:
         raise UserError(f"{path}: ensemble.folder: {err}") from None
-    return [os.path.relpath(p, path.parent.resolve()) for p in drawn["path"]]
 
 
 def ensemble_folder(config: BatchConfig, path: Path) -> Path:

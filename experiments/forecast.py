@@ -110,8 +110,9 @@ def summarise(
         published), ``inside`` (whether the published figure lies in the interval).
     """
     figures = published.load_figures() if figures is None else figures
-    screened = published.yearly(figures, "initial_screenings")
-    identified = published.yearly(figures, "victims_identified_mechanism")
+    observed_by = {m: published.yearly(figures, m) for m in VIEWS.values() if m}
+    screened = observed_by["initial_screenings"]
+    identified = observed_by["victims_identified_mechanism"]
     rows = []
     for year, block in runs.groupby("year", sort=True):
         for view, metric in VIEWS.items():
@@ -125,7 +126,7 @@ def summarise(
                 known = year in screened and year in identified
                 observed = identified[year] / screened[year] if known else np.nan
             else:
-                observed = published.yearly(figures, metric).get(year, np.nan) if metric else np.nan
+                observed = observed_by[metric].get(year, np.nan) if metric else np.nan
             rows.append(
                 {
                     "year": int(year),

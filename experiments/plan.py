@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from experiments.batch_config import BatchConfig
+from experiments.batch_config import BatchConfig, drawn_members
 from experiments.errors import UserError, describe
 from experiments.memory import check_memory
 from experiments.progress import Progress
@@ -233,11 +233,9 @@ def _member_levers(config: BatchConfig, batch_file: Path) -> dict[Path, dict[str
     """
     if config.ensemble is None:
         return {}
-    from experiments.batch_config import ensemble_folder
-    from experiments.calibration.ensemble import draw_members, member_levers
+    from experiments.calibration.ensemble import member_levers
 
-    drawn = draw_members(ensemble_folder(config, batch_file), config.ensemble.members, config.seed)
-    rows = drawn.to_dict("records")
+    rows = drawn_members(config, batch_file).to_dict("records")
     return {Path(str(row["path"])).resolve(): member_levers(row) for row in rows}
 
 

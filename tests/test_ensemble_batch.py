@@ -259,3 +259,12 @@ def test_calibrated_screening_levers_reach_every_run_of_their_member(tmp_path):
         expected = 0.9 + 0.01 * int(task.world[-1])
         assert task.overrides["screening.tier1_specificity"] == pytest.approx(expected)
         assert task.spec.params.screening.tier1_specificity == pytest.approx(expected)
+
+
+def test_a_listing_without_weights_is_named_not_a_traceback(tmp_path, capsys):
+    folder = write_ensemble(tmp_path, [0.5, 0.5])
+    listing = pd.read_csv(folder / "ensemble.csv").drop(columns="weight")
+    listing.to_csv(folder / "ensemble.csv", index=False)
+    assert cli(["forecast", str(folder), "--members", "2", "--out", str(tmp_path / "f")]) == 2
+    err = capsys.readouterr().err
+    assert "missing column weight" in err and "Traceback" not in err

@@ -169,7 +169,12 @@ def draw_members(folder: Path, members: int, seed: int) -> pd.DataFrame:
             f"{folder}: not a calibrated ensemble folder ({LISTING} with member and weight "
             f"columns could not be read: {err}); write one with tipsim calibrate"
         ) from None
-    weights = pd.to_numeric(listing.get("weight"), errors="coerce").to_numpy(dtype=float)
+    if "weight" not in listing.columns:  # (no member column: read_ensemble refused it)
+        raise UserError(
+            f"{listing_path(folder)}: missing column weight; an ensemble listing needs one row "
+            "per member with its file (member) and its ABC weight (weight)"
+        )
+    weights = pd.to_numeric(listing["weight"], errors="coerce").to_numpy(dtype=float)
     if len(weights) == 0 or not np.isfinite(weights).all() or (weights < 0).any():
         raise UserError(f"{folder / LISTING}: weight: needs finite weights >= 0, one per member")
     if weights.sum() <= 0:

@@ -99,7 +99,7 @@ def test_scale_shrinks_counts_and_timeline_counts_but_not_rates():
     world = load_scenario(REPLAY)
     scaled = scale_world(world, 0.25)
     assert scaled.population.domestic_workers == 85_000
-    assert scaled.officers.immigration == 5
+    assert scaled.officers.immigration == 3  # 12 posts in 2016
     assert scaled.ngo.screenings_per_year == pytest.approx(world.ngo.screenings_per_year / 4)
     assert scaled.encounters.raid_rate_per_year == world.encounters.raid_rate_per_year
     assert scaled.disclosure.intercept == world.disclosure.intercept

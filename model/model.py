@@ -195,9 +195,12 @@ class IdentificationModel(mesa.Model):
         victim_dynamics(self)
         justice.advance_cases(self)
         self._count_stocks()
-        for contacts in draw_encounters(self):
+        contacts_of_week = draw_encounters(self)
+        self.screening.ration_contacts(contacts_of_week, self.policy.screens_at_contact)
+        for contacts in contacts_of_week:
             self._record_contacts(contacts)
             self.policy.at_contact(contacts)
+        self.screening.end_contacts()
         screen_returnees(self)
         self.policy.in_detention(self.custody.detainees())
         self.custody.remove_due()

@@ -4,6 +4,9 @@
   capacity this week, of any agency) applies the indicator checklist. A trained officer flags a
   victim with ``tier1_sensitivity``; an untrained one with that times
   ``sensitivity_untrained_factor``. Non-victims are flagged with 1 - specificity.
+* **Rationing**: when the week's contacts screened at contact outnumber the officers' spare
+  places, a uniformly random set of them keeps the places, whatever their route
+  (:meth:`ScreeningService.ration_contacts`); returnees and detainees get what is left.
 * **Tier 2**: a flagged migrant is interviewed over ``tier2_sessions`` sessions. A victim
   discloses at each session with the probability of the disclosure model; a supported session
   draws one place from the week's support capacity. A flagged non-victim is wrongly identified
@@ -12,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +25,7 @@ from model.disclosure import InterviewSetting, Place, VictimFactors, disclosure_
 from model.states import Agency
 
 if TYPE_CHECKING:
+    from model.encounters import Contacts
     from model.model import IdentificationModel
 
 
@@ -56,6 +61,7 @@ class ScreeningService:
         self.support_left = 0
         self._serving: list | None = None
         self._serving_rows = np.zeros(0, dtype=np.int64)
+        self._turned_away: np.ndarray | None = None  # sorted slots without a place at contact
 
     def start_week(self) -> None:
         """Reset officers' caseloads and the support places of the week."""
@@ -74,6 +80,43 @@ class ScreeningService:
             self._serving = officers
             self._serving_rows = np.array([o.row for o in officers], dtype=np.int64)
         return self._serving_rows
+
+    def spare_places(self) -> int:
+        """Screenings the serving officers can still carry out this week."""
+        table, rows = self.model.officer_table, self._rows()
+        return int(np.maximum(table.capacity[rows] - table.caseload[rows], 0).sum())
+
+    def ration_contacts(
+        self, batches: Sequence[Contacts], screened_at_contact: Callable[[Contacts], bool]
+    ) -> None:
+        """Share the week's screening places at random among the contacts screened at contact.
+
+        When the contacts to be screened at contact outnumber the spare places, a uniformly
+        random set of them, as many as there are places, keeps a place, whatever their route;
+        the others are turned away (not screened at contact) until :meth:`end_contacts`. So
+        no route is served before another when demand exceeds capacity. Nothing is drawn
+        when the places suffice.
+
+        Args:
+            batches: The week's contacts, one batch per route and agency.
+            screened_at_contact: The policy's choice of the batches it screens at contact.
+        """
+        self._turned_away = None
+        wanted = [b.slots for b in batches if len(b.slots) and screened_at_contact(b)]
+        if not wanted:
+            return
+        demand = np.concatenate(wanted)
+        places = self.spare_places()
+        if len(demand) <= places:
+            return
+        kept = self.model.rng_screening.choice(len(demand), size=places, replace=False)
+        away = np.ones(len(demand), dtype=bool)
+        away[kept] = False
+        self._turned_away = np.sort(demand[away])
+
+    def end_contacts(self) -> None:
+        """End the contact phase: the places left are open to anyone (detainees, returnees)."""
+        self._turned_away = None
 
     def assign_officers(self, count: int, agency: Agency) -> np.ndarray:
         """Assign up to ``count`` screenings to officers with spare capacity.
@@ -108,7 +151,12 @@ class ScreeningService:
         """Indicator screening of migrants ``slots`` by officers of ``agency`` (or others)."""
         model, levers = self.model, self.model.params.screening
         officers_params = model.params.officers
-        officers = self.assign_officers(len(slots), agency)
+        if self._turned_away is None:
+            officers = self.assign_officers(len(slots), agency)
+        else:  # the contact phase of a week whose demand exceeds the places
+            admitted = ~np.isin(slots, self._turned_away, assume_unique=True)
+            officers = np.full(len(slots), -1, dtype=np.int64)
+            officers[admitted] = self.assign_officers(int(admitted.sum()), agency)
         screened = officers >= 0
         trained = screened & model.officer_table.trained[np.maximum(officers, 0)]
         sensitivity = np.where(

@@ -145,3 +145,47 @@ def test_a_dedicated_law_convicts_more_labour_traffickers(small_world):
         )
 
     assert convictions("dedicated_law") > convictions("patchwork")
+
+
+def test_scarce_screening_places_are_shared_at_random_across_routes(small_world):
+    """When contacts outnumber places, every route keeps places in proportion to its size."""
+    from model.encounters import Contacts
+    from model.states import Agency, Route
+
+    model = IdentificationModel(small_world, "screening_before_detention", rng=4)
+    service = model.screening
+    first, last = np.arange(0, 300), np.arange(1000, 1100)  # 300 raided first, 100 referred last
+    batches = [
+        Contacts(Route.RAID, first, Agency.IMMIGRATION),
+        Contacts(Route.NGO_REFERRAL, last, Agency.POLICE),
+    ]
+    screened = np.zeros(2)
+    weeks = 200
+    for _ in range(weeks):
+        service.start_week()
+        places = service.spare_places()
+        assert 0 < places < 400, "the test needs demand above capacity"
+        service.ration_contacts(batches, lambda contacts: True)
+        counts = [int(service.tier1(b.slots, b.agency).screened.sum()) for b in batches]
+        service.end_contacts()
+        assert sum(counts) == places  # every place is used, none twice
+        screened += np.array(counts) / places
+    # Hypergeometric: the first route keeps 3/4 of the places in expectation (not all of them,
+    # as it would if routes were served in order); sd of the mean share about 0.003 here.
+    assert screened[0] / weeks == pytest.approx(0.75, abs=0.02)
+    assert screened[1] / weeks == pytest.approx(0.25, abs=0.02)
+
+
+def test_places_that_suffice_are_not_rationed(small_world):
+    """With spare places for every contact, everyone is screened and nothing is drawn."""
+    from model.encounters import Contacts
+    from model.states import Agency, Route
+
+    model = IdentificationModel(small_world, "detention_first", rng=4)
+    service = model.screening
+    service.start_week()
+    few = np.arange(0, min(5, service.spare_places()))
+    state = model.rng_screening.bit_generator.state
+    service.ration_contacts([Contacts(Route.COMPLAINT, few, Agency.LABOUR)], lambda c: True)
+    assert model.rng_screening.bit_generator.state == state
+    assert service.tier1(few, Agency.LABOUR).screened.all()

@@ -58,6 +58,16 @@ class ScreeningPolicy(ABC):
     def at_contact(self, contacts: Contacts) -> None:
         """Handle migrants just met by the authorities (screen, detain, identify or release)."""
 
+    def screens_at_contact(self, contacts: Contacts) -> bool:
+        """Whether this policy screens ``contacts`` at contact (not later, in detention).
+
+        The week's screening places are shared at random among the contacts that policies
+        screens at contact (:meth:`ScreeningService.ration_contacts`). Override it when
+        :meth:`at_contact` leaves a route unscreened; the default, every route, is safe for any
+        policy (places a policy does not use at contact stay free for detainees).
+        """
+        return True
+
     @abstractmethod
     def in_detention(self, detainees: np.ndarray) -> None:
         """Handle detainees whose removal is not due this week.

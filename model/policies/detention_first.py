@@ -35,6 +35,10 @@ class DetentionFirst(ScreeningPolicy):
         else:
             self.screen_then_release(contacts)
 
+    def screens_at_contact(self, contacts: Contacts) -> bool:
+        """Offenders are detained unscreened; every other route is screened at contact."""
+        return not contacts.offender
+
     def in_detention(self, detainees: np.ndarray) -> None:
         """Screen some unscreened detainees before their removal."""
         self.screen_some_detainees(detainees)

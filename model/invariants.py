@@ -99,6 +99,8 @@ def violations(model: IdentificationModel) -> list[str]:
         np.sort(pop._free[: pop._n_free]), np.flatnonzero(~present)
     ):
         found.append("the free-slot stack differs from the slots that are free")
+    if not pop.departures.covers(pop.departure_week):
+        found.append("a migrant leaving before the calendar's horizon is not in the calendar")
     return found
 
 

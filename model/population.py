@@ -5,6 +5,10 @@ attribute, one slot per migrant. Slots of departed migrants are reused by arriva
 ``stage`` is ``Stage.ABSENT`` while it is free. Mechanisms touch the arrays with vectorised
 operations and draw random numbers only for the migrants they affect.
 
+A week's departures are read off a calendar (``model.departures``) instead of a scan of every
+slot: write ``departure_week`` only through :meth:`Population.settle` and
+:meth:`Population.postpone_departure`, which keep it; ``model.invariants`` checks it.
+
 Two derived counts are kept up to date as the columns change, so that no weekly step has to
 scan every slot for them: the victims present by group (:meth:`Population.set_status`) and the
 victims each trafficker controls (:meth:`Population.take_control`,
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.calendar import WEEKS_PER_YEAR
+from model.departures import DepartureCalendar
 from model.parameters import Parameters
 from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Stage
 
@@ -82,6 +87,8 @@ class Population:
         held: victims each trafficker controls now, by trafficker id (kept by
             :meth:`take_control` and :meth:`end_control`; may be shorter than the number of
             traffickers, missing ids hold none).
+        departures: The slots due to leave soon (``model.departures``), kept by
+            :meth:`settle` and :meth:`postpone_departure`.
     """
 
     capacity: int
@@ -116,6 +123,7 @@ class Population:
     # Free slots as a stack: the next slot handed out is ``_free[_n_free - 1]``.
     _free: np.ndarray = field(init=False)
     _n_free: int = 0
+    departures: DepartureCalendar = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.capacity
@@ -148,6 +156,7 @@ class Population:
         self.held = np.zeros(0, dtype=np.int64)
         self._free = np.arange(n - 1, -1, -1, dtype=np.int64)
         self._n_free = n
+        self.departures = DepartureCalendar()
 
     # ---------------------------------------------------------------- views
     @property
@@ -226,6 +235,16 @@ class Population:
     def is_victim(self, idx: np.ndarray) -> np.ndarray:
         """Whether each migrant in ``idx`` is trafficked."""
         return self.status[idx] >= FIRST_TRAFFICKED
+
+    # ---------------------------------------------------------------- departures
+    def due_to_leave(self, week: int) -> np.ndarray:
+        """Slots whose departure week is ``week`` or earlier, lowest first (any stage)."""
+        return self.departures.due(self.departure_week, week)
+
+    def postpone_departure(self, idx: np.ndarray, week: int) -> None:
+        """Make migrants ``idx`` leave no earlier than ``week`` (their stay may end later)."""
+        self.departure_week[idx] = np.maximum(self.departure_week[idx], week)
+        self.departures.add(idx, self.departure_week[idx])
 
     # ---------------------------------------------------------------- slots
     def allocate(self, count: int) -> np.ndarray:
@@ -314,6 +333,7 @@ class Population:
             offender_group(arrivals.group), LegalStatus.ILLEGAL_WORKER, LegalStatus.REGULAR
         )
         self.departure_week[idx] = week + stay_weeks
+        self.departures.add(idx, self.departure_week[idx])
         self.arrival_week[idx] = week
         self.person_id[idx] = np.arange(self.next_person_id, self.next_person_id + len(idx))
         self.next_person_id += len(idx)

@@ -1,8 +1,9 @@
 """The vectorised bookkeeping gives exactly what the plain per-item Python it replaced gave.
 
 Each array version (free-slot stack, derived counts, officer assignment, trafficker capacities,
-detention-day sums) is checked against a small plain-Python reference on random inputs, with
-the same random stream where one is used, so the model's results stay bit-for-bit the same.
+detention-day sums, the departure calendar) is checked against a small plain-Python reference
+on random inputs, with the same random stream where one is used, so the model's results stay
+bit-for-bit the same.
 """
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 from model import IdentificationModel
 from model.agents import OfficerTable
 from model.custody import Custody
-from model.population import Population
+from model.departures import HORIZON_WEEKS
+from model.population import Arrivals, Population
 from model.states import FIRST_TRAFFICKED, Agency, Group, LegalState, Stage
 
 
@@ -54,6 +56,35 @@ def test_free_slot_stack_hands_out_slots_in_the_order_of_a_list_stack():
             occupied += got.tolist()
         assert pop.capacity == reference.capacity
         assert pop.size == pop.capacity - len(reference.free)
+
+
+def test_departure_calendar_finds_what_a_scan_of_every_slot_finds():
+    """Arrivals, stays postponed, slots freed and reused, overdue migrants kept in custody."""
+    rng = np.random.default_rng(4)
+    pop = Population(capacity=400)
+    for week in range(-30, 4 * HORIZON_WEEKS):
+        due = pop.due_to_leave(week)
+        assert due.tolist() == np.flatnonzero(pop.departure_week <= week).tolist()
+        # Most due migrants leave; some are held (stay overdue) and some stay on longer.
+        held = rng.random(len(due)) < 0.2
+        pop.release(due[~held])
+        staying = due[held][rng.random(int(held.sum())) < 0.3]
+        pop.postpone_departure(staying, week + int(rng.integers(1, 3 * HORIZON_WEEKS)))
+        present = np.flatnonzero(pop.present)
+        pop.release(present[rng.random(len(present)) < 0.02])  # removals, support ends
+        count = int(rng.integers(0, 40))
+        stays = rng.geometric(1 / 20, count).astype(np.int32)
+        no = np.zeros(count, dtype=bool)
+        arrivals = Arrivals(
+            group=np.zeros(count, dtype=np.int8),
+            first_contract=no,
+            young=no,
+            debt_months=np.zeros(count, dtype=np.float32),
+            documents_confiscated=no,
+            trust=np.zeros(count, dtype=np.float32),
+        )
+        pop.settle(arrivals, week, stays)
+        assert pop.departures.covers(pop.departure_week)
 
 
 def test_victim_and_control_counts_follow_every_change():

@@ -188,12 +188,14 @@ class Population:
         """
         groups = self.group[idx]
         was = self.status[idx] >= FIRST_TRAFFICKED
-        new = np.broadcast_to(np.asarray(status, dtype=np.int8), groups.shape)
+        new = np.asarray(status, dtype=np.int8)
         now = new >= FIRST_TRAFFICKED
         n = len(Group)
-        self.victims_by_group += np.bincount(groups[now], minlength=n) - np.bincount(
-            groups[was], minlength=n
-        )
+        if now.ndim:
+            gained = np.bincount(groups[now], minlength=n)
+        else:  # one status for all
+            gained = np.bincount(groups, minlength=n) if now else 0
+        self.victims_by_group += gained - np.bincount(groups[was], minlength=n)
         self.status[idx] = new
 
     def take_control(self, idx: np.ndarray, trafficker_ids: np.ndarray) -> None:

@@ -28,6 +28,7 @@ from model.states import (
     LegalStatus,
     Stage,
     TraffickerKind,
+    codes_present,
 )
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndar
     held = model.population.held_by(len(model.traffickers))
     free = np.maximum(np.floor(capacity - held), 0).astype(np.int64)
     table_kinds = model.trafficker_table.kind[: len(free)]
-    for kind in np.unique(kinds):
+    for kind in codes_present(kinds):
         wanted = np.flatnonzero(kinds == kind)
         # Ids of the kind, lowest first (convicted ones have no free places).
         ids = np.flatnonzero(table_kinds == kind)

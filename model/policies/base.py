@@ -17,7 +17,7 @@ import numpy as np
 
 from model.disclosure import Place
 from model.parameters import ScreeningLevers
-from model.states import Agency, Route
+from model.states import Agency, Route, codes_present
 
 if TYPE_CHECKING:
     from model.encounters import Contacts
@@ -146,6 +146,6 @@ class ScreeningPolicy(ABC):
         )
         cases.screened[slots] = outcome.screened
         routes = cases.route[slots]
-        for route in np.unique(routes):
+        for route in codes_present(routes):
             identified = slots[outcome.identified & (routes == route)]
             self.model.custody.identify(identified, Route(int(route)))

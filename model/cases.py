@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import repeats
 from model.states import Route
 
 
@@ -79,7 +80,7 @@ class CaseTable:
         if top >= len(self.is_open):
             self._grow(max(top + 1, 2 * len(self.is_open)))
         new = slots[~self.is_open[slots]]
-        if _repeats(new):
+        if repeats(new):
             _, first = np.unique(new, return_index=True)
             new = new[np.sort(first)]
         if len(new) == 0:
@@ -117,14 +118,6 @@ class CaseTable:
             grown = np.full(capacity, -1 if name == "since_week" else 0, dtype=old.dtype)
             grown[: len(old)] = old
             setattr(self, name, grown)
-
-
-def _repeats(values: np.ndarray) -> bool:
-    """Whether any value occurs more than once (cheaper than ``np.unique`` when none does)."""
-    if len(values) < 2:
-        return False
-    ordered = np.sort(values)
-    return bool((ordered[1:] == ordered[:-1]).any())
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

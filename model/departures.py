@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import sorted_unique
+
 #: Weeks the calendar looks ahead between two scans of every slot.
 HORIZON_WEEKS = 26
 
@@ -65,7 +67,7 @@ class DepartureCalendar:
             scanned = self._slots[self._next : end]
             self._next = end
             candidates = np.concatenate((self._overdue_and_added(week), scanned))
-        due = _sorted_unique(candidates[departure_week[candidates] <= week])
+        due = sorted_unique(candidates[departure_week[candidates] <= week])
         self._overdue = due
         return due
 
@@ -97,10 +99,3 @@ class DepartureCalendar:
         listed = np.concatenate((self._slots[self._next :], self._added_slots, self._overdue))
         return bool(np.isin(due, listed).all())
 
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """The distinct values, ascending (``np.unique``, cheaper on short integer arrays)."""
-    values = np.sort(values)
-    if len(values) < 2:
-        return values
-    return values[np.concatenate(([True], values[1:] != values[:-1]))]

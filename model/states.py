@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-import numpy as np
-
 
 class Group(IntEnum):
     """Migrant group."""
@@ -94,13 +92,3 @@ class LegalState(IntEnum):
     PROSECUTED = 2
     CONVICTED = 3
 
-
-def codes_present(codes: np.ndarray) -> np.ndarray:
-    """The distinct codes in ``codes`` (non-negative), ascending: ``np.unique`` for short codes.
-
-    ``np.unique`` of a few thousand small integers costs a hundred times this on numpy 2.
-    """
-    codes = np.asarray(codes)
-    if len(codes) == 0:
-        return codes
-    return np.flatnonzero(np.bincount(codes)).astype(codes.dtype)

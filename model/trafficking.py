@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.agents import Trafficker
+from model.arrays import codes_present
 from model.parameters import Parameters
 from model.population import Population
 from model.sampling import stochastic_round, thinned_slots, weekly_probability
@@ -28,7 +29,6 @@ from model.states import (
     LegalStatus,
     Stage,
     TraffickerKind,
-    codes_present,
 )
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ import pytest
 
 from model import IdentificationModel
 from model.agents import OfficerTable
+from model.arrays import codes_present, repeats, sorted_unique
 from model.custody import Custody
 from model.departures import HORIZON_WEEKS
 from model.population import Arrivals, Population
@@ -56,6 +57,19 @@ def test_free_slot_stack_hands_out_slots_in_the_order_of_a_list_stack():
             occupied += got.tolist()
         assert pop.capacity == reference.capacity
         assert pop.size == pop.capacity - len(reference.free)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_array_helpers_give_what_np_unique_gives(seed):
+    rng = np.random.default_rng(seed)
+    for size in (0, 1, 2, 7, 300, 3000):
+        for dtype in (np.int8, np.int64):
+            codes = rng.integers(0, 9, size).astype(dtype)
+            assert codes_present(codes).dtype == np.unique(codes).dtype
+            assert codes_present(codes).tolist() == np.unique(codes).tolist()
+        values = rng.integers(0, 2 * size + 1, size)
+        assert sorted_unique(values).tolist() == np.unique(values).tolist()
+        assert repeats(values) == (len(np.unique(values)) < size)
 
 
 def test_departure_calendar_finds_what_a_scan_of_every_slot_finds():

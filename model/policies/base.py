@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from model.arrays import codes_present
 from model.disclosure import Place
 from model.parameters import ScreeningLevers
-from model.states import Agency, Route, codes_present
+from model.states import Agency, Route
 
 if TYPE_CHECKING:
     from model.encounters import Contacts

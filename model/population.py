@@ -9,6 +9,9 @@ A week's departures are read off a calendar (``model.departures``) instead of a 
 slot: write ``departure_week`` only through :meth:`Population.settle` and
 :meth:`Population.postpone_departure`, which keep it; ``model.invariants`` checks it.
 
+The victims each trafficker controls are found through a list of the slots put under control
+(:meth:`Population.controlled_by`), not a scan of every slot.
+
 Two derived counts are kept up to date as the columns change, so that no weekly step has to
 scan every slot for them: the victims present by group (:meth:`Population.set_status`) and the
 victims each trafficker controls (:meth:`Population.take_control`,
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.arrays import sorted_unique
 from model.calendar import WEEKS_PER_YEAR
 from model.departures import DepartureCalendar
 from model.parameters import Parameters
@@ -32,11 +36,15 @@ NEVER = np.iinfo(np.int32).max
 #: "No date" in a week column that holds dates of the past too: weeks before the first reported
 #: week are negative (a warm-up runs at weeks -W*52 .. -1), so -1 cannot mean "none".
 NO_WEEK = np.iinfo(np.int32).min
+#: Entries beyond twice the controlled victims after which the control list is rebuilt.
+CONTROL_LIST_SLACK = 4096
 #: Array attributes of ``Population`` filled with -1 (no trafficker, no person, never a victim).
 _MINUS_ONE = frozenset({"trafficker", "person_id", "victim_since"})
 #: Week columns filled with :data:`NO_WEEK`.
 _NO_WEEK = frozenset({"removal_week", "support_until"})
-_NOT_SLOTS = frozenset({"group_count", "victims_by_group", "held", "_free"})
+_NOT_SLOTS = frozenset(
+    {"group_count", "victims_by_group", "held", "_free", "_control_slots", "_control_owner"}
+)
 
 
 @dataclass
@@ -124,6 +132,10 @@ class Population:
     _free: np.ndarray = field(init=False)
     _n_free: int = 0
     departures: DepartureCalendar = field(init=False)
+    # Every controlled slot is listed here with its trafficker, from when it came under control
+    # (the list may also hold slots freed since, or a slot twice; see ``controlled_by``).
+    _control_slots: np.ndarray = field(init=False)
+    _control_owner: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.capacity
@@ -157,6 +169,8 @@ class Population:
         self._free = np.arange(n - 1, -1, -1, dtype=np.int64)
         self._n_free = n
         self.departures = DepartureCalendar()
+        self._control_slots = np.zeros(0, dtype=np.int64)
+        self._control_owner = np.zeros(0, dtype=np.int64)
 
     # ---------------------------------------------------------------- views
     @property
@@ -208,6 +222,17 @@ class Population:
         if top > len(self.held):
             self.held = np.concatenate([self.held, np.zeros(top - len(self.held), np.int64)])
         self.held += np.bincount(trafficker_ids, minlength=len(self.held))
+        self._list_control(idx, trafficker_ids)
+
+    def _list_control(self, idx: np.ndarray, trafficker_ids: np.ndarray) -> None:
+        """Add slots ``idx`` under ``trafficker_ids`` to the control list (rebuilt when long)."""
+        if len(self._control_slots) > 2 * int(self.held.sum()) + CONTROL_LIST_SLACK:
+            # Mostly stale: list the controlled slots afresh (one scan of every slot).
+            self._control_slots = np.flatnonzero(self.controlled)
+            self._control_owner = self.trafficker[self._control_slots].astype(np.int64)
+            return
+        self._control_slots = np.concatenate((self._control_slots, idx))
+        self._control_owner = np.concatenate((self._control_owner, trafficker_ids))
 
     def end_control(self, idx: np.ndarray) -> None:
         """Free migrants ``idx`` (distinct slots) from their trafficker's control, if any."""
@@ -225,9 +250,14 @@ class Population:
         return held
 
     def controlled_by(self, trafficker_id: int) -> np.ndarray:
-        """Slots of the victims trafficker ``trafficker_id`` controls now."""
-        slots = np.flatnonzero(self.trafficker == trafficker_id)
-        return slots[self.controlled[slots]]
+        """Slots of the victims trafficker ``trafficker_id`` controls now, ascending.
+
+        Reads the control list instead of every slot: entries of slots freed or taken over
+        since are ruled out by the columns, and a slot listed twice is returned once.
+        """
+        listed = self._control_slots[self._control_owner == trafficker_id]
+        listed = listed[self.controlled[listed] & (self.trafficker[listed] == trafficker_id)]
+        return sorted_unique(listed)
 
     def current_debt(self, idx: np.ndarray, week: int, repaid_per_month: float) -> np.ndarray:
         """Recruitment debt still owed, in months of salary (repaid from arrival on)."""

@@ -9,7 +9,7 @@ bit-for-bit the same.
 import numpy as np
 import pytest
 
-from model import IdentificationModel
+from model import IdentificationModel, population
 from model.agents import OfficerTable
 from model.arrays import codes_present, repeats, sorted_unique
 from model.custody import Custody
@@ -101,22 +101,31 @@ def test_departure_calendar_finds_what_a_scan_of_every_slot_finds():
         assert pop.departures.covers(pop.departure_week)
 
 
-def test_victim_and_control_counts_follow_every_change():
+@pytest.mark.parametrize("slack", [0, 4096])
+def test_victim_and_control_counts_follow_every_change(slack, monkeypatch):
+    monkeypatch.setattr(population, "CONTROL_LIST_SLACK", slack)  # 0: the list is often rebuilt
     rng = np.random.default_rng(1)
     pop = Population(capacity=200)
     slots = pop.allocate(200)
     pop.stage[slots] = Stage.COMMUNITY
     pop.group[slots] = rng.integers(0, len(Group), 200)
-    for _ in range(200):
+    for _ in range(300):
         idx = rng.choice(slots, size=int(rng.integers(1, 20)), replace=False)
-        action = rng.integers(0, 3)
+        action = rng.integers(0, 4)
         if action == 0:
             pop.set_status(idx, rng.integers(0, 5, len(idx)).astype(np.int8))
         elif action == 1:
             free = idx[~pop.controlled[idx]]
             pop.take_control(free, rng.integers(0, 7, len(free)))
-        else:
+        elif action == 2:
             pop.end_control(idx)
+        else:  # the migrants leave and others take their slots
+            pop.release(idx)
+            slots = np.concatenate((slots[~np.isin(slots, idx)], pop.allocate(len(idx))))
+            pop.stage[slots] = Stage.COMMUNITY
+        for trafficker in range(7):
+            expected = np.flatnonzero((pop.trafficker == trafficker) & pop.controlled)
+            assert pop.controlled_by(trafficker).tolist() == expected.tolist()
         victims = pop.status >= FIRST_TRAFFICKED
         expected = np.bincount(pop.group[victims], minlength=len(Group))
         assert pop.victims_by_group.tolist() == expected.tolist()

@@ -35,3 +35,38 @@ def repeats(values: np.ndarray) -> bool:
         return False
     ordered = np.sort(values)
     return bool((ordered[1:] == ordered[:-1]).any())
+
+
+class GrowingArray:
+    """A one-dimensional array appended to in place (its storage doubles when full).
+
+    ``np.concatenate`` copies the whole array at every append; this copies only what is added.
+
+    """
+
+    def __init__(self, dtype: type = np.int64, capacity: int = 1024) -> None:
+        self._data = np.empty(capacity, dtype=dtype)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def values(self) -> np.ndarray:
+        """The values so far (a view, valid until the next change)."""
+        return self._data[: self._size]
+
+    def extend(self, values: np.ndarray) -> None:
+        """Append ``values``."""
+        end = self._size + len(values)
+        if end > len(self._data):
+            grown = np.empty(max(end, 2 * len(self._data)), dtype=self._data.dtype)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size : end] = values
+        self._size = end
+
+    def replace(self, values: np.ndarray) -> None:
+        """Make ``values`` the whole content."""
+        self._size = 0
+        self.extend(values)

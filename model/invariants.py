@@ -100,7 +100,7 @@ def violations(model: IdentificationModel) -> list[str]:
     ):
         found.append("the free-slot stack differs from the slots that are free")
     pairs = controlled * 2**32 + pop.trafficker[controlled]
-    listed = pop._control_slots * 2**32 + pop._control_owner
+    listed = pop._control_slots.values * 2**32 + pop._control_owner.values
     if not np.isin(pairs, listed).all():
         found.append("a controlled migrant is missing from the control list (take_control)")
     if not pop.departures.covers(pop.departure_week):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.arrays import sorted_unique
+from model.arrays import GrowingArray, sorted_unique
 from model.calendar import WEEKS_PER_YEAR
 from model.departures import DepartureCalendar
 from model.parameters import Parameters
@@ -42,9 +42,7 @@ CONTROL_LIST_SLACK = 4096
 _MINUS_ONE = frozenset({"trafficker", "person_id", "victim_since"})
 #: Week columns filled with :data:`NO_WEEK`.
 _NO_WEEK = frozenset({"removal_week", "support_until"})
-_NOT_SLOTS = frozenset(
-    {"group_count", "victims_by_group", "held", "_free", "_control_slots", "_control_owner"}
-)
+_NOT_SLOTS = frozenset({"group_count", "victims_by_group", "held", "_free"})
 
 
 @dataclass
@@ -134,8 +132,8 @@ class Population:
     departures: DepartureCalendar = field(init=False)
     # Every controlled slot is listed here with its trafficker, from when it came under control
     # (the list may also hold slots freed since, or a slot twice; see ``controlled_by``).
-    _control_slots: np.ndarray = field(init=False)
-    _control_owner: np.ndarray = field(init=False)
+    _control_slots: GrowingArray = field(init=False)
+    _control_owner: GrowingArray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.capacity
@@ -169,8 +167,8 @@ class Population:
         self._free = np.arange(n - 1, -1, -1, dtype=np.int64)
         self._n_free = n
         self.departures = DepartureCalendar()
-        self._control_slots = np.zeros(0, dtype=np.int64)
-        self._control_owner = np.zeros(0, dtype=np.int64)
+        self._control_slots = GrowingArray(np.int64)
+        self._control_owner = GrowingArray(np.int64)
 
     # ---------------------------------------------------------------- views
     @property
@@ -228,11 +226,12 @@ class Population:
         """Add slots ``idx`` under ``trafficker_ids`` to the control list (rebuilt when long)."""
         if len(self._control_slots) > 2 * int(self.held.sum()) + CONTROL_LIST_SLACK:
             # Mostly stale: list the controlled slots afresh (one scan of every slot).
-            self._control_slots = np.flatnonzero(self.controlled)
-            self._control_owner = self.trafficker[self._control_slots].astype(np.int64)
+            slots = np.flatnonzero(self.controlled)
+            self._control_slots.replace(slots)
+            self._control_owner.replace(self.trafficker[slots])
             return
-        self._control_slots = np.concatenate((self._control_slots, idx))
-        self._control_owner = np.concatenate((self._control_owner, trafficker_ids))
+        self._control_slots.extend(idx)
+        self._control_owner.extend(trafficker_ids)
 
     def end_control(self, idx: np.ndarray) -> None:
         """Free migrants ``idx`` (distinct slots) from their trafficker's control, if any."""
@@ -255,7 +254,7 @@ class Population:
         Reads the control list instead of every slot: entries of slots freed or taken over
         since are ruled out by the columns, and a slot listed twice is returned once.
         """
-        listed = self._control_slots[self._control_owner == trafficker_id]
+        listed = self._control_slots.values[self._control_owner.values == trafficker_id]
         listed = listed[self.controlled[listed] & (self.trafficker[listed] == trafficker_id)]
         return sorted_unique(listed)
 

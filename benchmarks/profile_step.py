@@ -6,8 +6,9 @@ milliseconds per week and shares of the stepping time. ``--pyinstrument`` profil
 with pyinstrument instead (a call tree; ``pip install pyinstrument``). Usage::
 
     python benchmarks/profile_step.py [--years 2] [--policy detention_first] [--pyinstrument]
+        [--label NAME]
 
-Figures are also written to ``benchmarks/results/profile_step.json``.
+Figures are also written to ``benchmarks/results/profile_step[-LABEL].json``.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=2.0)
     parser.add_argument("--policy", default="detention_first")
     parser.add_argument("--pyinstrument", action="store_true")
+    parser.add_argument("--label", default="", help="suffix of the results file")
     args = parser.parse_args()
     load = os.getloadavg()
     if args.pyinstrument:
@@ -119,7 +121,8 @@ def main() -> None:
     print(f"| **step()** | **{total:.3f}** | **{total_cpu:.3f}** | 100% |")
     figures.update(policy=args.policy, load_average=load[0], when=time.strftime("%Y-%m-%d %H:%M"))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "profile_step.json").write_text(json.dumps(figures, indent=2) + "\n")
+    name = f"profile_step-{args.label}.json" if args.label else "profile_step.json"
+    (RESULTS / name).write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,17 @@ class TraffickerTable:
         self.capacity = np.zeros(size, dtype=np.int64)
         self.threat = np.zeros(size, dtype=np.float64)
         self.legal_state = np.zeros(size, dtype=np.int8)
+        self._ids_by_kind: dict[int, np.ndarray] = {}
+
+    def ids_of_kind(self, kind: int) -> np.ndarray:
+        """Ids of every trafficker of ``kind`` ever created, lowest first.
+
+        Cached until a trafficker is added (a trafficker's kind never changes).
+        """
+        ids = self._ids_by_kind.get(int(kind))
+        if ids is None:
+            ids = self._ids_by_kind[int(kind)] = np.flatnonzero(self.kind[: self.count] == kind)
+        return ids
 
     def add(self, kind: int, capacity: int, threat: float) -> int:
         """Append one trafficker; returns its id."""
@@ -79,6 +90,7 @@ class TraffickerTable:
         self.threat[index] = threat
         self.legal_state[index] = LegalState.ACTIVE
         self.count = index + 1
+        self._ids_by_kind.clear()
         return index
 
     def recruiting_capacities(self, displacement: float) -> np.ndarray:

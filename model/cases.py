@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import repeats
 from model.states import Route
 
 
@@ -79,10 +80,9 @@ class CaseTable:
         if top >= len(self.is_open):
             self._grow(max(top + 1, 2 * len(self.is_open)))
         new = slots[~self.is_open[slots]]
-        if len(new) > 1:
+        if repeats(new):
             _, first = np.unique(new, return_index=True)
-            if len(first) < len(new):
-                new = new[np.sort(first)]
+            new = new[np.sort(first)]
         if len(new) == 0:
             return new
         self.is_open[new] = True

@@ -187,7 +187,7 @@ class Custody:
         pop.legal[staying] = LegalStatus.REGULAR
         pop.fear_punishment[staying] = model.params.behaviour.fear_punishment_regular
         pop.fear_retaliation[staying] = 0.0
-        pop.departure_week[staying] = np.maximum(pop.departure_week[staying], model.week + 1)
+        pop.postpone_departure(staying, model.week + 1)
         pop.release(leaving)
 
     def release(self, slots: np.ndarray) -> None:

@@ -99,6 +99,12 @@ def violations(model: IdentificationModel) -> list[str]:
         np.sort(pop._free[: pop._n_free]), np.flatnonzero(~present)
     ):
         found.append("the free-slot stack differs from the slots that are free")
+    pairs = controlled * 2**32 + pop.trafficker[controlled]
+    listed = pop._control_slots.values * 2**32 + pop._control_owner.values
+    if not np.isin(pairs, listed).all():
+        found.append("a controlled migrant is missing from the control list (take_control)")
+    if not pop.departures.covers(pop.departure_week):
+        found.append("a migrant leaving before the calendar's horizon is not in the calendar")
     return found
 
 

@@ -5,6 +5,13 @@ attribute, one slot per migrant. Slots of departed migrants are reused by arriva
 ``stage`` is ``Stage.ABSENT`` while it is free. Mechanisms touch the arrays with vectorised
 operations and draw random numbers only for the migrants they affect.
 
+A week's departures are read off a calendar (``model.departures``) instead of a scan of every
+slot: write ``departure_week`` only through :meth:`Population.settle` and
+:meth:`Population.postpone_departure`, which keep it; ``model.invariants`` checks it.
+
+The victims each trafficker controls are found through a list of the slots put under control
+(:meth:`Population.controlled_by`), not a scan of every slot.
+
 Two derived counts are kept up to date as the columns change, so that no weekly step has to
 scan every slot for them: the victims present by group (:meth:`Population.set_status`) and the
 victims each trafficker controls (:meth:`Population.take_control`,
@@ -18,7 +25,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.arrays import GrowingArray, sorted_unique
 from model.calendar import WEEKS_PER_YEAR
+from model.departures import DepartureCalendar
 from model.parameters import Parameters
 from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Stage
 
@@ -27,6 +36,8 @@ NEVER = np.iinfo(np.int32).max
 #: "No date" in a week column that holds dates of the past too: weeks before the first reported
 #: week are negative (a warm-up runs at weeks -W*52 .. -1), so -1 cannot mean "none".
 NO_WEEK = np.iinfo(np.int32).min
+#: Entries beyond twice the controlled victims after which the control list is rebuilt.
+CONTROL_LIST_SLACK = 4096
 #: Array attributes of ``Population`` filled with -1 (no trafficker, no person, never a victim).
 _MINUS_ONE = frozenset({"trafficker", "person_id", "victim_since"})
 #: Week columns filled with :data:`NO_WEEK`.
@@ -82,6 +93,8 @@ class Population:
         held: victims each trafficker controls now, by trafficker id (kept by
             :meth:`take_control` and :meth:`end_control`; may be shorter than the number of
             traffickers, missing ids hold none).
+        departures: The slots due to leave soon (``model.departures``), kept by
+            :meth:`settle` and :meth:`postpone_departure`.
     """
 
     capacity: int
@@ -116,6 +129,11 @@ class Population:
     # Free slots as a stack: the next slot handed out is ``_free[_n_free - 1]``.
     _free: np.ndarray = field(init=False)
     _n_free: int = 0
+    departures: DepartureCalendar = field(init=False)
+    # Every controlled slot is listed here with its trafficker, from when it came under control
+    # (the list may also hold slots freed since, or a slot twice; see ``controlled_by``).
+    _control_slots: GrowingArray = field(init=False)
+    _control_owner: GrowingArray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.capacity
@@ -148,6 +166,9 @@ class Population:
         self.held = np.zeros(0, dtype=np.int64)
         self._free = np.arange(n - 1, -1, -1, dtype=np.int64)
         self._n_free = n
+        self.departures = DepartureCalendar()
+        self._control_slots = GrowingArray(np.int64)
+        self._control_owner = GrowingArray(np.int64)
 
     # ---------------------------------------------------------------- views
     @property
@@ -179,12 +200,14 @@ class Population:
         """
         groups = self.group[idx]
         was = self.status[idx] >= FIRST_TRAFFICKED
-        new = np.broadcast_to(np.asarray(status, dtype=np.int8), groups.shape)
+        new = np.asarray(status, dtype=np.int8)
         now = new >= FIRST_TRAFFICKED
         n = len(Group)
-        self.victims_by_group += np.bincount(groups[now], minlength=n) - np.bincount(
-            groups[was], minlength=n
-        )
+        if now.ndim:
+            gained = np.bincount(groups[now], minlength=n)
+        else:  # one status for all
+            gained = np.bincount(groups, minlength=n) if now else 0
+        self.victims_by_group += gained - np.bincount(groups[was], minlength=n)
         self.status[idx] = new
 
     def take_control(self, idx: np.ndarray, trafficker_ids: np.ndarray) -> None:
@@ -197,6 +220,18 @@ class Population:
         if top > len(self.held):
             self.held = np.concatenate([self.held, np.zeros(top - len(self.held), np.int64)])
         self.held += np.bincount(trafficker_ids, minlength=len(self.held))
+        self._list_control(idx, trafficker_ids)
+
+    def _list_control(self, idx: np.ndarray, trafficker_ids: np.ndarray) -> None:
+        """Add slots ``idx`` under ``trafficker_ids`` to the control list (rebuilt when long)."""
+        if len(self._control_slots) > 2 * int(self.held.sum()) + CONTROL_LIST_SLACK:
+            # Mostly stale: list the controlled slots afresh (one scan of every slot).
+            slots = np.flatnonzero(self.controlled)
+            self._control_slots.replace(slots)
+            self._control_owner.replace(self.trafficker[slots])
+            return
+        self._control_slots.extend(idx)
+        self._control_owner.extend(trafficker_ids)
 
     def end_control(self, idx: np.ndarray) -> None:
         """Free migrants ``idx`` (distinct slots) from their trafficker's control, if any."""
@@ -214,9 +249,14 @@ class Population:
         return held
 
     def controlled_by(self, trafficker_id: int) -> np.ndarray:
-        """Slots of the victims trafficker ``trafficker_id`` controls now."""
-        slots = np.flatnonzero(self.trafficker == trafficker_id)
-        return slots[self.controlled[slots]]
+        """Slots of the victims trafficker ``trafficker_id`` controls now, ascending.
+
+        Reads the control list instead of every slot: entries of slots freed or taken over
+        since are ruled out by the columns, and a slot listed twice is returned once.
+        """
+        listed = self._control_slots.values[self._control_owner.values == trafficker_id]
+        listed = listed[self.controlled[listed] & (self.trafficker[listed] == trafficker_id)]
+        return sorted_unique(listed)
 
     def current_debt(self, idx: np.ndarray, week: int, repaid_per_month: float) -> np.ndarray:
         """Recruitment debt still owed, in months of salary (repaid from arrival on)."""
@@ -226,6 +266,16 @@ class Population:
     def is_victim(self, idx: np.ndarray) -> np.ndarray:
         """Whether each migrant in ``idx`` is trafficked."""
         return self.status[idx] >= FIRST_TRAFFICKED
+
+    # ---------------------------------------------------------------- departures
+    def due_to_leave(self, week: int) -> np.ndarray:
+        """Slots whose departure week is ``week`` or earlier, lowest first (any stage)."""
+        return self.departures.due(self.departure_week, week)
+
+    def postpone_departure(self, idx: np.ndarray, week: int) -> None:
+        """Make migrants ``idx`` leave no earlier than ``week`` (their stay may end later)."""
+        self.departure_week[idx] = np.maximum(self.departure_week[idx], week)
+        self.departures.add(idx, self.departure_week[idx])
 
     # ---------------------------------------------------------------- slots
     def allocate(self, count: int) -> np.ndarray:
@@ -314,6 +364,7 @@ class Population:
             offender_group(arrivals.group), LegalStatus.ILLEGAL_WORKER, LegalStatus.REGULAR
         )
         self.departure_week[idx] = week + stay_weeks
+        self.departures.add(idx, self.departure_week[idx])
         self.arrival_week[idx] = week
         self.person_id[idx] = np.arange(self.next_person_id, self.next_person_id + len(idx))
         self.next_person_id += len(idx)

@@ -61,6 +61,7 @@ class ScreeningService:
         self.support_left = 0
         self._serving: list | None = None
         self._serving_rows = np.zeros(0, dtype=np.int64)
+        self._serving_agency: dict[Agency, np.ndarray] = {}
         self._turned_away: np.ndarray | None = None  # sorted slots without a place at contact
 
     def start_week(self) -> None:
@@ -79,6 +80,7 @@ class ScreeningService:
         if self._serving is not officers:  # the timeline replaces the list when it staffs
             self._serving = officers
             self._serving_rows = np.array([o.row for o in officers], dtype=np.int64)
+            self._serving_agency = {}
         return self._serving_rows
 
     def spare_places(self) -> int:
@@ -118,6 +120,14 @@ class ScreeningService:
         """End the contact phase: the places left are open to anyone (detainees, returnees)."""
         self._turned_away = None
 
+    def _of_agency(self, agency: Agency) -> np.ndarray:
+        """Which serving officers (as ``_rows``) belong to ``agency`` (cached with the rows)."""
+        rows = self._rows()
+        own = self._serving_agency.get(agency)
+        if own is None:
+            own = self._serving_agency[agency] = self.model.officer_table.agency[rows] == agency
+        return own
+
     def assign_officers(self, count: int, agency: Agency) -> np.ndarray:
         """Assign up to ``count`` screenings to officers with spare capacity.
 
@@ -132,7 +142,7 @@ class ScreeningService:
         table = self.model.officer_table
         rows = self._rows()
         spare = np.maximum(table.capacity[rows] - table.caseload[rows], 0)
-        own = table.agency[rows] == agency
+        own = self._of_agency(agency)
         assigned = np.full(count, -1, dtype=np.int64)
         done = 0
         for pool in (own & (spare > 0), ~own & (spare > 0)):
@@ -140,7 +150,7 @@ class ScreeningService:
             if len(places) == 0:
                 continue
             chosen = places[rng.permutation(len(places))[: count - done]]
-            np.add.at(table.caseload, chosen, 1)
+            table.caseload += np.bincount(chosen, minlength=len(table.caseload))
             assigned[done : done + len(chosen)] = chosen
             done += len(chosen)
             if done == count:

@@ -91,3 +91,4 @@ class LegalState(IntEnum):
     INVESTIGATED = 1
     PROSECUTED = 2
     CONVICTED = 3
+

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.agents import Trafficker
+from model.arrays import codes_present
 from model.parameters import Parameters
 from model.population import Population
 from model.sampling import stochastic_round, thinned_slots, weekly_probability
@@ -211,11 +212,10 @@ def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndar
     capacity = recruiting_capacities(model)
     held = model.population.held_by(len(model.traffickers))
     free = np.maximum(np.floor(capacity - held), 0).astype(np.int64)
-    table_kinds = model.trafficker_table.kind[: len(free)]
-    for kind in np.unique(kinds):
+    for kind in codes_present(kinds):
         wanted = np.flatnonzero(kinds == kind)
         # Ids of the kind, lowest first (convicted ones have no free places).
-        ids = np.flatnonzero(table_kinds == kind)
+        ids = model.trafficker_table.ids_of_kind(kind)
         if len(ids) == 0:
             continue
         places = np.repeat(ids, free[ids])

@@ -1,10 +1,11 @@
 """Population turnover: departures at the end of a stay, and arrivals that replace them.
 
 Each migrant's stay is drawn at arrival (geometric, mean from the group), so a week's departures
-are read off the ``departure_week`` column instead of drawn. Migrants in custody or support do
-not leave this way; they leave when their case ends. Arrivals bring each group back to its
-target size, which grows by ``growth_per_year`` compounded from the date of each change (see
-:class:`TargetSizes`); traffickers recruit among them.
+are read off the ``departure_week`` column (through the population's departure calendar)
+instead of drawn. Migrants in custody or support do not leave this way; they leave when their
+case ends. Arrivals bring each group back to its target size, which grows by ``growth_per_year``
+compounded from the date of each change (see :class:`TargetSizes`); traffickers recruit among
+them.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def depart(model: IdentificationModel) -> None:
     """Migrants in the community whose stay has ended leave Hong Kong."""
     pop = model.population
     # Stays that have ended (free slots are never due), then who is in the community.
-    due = np.flatnonzero(pop.departure_week <= model.week)
+    due = pop.due_to_leave(model.week)
     leaving = due[pop.stage[due] == Stage.COMMUNITY]
     model.outcomes.add("departures", len(leaving))
     pop.release(leaving)

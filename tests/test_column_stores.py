@@ -1,17 +1,20 @@
 """The vectorised bookkeeping gives exactly what the plain per-item Python it replaced gave.
 
 Each array version (free-slot stack, derived counts, officer assignment, trafficker capacities,
-detention-day sums) is checked against a small plain-Python reference on random inputs, with
-the same random stream where one is used, so the model's results stay bit-for-bit the same.
+detention-day sums, the departure calendar) is checked against a small plain-Python reference
+on random inputs, with the same random stream where one is used, so the model's results stay
+bit-for-bit the same.
 """
 
 import numpy as np
 import pytest
 
-from model import IdentificationModel
+from model import IdentificationModel, population
 from model.agents import OfficerTable
+from model.arrays import codes_present, repeats, sorted_unique
 from model.custody import Custody
-from model.population import Population
+from model.departures import HORIZON_WEEKS
+from model.population import Arrivals, Population
 from model.states import FIRST_TRAFFICKED, Agency, Group, LegalState, Stage
 
 
@@ -56,22 +59,73 @@ def test_free_slot_stack_hands_out_slots_in_the_order_of_a_list_stack():
         assert pop.size == pop.capacity - len(reference.free)
 
 
-def test_victim_and_control_counts_follow_every_change():
+@pytest.mark.parametrize("seed", range(5))
+def test_array_helpers_give_what_np_unique_gives(seed):
+    rng = np.random.default_rng(seed)
+    for size in (0, 1, 2, 7, 300, 3000):
+        for dtype in (np.int8, np.int64):
+            codes = rng.integers(0, 9, size).astype(dtype)
+            assert codes_present(codes).dtype == np.unique(codes).dtype
+            assert codes_present(codes).tolist() == np.unique(codes).tolist()
+        values = rng.integers(0, 2 * size + 1, size)
+        assert sorted_unique(values).tolist() == np.unique(values).tolist()
+        assert repeats(values) == (len(np.unique(values)) < size)
+
+
+def test_departure_calendar_finds_what_a_scan_of_every_slot_finds():
+    """Arrivals, stays postponed, slots freed and reused, overdue migrants kept in custody."""
+    rng = np.random.default_rng(4)
+    pop = Population(capacity=400)
+    for week in range(-30, 4 * HORIZON_WEEKS):
+        due = pop.due_to_leave(week)
+        assert due.tolist() == np.flatnonzero(pop.departure_week <= week).tolist()
+        # Most due migrants leave; some are held (stay overdue) and some stay on longer.
+        held = rng.random(len(due)) < 0.2
+        pop.release(due[~held])
+        staying = due[held][rng.random(int(held.sum())) < 0.3]
+        pop.postpone_departure(staying, week + int(rng.integers(1, 3 * HORIZON_WEEKS)))
+        present = np.flatnonzero(pop.present)
+        pop.release(present[rng.random(len(present)) < 0.02])  # removals, support ends
+        count = int(rng.integers(0, 40))
+        stays = rng.geometric(1 / 20, count).astype(np.int32)
+        no = np.zeros(count, dtype=bool)
+        arrivals = Arrivals(
+            group=np.zeros(count, dtype=np.int8),
+            first_contract=no,
+            young=no,
+            debt_months=np.zeros(count, dtype=np.float32),
+            documents_confiscated=no,
+            trust=np.zeros(count, dtype=np.float32),
+        )
+        pop.settle(arrivals, week, stays)
+        assert pop.departures.covers(pop.departure_week)
+
+
+@pytest.mark.parametrize("slack", [0, 4096])
+def test_victim_and_control_counts_follow_every_change(slack, monkeypatch):
+    monkeypatch.setattr(population, "CONTROL_LIST_SLACK", slack)  # 0: the list is often rebuilt
     rng = np.random.default_rng(1)
     pop = Population(capacity=200)
     slots = pop.allocate(200)
     pop.stage[slots] = Stage.COMMUNITY
     pop.group[slots] = rng.integers(0, len(Group), 200)
-    for _ in range(200):
+    for _ in range(300):
         idx = rng.choice(slots, size=int(rng.integers(1, 20)), replace=False)
-        action = rng.integers(0, 3)
+        action = rng.integers(0, 4)
         if action == 0:
             pop.set_status(idx, rng.integers(0, 5, len(idx)).astype(np.int8))
         elif action == 1:
             free = idx[~pop.controlled[idx]]
             pop.take_control(free, rng.integers(0, 7, len(free)))
-        else:
+        elif action == 2:
             pop.end_control(idx)
+        else:  # the migrants leave and others take their slots
+            pop.release(idx)
+            slots = np.concatenate((slots[~np.isin(slots, idx)], pop.allocate(len(idx))))
+            pop.stage[slots] = Stage.COMMUNITY
+        for trafficker in range(7):
+            expected = np.flatnonzero((pop.trafficker == trafficker) & pop.controlled)
+            assert pop.controlled_by(trafficker).tolist() == expected.tolist()
         victims = pop.status >= FIRST_TRAFFICKED
         expected = np.bincount(pop.group[victims], minlength=len(Group))
         assert pop.victims_by_group.tolist() == expected.tolist()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from model.arrays import codes_present
 from model.disclosure import Place
 from model.parameters import ScreeningLevers
 from model.states import Agency, Route
@@ -156,6 +157,6 @@ class ScreeningPolicy(ABC):
         )
         cases.screened[slots] = outcome.screened
         routes = cases.route[slots]
-        for route in np.unique(routes):
+        for route in codes_present(routes):
             identified = slots[outcome.identified & (routes == route)]
             self.model.custody.identify(identified, Route(int(route)))

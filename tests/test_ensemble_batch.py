@@ -268,3 +268,26 @@ def test_a_listing_without_weights_is_named_not_a_traceback(tmp_path, capsys):
     assert cli(["forecast", str(folder), "--members", "2", "--out", str(tmp_path / "f")]) == 2
     err = capsys.readouterr().err
     assert "missing column weight" in err and "Traceback" not in err
+
+
+def test_the_fit_check_rows_hold_the_hit_rate_to_the_identifications_tolerance():
+    """Known answer: 2018 (18 of 7,500) is within 9 identifications, 2019 (3) is not within 4."""
+    from analysis.calibration.published import load_figures
+    from analysis.main_answer import fit_row
+
+    block = pd.DataFrame(
+        {
+            "initial_screenings": [7000.0, 8000.0],
+            "identified_mechanism": [10.0, 12.0],
+            "weight": [0.5, 0.5],
+        }
+    )
+    block["hit_rate"] = block["identified_mechanism"] / block["initial_screenings"]
+    figures = load_figures()
+    row = fit_row(2018, block, figures)
+    assert row[0] == "2018"
+    assert row[1:4] == ["7,500 (7,050-7,950)", "7,500", "yes"]
+    assert row[4:7] == ["11 (10-12)", "18", "yes"]  # |11 - 18| <= 9
+    assert row[7].startswith("0.147%") and row[8:] == ["0.240%", "yes"]  # 0.093 <= 9/7500
+    row = fit_row(2019, block, figures)
+    assert row[6] == "no" and row[8:] == ["0.040%", "no"]  # 0.107 > 4/7500 = 0.053

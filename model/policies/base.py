@@ -62,10 +62,11 @@ class ScreeningPolicy(ABC):
     def screens_at_contact(self, contacts: Contacts) -> bool:
         """Whether this policy screens ``contacts`` at contact (not later, in detention).
 
-        The week's screening places are shared at random among the contacts that policies
+        The week's screening places are shared at random among the contacts the policy
         screens at contact (:meth:`ScreeningService.ration_contacts`). Override it when
-        :meth:`at_contact` leaves a route unscreened; the default, every route, is safe for any
-        policy (places a policy does not use at contact stay free for detainees).
+        :meth:`at_contact` leaves a route unscreened. With the default, every route, no place
+        is lost (places kept for contacts the policy does not screen at contact stay free for
+        returnees and detainees), but the contacts it does screen share fewer places.
         """
         return True
 

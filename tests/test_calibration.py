@@ -624,3 +624,29 @@ def test_cli_calibrate_says_how_to_install_pyabc_when_it_is_missing(
     err = capsys.readouterr().err
     assert "abc.method pyabc" in err and ".[abc]" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_replays_screening_posts_follow_the_published_screenings():
+    """Demand fills the posts in every calibrated world, so the posts are the screenings.
+
+    Each year's capacity (posts x weekly capacity x weeks, weighted by the months each staffing
+    holds) must sit within the calibration's 20% of the published initial screenings; a change
+    of posts that breaks this changes the calibration's premise and must be argued again.
+    """
+    world = load_scenario(REPLAY)
+    figures = load_figures()
+    published = figures[figures["metric"] == "initial_screenings"].set_index("year")["value"]
+    agencies = ("immigration", "police", "labour", "customs")
+    posts = {a: getattr(world.officers, a) for a in agencies}
+    changes = sorted(
+        (str(e.date), {k.split(".")[1]: v for k, v in e.set.items() if k.startswith("officers.")})
+        for e in world.timeline
+    )
+    for year in range(2016, 2021):
+        capacity = 0.0
+        for month in range(1, 13):
+            for date, staffed in changes:
+                if date <= f"{year}-{month:02d}":
+                    posts.update({a: v for a, v in staffed.items() if a in agencies})
+            capacity += sum(posts.values()) * world.officers.weekly_case_capacity * 52 / 12
+        assert capacity == pytest.approx(float(published[year]), rel=0.2), year

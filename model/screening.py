@@ -83,10 +83,14 @@ class ScreeningService:
             self._serving_agency = {}
         return self._serving_rows
 
+    def _spare(self) -> np.ndarray:
+        """Screenings each serving officer (as ``_rows``) can still carry out this week."""
+        table, rows = self.model.officer_table, self._rows()
+        return np.maximum(table.capacity[rows] - table.caseload[rows], 0)
+
     def spare_places(self) -> int:
         """Screenings the serving officers can still carry out this week."""
-        table, rows = self.model.officer_table, self._rows()
-        return int(np.maximum(table.capacity[rows] - table.caseload[rows], 0).sum())
+        return int(self._spare().sum())
 
     def ration_contacts(
         self, batches: Sequence[Contacts], screened_at_contact: Callable[[Contacts], bool]
@@ -141,7 +145,7 @@ class ScreeningService:
         rng = self.model.rng_screening
         table = self.model.officer_table
         rows = self._rows()
-        spare = np.maximum(table.capacity[rows] - table.caseload[rows], 0)
+        spare = self._spare()
         own = self._of_agency(agency)
         assigned = np.full(count, -1, dtype=np.int64)
         done = 0

@@ -4,7 +4,9 @@ Routes, in the order they are drawn (a migrant met by an earlier route is not dr
 the same week):
 
 * ``RAID`` — enforcement raids on illegal work and vice catch migrants working illegally;
-  trafficked migrants are over-represented (``raid_victim_relative_risk``).
+  trafficked migrants are over-represented (``raid_victim_relative_risk``). Sex workers are
+  caught by the police in raids on vice (``Contacts.vice``), the others by the Immigration
+  Department.
 * ``OVERSTAY`` — overstayers (many of them victims who escaped) are caught.
 * ``ARREST`` — the police arrest migrants for offences other than immigration offences (and
   screen them, in all districts from 2018); victims are over-represented
@@ -19,7 +21,8 @@ the same week):
   supported interviews, and refer those who consent.
 
 Raids, overstay and arrests are offender routes (``model.states.OFFENDER_ROUTES``); the rest
-are not.
+are not. While raids on vice are disrupted (``vice_raids_disrupted``), they run at
+``disrupted_vice_raid_share`` of their usual rate.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class Contacts:
     route: Route
     slots: np.ndarray
     agency: Agency
+    vice: bool = False
+    """Whether they are sex workers caught in a raid on vice (by the police)."""
 
     @property
     def offender(self) -> bool:
@@ -72,19 +77,30 @@ def victim_weighted_slots(
     p_victim: float,
     p_other: float,
     eligible: Callable[[np.ndarray], np.ndarray],
+    scale: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Select eligible migrants, victims with probability ``p_victim`` and others ``p_other``."""
+    """Select eligible migrants, victims with probability ``p_victim`` and others ``p_other``.
+
+    Args:
+        model: The model (population and encounter stream).
+        p_victim: Weekly probability for a trafficked migrant.
+        p_other: Weekly probability for any other migrant.
+        eligible: Maps candidate slots to a mask of those that may be selected.
+        scale: Maps eligible slots to a factor (0-1) on their probability; none if omitted.
+
+    Returns:
+        Selected slots, sorted.
+    """
     pop = model.population
     p_max = max(p_other, p_victim)
     if p_max <= 0.0:
         return np.empty(0, dtype=np.int64)
-    return thinned_slots(
-        model.rng_encounter,
-        pop.capacity,
-        p_max,
-        eligible,
-        lambda s: np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other) / p_max,
-    )
+
+    def acceptance(s: np.ndarray) -> np.ndarray:
+        p = np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other) / p_max
+        return p if scale is None else p * scale(s)
+
+    return thinned_slots(model.rng_encounter, pop.capacity, p_max, eligible, acceptance)
 
 
 def _help_seeking(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
@@ -106,9 +122,16 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
     def community(s: np.ndarray) -> np.ndarray:
         return (pop.stage[s] == Stage.COMMUNITY) & ~taken[s]
 
-    def add(route: Route, slots: np.ndarray, agency: Agency) -> None:
-        batches.append(Contacts(route, slots, agency))
+    def add(route: Route, slots: np.ndarray, agency: Agency, *, vice: bool = False) -> None:
+        batches.append(Contacts(route, slots, agency, vice))
         taken[slots] = True
+
+    # While raids on vice are disrupted they run at a share of their usual rate (raids on
+    # illegal work follow their own published volumes).
+    vice_share = e.disrupted_vice_raid_share if e.vice_raids_disrupted else 1.0
+
+    def vice_scale(s: np.ndarray) -> np.ndarray:
+        return np.where(pop.group[s] == Group.SEX, vice_share, 1.0)
 
     # Raids on illegal work and vice.
     p_other = weekly_probability(e.raid_rate_per_year)
@@ -118,9 +141,10 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         p_victim,
         p_other,
         lambda s: community(s) & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER),
+        None if vice_share == 1.0 else vice_scale,
     )
     sex = pop.group[raided] == Group.SEX
-    add(Route.RAID, raided[sex], Agency.POLICE)
+    add(Route.RAID, raided[sex], Agency.POLICE, vice=True)
     add(Route.RAID, raided[~sex], Agency.IMMIGRATION)
 
     caught = thinned_slots(

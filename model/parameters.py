@@ -550,6 +550,39 @@ class EncounterParameters(Section):
         "willingly or were not held by force, and the mechanism identifies only part of them",
         description="Share of screened returnees identified as victims of trafficking.",
     )
+    vice_screening_at_scene: bool = param(
+        False,
+        unit="switch",
+        source="US TIP report 2019: in July 2018 the government declared that police screened "
+        "for trafficking all non-local individuals found in prostitution",
+        description="Whether the police screen the sex workers caught in raids on vice at the "
+        "scene, before detention, also under detention-first (other raided, overstaying and "
+        "arrested offenders are still detained first). Screening-before-detention screens them "
+        "at the scene anyway.",
+    )
+    vice_raids_disrupted: bool = param(
+        False,
+        unit="switch",
+        source="SCMP 2019-08-31: during the 2019 protests the police stopped regular foot "
+        "patrols, and joint operations against organised crime took a hit; sex-trafficking "
+        "investigations fell from 136 (2018) to 9 (2019) and arrests from 19 to 5 (US TIP "
+        "report 2020)",
+        description="Whether raids on vice run at ``disrupted_vice_raid_share`` of their usual "
+        "rate, as in the 2019 protests and the COVID-19 year that followed. Police arrests "
+        "for other offences are not changed: published initial screenings held at 7,500 in "
+        "2019, so the police's other screening contacts did not fall (assumption).",
+    )
+    disrupted_vice_raid_share: float = param(
+        0.5,
+        unit="share of the usual rate",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": no count of vice raids is published for 2019-2020; the "
+        "calibration fits it (prior 0.05-1)",
+        description="Share of the usual rate of raids on vice carried out while they are "
+        "disrupted. Raids on illegal work (Immigration Department) follow their own published "
+        "volumes.",
+    )
 
 
 class NGOParameters(Section):

@@ -134,6 +134,24 @@ class ScreeningPolicy(ABC):
         custody.identify(contacts.slots[outcome.identified], contacts.route)
         custody.release(contacts.slots[~outcome.identified])
 
+    def screen_then_detain(self, contacts: Contacts) -> None:
+        """Screen offenders at the arrest scene; identify the positives and detain the others.
+
+        Offenders for whom no officer was free are detained unscreened (and may be screened
+        later, in detention).
+        """
+        outcome = self.screen(
+            contacts.slots,
+            contacts.agency,
+            supported=self.levers.tier2_support,
+            place=Place.ARREST_SCENE,
+        )
+        custody = self.model.custody
+        custody.identify(contacts.slots[outcome.identified], contacts.route)
+        negative = ~outcome.identified
+        custody.detain(contacts.slots[negative], contacts.route)
+        custody.cases.screened[contacts.slots[negative]] = outcome.screened[negative]
+
     def screen_some_detainees(self, detainees: np.ndarray) -> None:
         """Give unscreened detainees an indicator screening with the weekly probability.
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from model.disclosure import Place
 from model.policies.base import ScreeningPolicy
 
 if TYPE_CHECKING:
@@ -31,20 +30,10 @@ class ScreeningBeforeDetention(ScreeningPolicy):
 
     def at_contact(self, contacts: Contacts) -> None:
         """Screen first; identify positives; detain offenders who are not identified."""
-        if not contacts.offender:
+        if contacts.offender:
+            self.screen_then_detain(contacts)
+        else:
             self.screen_then_release(contacts)
-            return
-        outcome = self.screen(
-            contacts.slots,
-            contacts.agency,
-            supported=self.levers.tier2_support,
-            place=Place.ARREST_SCENE,
-        )
-        custody = self.model.custody
-        custody.identify(contacts.slots[outcome.identified], contacts.route)
-        negative = ~outcome.identified
-        custody.detain(contacts.slots[negative], contacts.route)
-        custody.cases.screened[contacts.slots[negative]] = outcome.screened[negative]
 
     def in_detention(self, detainees: np.ndarray) -> None:
         """Detainees who could not be screened at contact may be screened later."""

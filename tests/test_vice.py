@@ -13,18 +13,13 @@ from model import IdentificationModel
 from model.encounters import draw_encounters
 from model.sampling import weekly_probability
 from model.states import Agency, Group, LegalStatus, Route, Stage
+from tests.test_routes import ONLY
 
 WEEKS = 300
-RAIDS_ONLY = {
+RAIDS_ONLY = {  # every route off but raids, one rate for victims and others
+    **ONLY,
     "encounters__raid_rate_per_year": 2.0,
-    "encounters__raid_victim_relative_risk": 1.0,  # one rate for victims and others
-    "encounters__overstayer_detection_rate_per_year": 0.0,
-    "encounters__complaint_rate_per_year": 0.0,
-    "encounters__self_referral_rate_per_year": 0.0,
-    "encounters__routine_visa_screening": False,
-    "encounters__arrest_rate_per_year": 0.0,
-    "encounters__claimant_screening_rate_per_year": 0.0,
-    "ngo__screenings_per_year": 0.0,
+    "encounters__raid_victim_relative_risk": 1.0,
 }
 
 

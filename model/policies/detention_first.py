@@ -40,7 +40,7 @@ class DetentionFirst(ScreeningPolicy):
             self.model.custody.detain(contacts.slots, contacts.route)
 
     def screens_at_contact(self, contacts: Contacts) -> bool:
-        """Offenders are detained unscreened; every other route is screened at contact."""
+        """Offenders are detained unscreened (but vice contacts, if so set); others are screened."""
         return not contacts.offender or self._vice_screened_at_scene(contacts)
 
     def _vice_screened_at_scene(self, contacts: Contacts) -> bool:

@@ -25,7 +25,7 @@ import numpy as np
 from model import justice
 from model.cases import CaseTable
 from model.population import NO_WEEK
-from model.states import Exploitation, LegalStatus, Route, Stage
+from model.states import OFFENDER_ROUTES, Exploitation, LegalStatus, Route, Stage
 from model.trafficking import retaliate
 
 if TYPE_CHECKING:
@@ -103,6 +103,10 @@ class Custody:
         detained = pop.stage[slots] == Stage.DETAINED
         model.outcomes.add("victims_identified_in_detention", int((victim & detained).sum()))
         model.outcomes.add("false_positives", int((~victim).sum()))
+        if route in OFFENDER_ROUTES:
+            model.outcomes.add("identified_offenders", len(slots))
+        elif route == Route.NGO_REFERRAL:
+            model.outcomes.add("identified_ngo_referred", len(slots))
         self.cases.open(slots, route, model.week)  # a detainee's case stays open, its route kept
         pop.removal_week[slots] = NO_WEEK  # weeks already held were booked week by week
         pop.support_until[slots] = model.week + model.params.support.victim_support_weeks

@@ -31,6 +31,10 @@ FLOWS: dict[str, str] = {
     "victims_identified": "victims identified (true positives)",
     "false_positives": "non-victims identified as victims",
     "victims_identified_in_detention": "victims identified while detained",
+    "identified_offenders": "migrants identified (victims and false positives) among those met "
+    "as offenders (raids, overstay, arrests), at the scene or in detention",
+    "identified_ngo_referred": "migrants identified (victims and false positives) among NGO "
+    "referrals",
     "detained": "migrants detained",
     "victims_detained": "victims detained",
     "detention_days": "person-days in immigration detention",

@@ -131,3 +131,30 @@ def test_the_enforcement_volume_counts_exactly_the_migrants_caught_in_raids(smal
     assert (raids_only["raided"] == raids_only["offenders_encountered"]).all()
     with_arrests = weekly(encounters__raid_rate_per_year=2.0, encounters__arrest_rate_per_year=0.5)
     assert with_arrests["raided"].sum() < with_arrests["offenders_encountered"].sum()
+
+
+def test_identifications_are_counted_by_where_the_migrants_were_met(small_world):
+    """NGO referrals and offenders each count their own identifications, and only those."""
+
+    def totals(**route):
+        model = IdentificationModel(
+            small_world,
+            "detention_first",
+            rng=4,
+            screening__offender_screening_probability=1.0,
+            disclosure__intercept=30.0,  # every victim screened discloses
+            **{**ONLY, **route},
+        )
+        model.run(0.5)
+        return model.summary()
+
+    ngo = totals(ngo__screenings_per_year=5_000.0, ngo__referral_consent=1.0)
+    assert ngo["victims_identified"] > 5, "the test needs NGO referrals identified"
+    assert ngo["identified_ngo_referred"] == ngo["victims_identified"] + ngo["false_positives"]
+    assert ngo["identified_offenders"] == 0
+    arrests = totals(encounters__arrest_rate_per_year=1.0)
+    assert arrests["victims_identified"] > 5, "the test needs arrested victims identified"
+    assert arrests["identified_offenders"] == (
+        arrests["victims_identified"] + arrests["false_positives"]
+    )
+    assert arrests["identified_ngo_referred"] == 0

@@ -111,6 +111,10 @@ def test_detention_first_screens_sex_workers_at_the_scene_where_police_screen_vi
     assert totals["initial_screenings"] == met["vice"]  # every one, and no other offender
     assert totals["victims_identified"] == met["vice_victims"]
     assert totals["victims_identified_in_detention"] == 0  # identified before detention
+    assert totals["identified_offenders"] == (
+        totals["victims_identified"] + totals["false_positives"]
+    )
+    assert totals["identified_ngo_referred"] == 0
     assert totals["detained"] == totals["encountered"] - totals["victims_identified"] - (
         totals["false_positives"]
     )

@@ -29,6 +29,8 @@ YEARLY_FLOWS: tuple[str, ...] = (
     "ngo_screened",
     "ngo_victims_identified",
     "ngo_referrals",
+    "identified_offenders",
+    "identified_ngo_referred",
     "outbound_screened",
     "outbound_identified",
 )
@@ -36,7 +38,12 @@ YEARLY_FLOWS: tuple[str, ...] = (
 #: written before the stream existed, where they count as 0.
 OUTBOUND_FLOWS: tuple[str, ...] = ("outbound_screened", "outbound_identified")
 #: Flows added after the first result folders were written, absent from older ones (count 0).
-LATER_FLOWS: tuple[str, ...] = (*OUTBOUND_FLOWS, "raided")
+LATER_FLOWS: tuple[str, ...] = (
+    *OUTBOUND_FLOWS,
+    "raided",
+    "identified_offenders",
+    "identified_ngo_referred",
+)
 
 
 

@@ -65,6 +65,8 @@ def main(args: argparse.Namespace) -> int:
         f"{view} ({'simulated' if kind == 'median' else 'published'})"
         for view, kind in table.columns
     ]
+    table["identified among offenders (simulated)"] = yearly["identified_offenders"]
+    table["identified among NGO referrals (simulated)"] = yearly["identified_ngo_referred"]
     table["ngo_yield (simulated)"] = yearly["ngo_yield"]
     table["domestic_prevalence (simulated)"] = yearly["domestic_prevalence"]
     print(f"{args.scenario} under {args.policy}, seed {args.seed}, scale {args.scale:g}")

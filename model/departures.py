@@ -98,4 +98,3 @@ class DepartureCalendar:
         due = np.flatnonzero(departure_week < self.until)
         listed = np.concatenate((self._slots[self._next :], self._added_slots, self._overdue))
         return bool(np.isin(due, listed).all())
-

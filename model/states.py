@@ -91,4 +91,3 @@ class LegalState(IntEnum):
     INVESTIGATED = 1
     PROSECUTED = 2
     CONVICTED = 3
-

@@ -18,7 +18,8 @@ the same week):
   an Immigration Department claim interview.
 * ``VISA_APPLICATION`` — routine screening of domestic workers' visa applications (from 2021).
 * ``NGO_REFERRAL`` — NGOs screen their clients (victims over-represented), identify victims in
-  supported interviews, and refer those who consent.
+  supported interviews, and refer those who consent. While outreach is disrupted
+  (``ngo.outreach_disrupted``), NGOs screen ``ngo.disrupted_outreach_share`` of the usual.
 
 Raids, overstay and arrests are offender routes (``model.states.OFFENDER_ROUTES``); the rest
 are not. While raids on vice are disrupted (``vice_raids_disrupted``), they run at
@@ -218,9 +219,13 @@ def ngo_outreach(model: IdentificationModel, community) -> np.ndarray:
     domestic = int(pop.group_count[Group.DOMESTIC])
     victims = model.domestic_victims
     weight_total = domestic + (ngo.victim_relative_contact - 1.0) * victims
-    if weight_total <= 0 or ngo.screenings_per_year <= 0:
+    # While outreach is disrupted (protests, gathering bans) NGOs screen a share of the usual.
+    per_year = ngo.screenings_per_year * (
+        ngo.disrupted_outreach_share if ngo.outreach_disrupted else 1.0
+    )
+    if weight_total <= 0 or per_year <= 0:
         return np.empty(0, dtype=np.int64)
-    p_other = min(1.0, ngo.screenings_per_year / 52.0 / weight_total)
+    p_other = min(1.0, per_year / 52.0 / weight_total)
     p_victim = min(1.0, p_other * ngo.victim_relative_contact)
     clients = victim_weighted_slots(
         model, p_victim, p_other, lambda s: community(s) & (pop.group[s] == Group.DOMESTIC)

@@ -621,6 +621,27 @@ class NGOParameters(Section):
         source=ASSUMPTION + ": 63 NGO identifications against 18 official ones in 2018",
         description="Share of NGO-identified victims who agree to be referred to the authorities.",
     )
+    outreach_disrupted: bool = param(
+        False,
+        unit="switch",
+        source="Protests from June 2019, mostly at weekends: domestic workers were advised to "
+        "keep away from protest areas on their day off (Fair Employment Agency 2019-06 and "
+        "2019-08; HelperChoice 2019), and were caught in the clashes in Central where they "
+        "gather on Sundays (CNA 2019-10-13); from March 2020 COVID-19 bans on gatherings of "
+        "more than four people (SCMP 2020-03-29)",
+        description="Whether NGO outreach runs at ``disrupted_outreach_share`` of "
+        "``screenings_per_year``, as in the 2019 protests and the COVID-19 year that followed: "
+        "NGOs meet domestic workers where they gather on their day off.",
+    )
+    disrupted_outreach_share: float = param(
+        0.5,
+        unit="share of the usual outreach",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": no count of NGO screenings is published for 2019-2020; the "
+        "calibration fits it (prior 0.05-1)",
+        description="Share of the usual NGO screenings carried out while outreach is disrupted.",
+    )
 
 
 class OfficerParameters(Section):

@@ -63,13 +63,19 @@ def check_range(path: str, spec: ParameterRange) -> None:
     Raises:
         ValueError: Naming the field and the allowed range.
     """
-    info, _ = field_info(path)
-    ge = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
-    le = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    ge, le = allowed_range(path)
     if ge is not None and spec.low < ge:
         raise ValueError(f"'{path}': low {spec.low} is below the allowed minimum {ge}")
     if le is not None and spec.high > le:
         raise ValueError(f"'{path}': high {spec.high} is above the allowed maximum {le}")
+
+
+def allowed_range(path: str) -> tuple[float | None, float | None]:
+    """The schema's minimum and maximum of ``section.field`` (``None`` where unbounded)."""
+    info, _ = field_info(path)
+    ge = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+    le = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    return ge, le
 
 
 def check_ranges(ranges: dict[str, ParameterRange]) -> dict[str, ParameterRange]:
@@ -77,6 +83,26 @@ def check_ranges(ranges: dict[str, ParameterRange]) -> dict[str, ParameterRange]
     for path, spec in ranges.items():
         check_range(path, spec)
     return ranges
+
+
+def check_fixed(values: dict[str, float]) -> dict[str, float]:
+    """Check fixed values against the schema (a pydantic after-validator); round integers.
+
+    Raises:
+        ValueError: Naming the field and the allowed range.
+    """
+    checked = {}
+    for path, value in values.items():
+        _, kind = field_info(path)
+        ge, le = allowed_range(path)
+        if (ge is not None and value < ge) or (le is not None and value > le):
+            raise ValueError(f"'{path}': {value} is outside the allowed range {ge} to {le}")
+        checked[path] = round(value) if kind is int else value
+    return checked
+
+
+#: Configuration field type: values held fixed in every run, by field path.
+FixedValues = Annotated[dict[str, float], AfterValidator(check_fixed)]
 
 
 #: Configuration field type: ranges by field path, each checked against the schema.

@@ -1,6 +1,8 @@
 """Sensitivity analysis: the Sobol and Morris code paths against known answers, common random
 numbers in the policy difference, and ``tipsim sensitivity`` end to end."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from SALib.test_functions import Ishigami
 from experiments.cli import main as tipsim
 from experiments.parameter_space import ParameterRange, ParameterSpace
 from experiments.sensitivity.methods import morris, most_influential, sobol
-from experiments.sensitivity.runs import PairTask, run_pair
+from experiments.sensitivity.runs import PairTask, PolicyDifference, run_pair
 from tests.conftest import ROOT
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
@@ -68,6 +70,34 @@ def test_the_same_policy_twice_differs_by_exactly_zero(small_world):
     assert row["difference.victims_identified"] == 0
     assert row["difference.initial_screenings"] == 0
     assert row["detention_first.initial_screenings"] > 0
+
+
+def test_fixed_values_are_set_in_every_run_under_the_samples(small_world):
+    """A value fixed in the file reaches every run: no victims, none identified."""
+    model = PolicyDifference(
+        small_world,
+        ParameterSpace({"disclosure.intercept": ParameterRange(low=-4.0, high=0.0)}),
+        ("detention_first", "screening_before_detention"),
+        ("victims_identified", "initial_screenings"),
+        ThreadPoolExecutor(1),
+        seed=2,
+        years=1,
+        scale=0.5,
+        fixed={
+            "prevalence.trafficked_share_domestic": 0.0,
+            "prevalence.trafficked_share_sex": 0.0,
+            "prevalence.trafficked_share_other": 0.0,
+            "prevalence.trafficked_share_irregular": 0.0,
+            "prevalence.escalation_rate_per_year": 0.0,
+        },
+    )
+    differences = model(np.array([[-2.0], [0.0]]))
+    noise = model.noise(1)
+    assert model.rows[0]["detention_first.initial_screenings"] > 0
+    for row in model.rows:
+        assert row["detention_first.victims_identified"] == 0
+        assert row["screening_before_detention.victims_identified"] == 0
+    assert (differences[:, 0] == 0).all() and noise[0, 0] == 0
 
 
 def test_parameter_space_maps_log_ranges_and_rounds_integers():
@@ -144,6 +174,12 @@ def test_cli_sensitivity_writes_indices_samples_and_figures(tmp_path, capsys):
             {"policies": ["detention_first", "detention_first"]},
             "the same policy twice (detention_first)",
         ),
+        ({"fixed": {"screening.no_such_lever": 1.0}}, "unknown field 'no_such_lever'"),
+        ({"fixed": {"screening.tier1_specificity": 1.5}}, "outside the allowed range"),
+        (
+            {"fixed": {"disclosure.intercept": -5.0}},
+            "disclosure.intercept both varied (parameters) and fixed (fixed)",
+        ),
     ],
 )
 def test_cli_sensitivity_refuses_bad_files_with_status_2(tmp_path, capsys, changes, message):
@@ -154,12 +190,29 @@ def test_cli_sensitivity_refuses_bad_files_with_status_2(tmp_path, capsys, chang
     assert "Traceback" not in err
 
 
-def test_shipped_sensitivity_file_is_valid():
+@pytest.mark.parametrize("name", ["sensitivity_hong_kong.yaml", "sensitivity_calibrated.yaml"])
+def test_shipped_sensitivity_files_are_valid(name):
     from experiments.sensitivity.config import load_sensitivity
+    from experiments.studies import load_world
 
-    config = load_sensitivity(ROOT / "experiments" / "sensitivity_hong_kong.yaml")
+    path = ROOT / "experiments" / name
+    config = load_sensitivity(path)
     assert config.policies == ["detention_first", "screening_before_detention"]
     assert config.outputs == ["victims_identified", "prosecutions"]
+    load_world(path, config.scenario)  # the world it names exists and loads
+
+
+def test_calibrated_sensitivity_fixes_its_members_calibrated_levers():
+    from experiments.sensitivity.config import load_sensitivity
+
+    config = load_sensitivity(ROOT / "experiments" / "sensitivity_calibrated.yaml")
+    member = config.scenario.rsplit("/", 1)[-1]
+    listing = pd.read_csv(
+        ROOT / "experiments" / "ensembles" / "hong_kong_2016_2020" / "ensemble" / "ensemble.csv"
+    ).set_index("member")
+    assert listing["weight"].idxmax() == member  # the highest-weight member
+    for lever, value in config.fixed.items():
+        assert value == pytest.approx(listing.loc[member, lever], rel=1e-6)
 
 
 def test_cli_sensitivity_budget_flags_replace_the_files_and_warn_when_small(tmp_path, capsys):

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from experiments.calibration.config import Strict, validate_file
-from experiments.parameter_space import ParameterRanges, ParameterSpace
+from experiments.parameter_space import FixedValues, ParameterRanges, ParameterSpace
 from model.outcomes import FLOWS
 
 
@@ -49,6 +49,11 @@ class SensitivityConfig(Strict):
         10, ge=0, le=10_000, description="runs at the scenario's values to measure noise"
     )
     parameters: ParameterRanges = Field(min_length=2)
+    fixed: FixedValues = Field(
+        default_factory=dict,
+        description="Values set in every run (world fields or screening levers), e.g. a "
+        "calibrated member's screening levers; the varied parameters may not repeat them.",
+    )
     morris: MorrisSettings = Field(default_factory=MorrisSettings)
     sobol: SobolSettings = Field(default_factory=SobolSettings)
     output: str = "results/sensitivity"
@@ -76,6 +81,15 @@ class SensitivityConfig(Strict):
         if self.sobol.top > len(self.parameters):
             raise ValueError(
                 f"sobol.top ({self.sobol.top}) exceeds the {len(self.parameters)} parameters"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _fixed_apart(self) -> SensitivityConfig:
+        both = sorted(set(self.fixed) & set(self.parameters))
+        if both:
+            raise ValueError(
+                f"{', '.join(both)} both varied (parameters) and fixed (fixed): keep one"
             )
         return self
 

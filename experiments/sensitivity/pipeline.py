@@ -55,7 +55,7 @@ def run_sensitivity(
     scenario, world = load_world(config_path, config.scenario)
     for policy in config.policies:
         get_policy(policy)
-    refuse_timeline_fields(world, list(config.parameters), scenario)
+    refuse_timeline_fields(world, [*config.parameters, *config.fixed], scenario)
     options = options or StudyOptions()
     folder = options.folder(config.output, config.name)
     settings = config.model_dump(mode="json")
@@ -81,6 +81,7 @@ def run_sensitivity(
             years=config.years,
             scale=config.scale,
             progress=lambda done, _: bar.set_done(done),
+            fixed=config.fixed,
         )
         model.planned = planned
         morris_indices, morris_samples = morris(

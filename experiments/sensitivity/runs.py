@@ -7,7 +7,7 @@ full scale (see :mod:`experiments.replay` for the population scale).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +75,7 @@ class PolicyDifference:
         years: Simulated years.
         scale: Population scale.
         progress: Optional callback.
+        fixed: Values set in every run (world fields or screening levers), under the sample's.
     """
 
     def __init__(
@@ -89,8 +90,10 @@ class PolicyDifference:
         years: int,
         scale: float,
         progress: Progress | None = None,
+        fixed: Mapping[str, Any] | None = None,
     ) -> None:
         self.world = world
+        self.fixed = dict(fixed or {})
         self.space = space
         self.policies = tuple(policies)
         self.outputs = tuple(outputs)
@@ -115,7 +118,7 @@ class PolicyDifference:
         self.offset += 1
         return PairTask(
             self.world,
-            values,
+            {**self.fixed, **values},
             self.policies,
             self.outputs,
             self.seed,

@@ -184,15 +184,44 @@ def test_abc_smc_narrows_the_tolerance_and_recovers_a_parameter(small_world):
     assert_recovered(result, names, {"prevalence.trafficked_share_domestic": 0.005})
 
 
-def test_rejection_is_identical_in_process_and_in_a_process_pool(small_world):
-    figures = synthetic_figures(replay(small_world, seed=1, years=1))
+def raid_rate_problem(world, **settings):
+    """Fit the raid rate to one year of the model's own screenings (small world, seed 3)."""
+    figures = synthetic_figures(replay(world, seed=1, years=1))
     patterns = (
         build_pattern("initial_screenings", figures, years=(2018,), relative=0.2, absolute=0),
     )
     space = ParameterSpace(
         {"encounters.raid_rate_per_year": ParameterRange(low=0.05, high=0.4, log=True)}
     )
-    problem = abc.Problem(small_world, space, patterns, years=1, scale=0.5, seed=3)
+    return abc.Problem(world, space, patterns, years=1, scale=0.5, seed=3, **settings)
+
+
+def test_replicates_measure_the_distance_on_the_mean_of_a_sets_runs(small_world):
+    """Three replicates: the yearly statistics are the mean of three replays on their seeds."""
+    problem = raid_rate_problem(small_world, replicates=3)
+    internal = np.array([np.log(0.2)])
+    outcome = problem.task(7, internal).run()
+    runs = [
+        replay(
+            small_world,
+            seed=abc.replicate_seed(3, 7, r),
+            years=1,
+            scale=0.5,
+            values=outcome.values,
+        )
+        for r in range(3)
+    ]
+    screenings = [float(run["initial_screenings"].iloc[0]) for run in runs]
+    assert len(set(screenings)) > 1, "the replicates should differ"
+    assert outcome.yearly["initial_screenings"].iloc[0] == pytest.approx(np.mean(screenings))
+    assert outcome.distance == pytest.approx(problem.patterns[0].distance(outcome.yearly))
+    # Replicate 0 is the run a one-replicate calibration makes.
+    single = raid_rate_problem(small_world)
+    pd.testing.assert_frame_equal(single.task(7, internal).run().yearly, runs[0])
+
+
+def test_rejection_is_identical_in_process_and_in_a_process_pool(small_world):
+    problem = raid_rate_problem(small_world)
     serial = abc.rejection(problem, InProcessExecutor(), population=2, max_simulations=4)
     with open_workers("local", 2) as workers:
         pooled = abc.rejection(problem, workers.executor, population=2, max_simulations=4)
@@ -289,6 +318,7 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
             "timeline sets",
         ),
         ({"patterns": {"ngo_yield": {"years": [2030], "relative": 0.1}}}, "fall outside the run"),
+        ({"replicates": 0}, "replicates: Input should be greater than or equal to 1"),
     ],
 )
 def test_cli_calibrate_refuses_bad_files_with_status_2(

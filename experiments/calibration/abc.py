@@ -69,6 +69,7 @@ class Simulation:
     scale: float
     patterns: tuple[Pattern, ...]
     combine: str
+    replicates: int = 1
 
     def run(self) -> Outcome:
         """Run the replay (see :func:`run_simulation`)."""
@@ -90,19 +91,35 @@ class Outcome:
 
 
 def run_simulation(task: Simulation) -> Outcome:
-    """Run one replay and measure its distance to every pattern (runs in a worker)."""
-    yearly = replay(
-        task.world,
-        policy=task.policy,
-        seed=run_seed(task.seed, task.number),
-        years=task.years,
-        scale=task.scale,
-        values=task.values,
-    )
+    """Run one parameter set's replays and measure the distance to every pattern (in a worker).
+
+    With ``replicates`` above 1 the set is replayed on that many seeds and the distance is
+    measured on the mean of their yearly statistics, so that the ABC judges the parameters
+    rather than one run's luck. Replicate 0 runs on the seed a single run would have.
+    """
+    tables = [
+        replay(
+            task.world,
+            policy=task.policy,
+            seed=replicate_seed(task.seed, task.number, replicate),
+            years=task.years,
+            scale=task.scale,
+            values=task.values,
+        )
+        for replicate in range(task.replicates)
+    ]
+    yearly = tables[0] if len(tables) == 1 else pd.concat(tables).groupby(level=0).mean()
     distances = {p.name: p.distance(yearly) for p in task.patterns}
     return Outcome(
         task.number, task.values, yearly, distances, combined_distance(distances, task.combine)
     )
+
+
+def replicate_seed(root: int, number: int, replicate: int) -> np.random.SeedSequence:
+    """The seed of replicate ``replicate`` of simulation ``number`` (0: its one-run seed)."""
+    if replicate == 0:
+        return run_seed(root, number)
+    return np.random.SeedSequence(root, spawn_key=(number, replicate))
 
 
 @dataclass
@@ -117,6 +134,7 @@ class Problem:
     scale: float = 1.0
     seed: int = 1
     combine: str = "max"
+    replicates: int = 1
 
     def task(self, number: int, internal: np.ndarray) -> Simulation:
         """The simulation of one parameter set (given in the sampling scale)."""
@@ -130,6 +148,7 @@ class Problem:
             scale=self.scale,
             patterns=self.patterns,
             combine=self.combine,
+            replicates=self.replicates,
         )
 
 

@@ -69,6 +69,14 @@ class CalibrationConfig(Strict):
     years: int = Field(5, ge=1, le=50)
     scale: float = Field(0.25, gt=0, le=1, description="Population scale of each run.")
     seed: int = Field(1, ge=0)
+    replicates: int = Field(
+        1,
+        ge=1,
+        le=100,
+        description="Runs of each parameter set on different seeds; distances are measured on "
+        "their mean yearly statistics, so the ABC does not select one run's luck. Each set "
+        "costs this many runs (abc.max_simulations counts sets).",
+    )
     figures: str | None = Field(None, description="Published-figures CSV (default: shipped).")
     parameters: ParameterRanges = Field(min_length=1)
     patterns: dict[str, PatternSpec] = Field(min_length=1)

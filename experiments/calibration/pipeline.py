@@ -92,6 +92,7 @@ def run_calibration(
         scale=config.scale,
         seed=config.seed,
         combine=config.combine,
+        replicates=config.replicates,
     )
     options = options or StudyOptions()
     folder = options.folder(config.output, config.name)

@@ -227,7 +227,11 @@ def test_the_main_job_draws_from_the_shipped_ensemble_then_decomposes_at_one_mem
     members = read_ensemble(path.parent / config.ensemble.folder)
     shipped = {Path(str(p)).stem for p in members["path"]}
     drawn = {Path(w).stem for w in config.worlds}
-    assert drawn <= shipped and len(drawn) >= 5
+    # A sample of the posterior, not one world. How many distinct members 16 draws give
+    # depends on how even the weights are (3 with the shipped ensemble's ESS of 4 of 50).
+    assert drawn <= shipped and len(drawn) >= 2
+    weights = members.set_index(members["member"].str.removesuffix(".yaml"))["weight"]
+    assert (weights[sorted(drawn)] > 0).all()
     plan = build_plan(config, path)
     assert len(plan.tasks) == len(drawn) * len(config.policies) * config.replicates
     follow_up = decomposition_file(config, path)

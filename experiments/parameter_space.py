@@ -41,6 +41,18 @@ def field_info(path: str) -> tuple[Any, type]:
     Raises:
         ValueError: If the path does not name a numeric field of the schema.
     """
+    info = schema_field(path)
+    if info.annotation not in (int, float):
+        raise ValueError(f"'{path}': only numeric fields can vary (this one is {info.annotation})")
+    return info, info.annotation
+
+
+def schema_field(path: str) -> Any:
+    """The pydantic field of ``section.field``, of any type.
+
+    Raises:
+        ValueError: If the path does not name a field of the schema.
+    """
     parts = path.split(".")
     if len(parts) != 2:
         raise ValueError(f"'{path}': name a field as section.field")
@@ -51,10 +63,7 @@ def field_info(path: str) -> tuple[Any, type]:
     fields = sections[section].annotation.model_fields
     if name not in fields:
         raise ValueError(f"'{path}': unknown field '{name}' of section '{section}'")
-    info = fields[name]
-    if info.annotation not in (int, float):
-        raise ValueError(f"'{path}': only numeric fields can vary (this one is {info.annotation})")
-    return info, info.annotation
+    return fields[name]
 
 
 def check_range(path: str, spec: ParameterRange) -> None:
@@ -85,15 +94,26 @@ def check_ranges(ranges: dict[str, ParameterRange]) -> dict[str, ParameterRange]
     return ranges
 
 
-def check_fixed(values: dict[str, float]) -> dict[str, float]:
+def check_fixed(values: dict[str, bool | float]) -> dict[str, bool | float]:
     """Check fixed values against the schema (a pydantic after-validator); round integers.
 
+    Numeric fields take a number within the schema's range, switches take true or false.
+
     Raises:
-        ValueError: Naming the field and the allowed range.
+        ValueError: Naming the field and what it allows.
     """
-    checked = {}
+    checked: dict[str, bool | float] = {}
     for path, value in values.items():
-        _, kind = field_info(path)
+        kind = schema_field(path).annotation
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"'{path}' is a switch: give true or false (got {value})")
+            checked[path] = value
+            continue
+        if kind not in (int, float):
+            raise ValueError(f"'{path}': only numeric fields and switches can be fixed")
+        if isinstance(value, bool):
+            raise ValueError(f"'{path}' is a number: give one (got {value})")
         ge, le = allowed_range(path)
         if (ge is not None and value < ge) or (le is not None and value > le):
             raise ValueError(f"'{path}': {value} is outside the allowed range {ge} to {le}")
@@ -102,7 +122,7 @@ def check_fixed(values: dict[str, float]) -> dict[str, float]:
 
 
 #: Configuration field type: values held fixed in every run, by field path.
-FixedValues = Annotated[dict[str, float], AfterValidator(check_fixed)]
+FixedValues = Annotated[dict[str, bool | float], AfterValidator(check_fixed)]
 
 
 #: Configuration field type: ranges by field path, each checked against the schema.

@@ -100,6 +100,23 @@ def test_fixed_values_are_set_in_every_run_under_the_samples(small_world):
     assert (differences[:, 0] == 0).all() and noise[0, 0] == 0
 
 
+def test_fixed_values_take_switches_and_round_integers():
+    from experiments.parameter_space import check_fixed
+
+    given = {
+        "screening.tier2_support": True,
+        "screening.tier2_sessions": 2.0,
+        "disclosure.support": 1,
+    }
+    checked = check_fixed(given)
+    assert checked == {
+        "screening.tier2_support": True,
+        "screening.tier2_sessions": 2,
+        "disclosure.support": 1,
+    }
+    assert isinstance(checked["screening.tier2_sessions"], int)
+
+
 def test_parameter_space_maps_log_ranges_and_rounds_integers():
     space = ParameterSpace(
         {
@@ -176,6 +193,8 @@ def test_cli_sensitivity_writes_indices_samples_and_figures(tmp_path, capsys):
         ),
         ({"fixed": {"screening.no_such_lever": 1.0}}, "unknown field 'no_such_lever'"),
         ({"fixed": {"screening.tier1_specificity": 1.5}}, "outside the allowed range"),
+        ({"fixed": {"screening.tier2_support": 0.5}}, "is a switch: give true or false"),
+        ({"fixed": {"screening.tier2_sessions": True}}, "is a number"),
         (
             {"fixed": {"disclosure.intercept": -5.0}},
             "disclosure.intercept both varied (parameters) and fixed (fixed)",

@@ -72,7 +72,7 @@ def test_the_same_policy_twice_differs_by_exactly_zero(small_world):
     assert row["detention_first.initial_screenings"] > 0
 
 
-def test_fixed_values_are_set_in_every_run_under_the_samples(small_world):
+def test_fixed_values_are_set_in_every_run(small_world):
     """A value fixed in the file reaches every run: no victims, none identified."""
     model = PolicyDifference(
         small_world,

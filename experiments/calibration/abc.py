@@ -2,11 +2,12 @@
 
 * **Rejection**: draw ``max_simulations`` parameter sets from the prior, run each once, and
   accept the ``population`` closest to the published patterns.
-* **ABC-SMC** (the population Monte Carlo scheme of Beaver et al. 2009, *Biometrika* 96(4), with
+* **ABC-SMC** (the population Monte Carlo scheme of Beaumont et al. 2009, *Biometrika* 96(4), with
   adaptive tolerances): a first population drawn from the prior; then, each generation, sets are
   drawn from the previous population by weight, perturbed with a Gaussian kernel of twice the
-  weighted covariance, and kept when their distance is within the tolerance, the ``quantile``
-  of the previous population's distances. Importance weights correct for the perturbation.
+  weighted covariance (:mod:`experiments.calibration.kernels`), and kept when their distance
+  is within the tolerance, the ``quantile`` of the previous population's distances.
+  Importance weights correct for the perturbation.
   A generation that cannot fill its population within the budget is dropped, and the last
   complete one is returned.
 
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration.patterns import Pattern, combined_distance
+from experiments.calibration import kernels
 from experiments.parameter_space import ParameterSpace
 from experiments.replay import replay
 from experiments.seeds import run_seed, sampler_rng
@@ -310,10 +312,7 @@ def smc(
     for generation in range(1, generations + 1):
         tolerance = float(np.quantile([o.distance for o in current], quantile))
         previous = np.array([_internal(space, o.values) for o in current])
-        covariance = 2.0 * np.atleast_2d(np.cov(previous, rowvar=False, aweights=weights))
-        # A floor of 1/1000 of each prior width keeps the kernel proper when a parameter
-        # (an integer, say) has collapsed onto one value.
-        covariance += np.diag((np.diff(space.internal_bounds(), axis=1)[:, 0] * 1e-3) ** 2)
+        covariance = kernels.covariance(space, previous, weights)
         accepted: list[Outcome] = []
         started = len(runner.outcomes)
         while len(accepted) < population:
@@ -321,14 +320,14 @@ def smc(
             if room <= 0:
                 break
             size = min(population, room)
-            proposals = _perturbed(rng, space, previous, weights, covariance, size)
+            proposals = kernels.perturbed(rng, space, previous, weights, covariance, size)
             batch = runner.run(proposals, generation, tolerance, max_simulations)
             accepted.extend(o for o in batch if o.distance <= tolerance)
         if len(accepted) < population:
             break
         accepted = accepted[:population]
         points = np.array([_internal(space, o.values) for o in accepted])
-        weights = _importance_weights(points, previous, weights, covariance)
+        weights = kernels.importance_weights(points, previous, weights, covariance)
         current = accepted
         tolerances.append(tolerance)
         runs = len(runner.outcomes) - started
@@ -347,49 +346,6 @@ def _generation(
         "simulations": simulations,
         "ess": effective_sample_size(weights),
     }
-
-
-def _perturbed(
-    rng: np.random.Generator,
-    space: ParameterSpace,
-    previous: np.ndarray,
-    weights: np.ndarray,
-    covariance: np.ndarray,
-    size: int,
-) -> np.ndarray:
-    """Draw ``size`` points by weight from ``previous`` and perturb them within the box."""
-    points = np.empty((size, len(space)))
-    filled = 0
-    while filled < size:
-        picks = rng.choice(len(previous), size=size, p=weights)
-        moved = previous[picks] + rng.multivariate_normal(
-            np.zeros(len(space)), covariance, size=size
-        )
-        moved = _rounded(space, moved)
-        keep = moved[space.inside(moved)][: size - filled]
-        points[filled : filled + len(keep)] = keep
-        filled += len(keep)
-    return points
-
-
-def _rounded(space: ParameterSpace, points: np.ndarray) -> np.ndarray:
-    """Round integer parameters (linear ranges only) so that a point is the set it runs."""
-    for j, (name, spec) in enumerate(space.ranges.items()):
-        if space.is_integer(name) and not spec.log:
-            points[:, j] = np.round(points[:, j])
-    return points
-
-
-def _importance_weights(
-    points: np.ndarray, previous: np.ndarray, weights: np.ndarray, covariance: np.ndarray
-) -> np.ndarray:
-    """Weights ∝ prior / Σ_j w_j K(θ | θ_j); the prior is uniform over the box."""
-    inverse = np.linalg.inv(covariance)
-    diff = points[:, None, :] - previous[None, :, :]
-    mahalanobis = np.einsum("ijk,kl,ijl->ij", diff, inverse, diff)
-    kernel = np.exp(-0.5 * mahalanobis) @ weights
-    raw = 1.0 / np.maximum(kernel, 1e-300)
-    return raw / raw.sum()
 
 
 def _internal(space: ParameterSpace, values: dict[str, Any]) -> np.ndarray:

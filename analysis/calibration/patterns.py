@@ -16,8 +16,10 @@ A pattern compares a view of the simulated yearly official statistics (see
 
 The distance of a pattern is the root mean square, over its points, of
 ``(simulated - published) / tolerance`` with ``tolerance = max(relative * |published|,
-absolute)``: a distance of 1 means "off by one tolerance on average". Patterns are combined by
-their maximum (every pattern must hold) or their mean.
+absolute)``: a distance of 1 means "off by one tolerance on average". A pattern may instead
+take the largest of its points' errors (``over_years: max``): then a distance of 1 means
+"every year within one tolerance", so one year's miss cannot hide behind the years that fit.
+Patterns are combined by their maximum (every pattern must hold) or their mean.
 """
 
 from __future__ import annotations
@@ -124,6 +126,8 @@ class Pattern:
         observed: Published value by year (yearly patterns) or under key ``None`` (pooled).
         relative: Tolerance as a share of the published value.
         absolute: Smallest tolerance (in the pattern's unit).
+        over_years: How the points' errors combine: ``"rms"`` (root mean square) or
+            ``"max"`` (the largest).
     """
 
     definition: PatternDefinition
@@ -131,6 +135,7 @@ class Pattern:
     observed: Mapping[int | None, float]
     relative: float
     absolute: float
+    over_years: str = "rms"
 
     @property
     def name(self) -> str:
@@ -159,12 +164,14 @@ class Pattern:
         return max(self.relative * abs(observed), self.absolute)
 
     def distance(self, table: pd.DataFrame) -> float:
-        """Root mean square of the tolerance-scaled errors over the pattern's points."""
+        """Root mean square (or largest) of the tolerance-scaled errors over the points."""
         simulated = self.simulated(table)
         errors = [
             ((simulated[key] - obs) / self.tolerance(obs)) ** 2
             for key, obs in self.observed.items()
         ]
+        if self.over_years == "max":
+            return math.sqrt(max(errors))
         return math.sqrt(sum(errors) / len(errors))
 
 
@@ -175,6 +182,7 @@ def build_pattern(
     years: tuple[int, ...],
     relative: float,
     absolute: float,
+    over_years: str = "rms",
 ) -> Pattern:
     """Build a pattern from its definition and the published figures.
 
@@ -184,12 +192,16 @@ def build_pattern(
         years: Years compared (yearly patterns) or pooled (the others).
         relative: Relative tolerance.
         absolute: Smallest tolerance.
+        over_years: ``"rms"`` or ``"max"`` of the points' errors (see :class:`Pattern`).
 
     Raises:
         KeyError: If the name is unknown.
+        ValueError: If ``over_years`` is neither.
         analysis.calibration.published.FiguresError: If a published value is missing.
     """
     definition = DEFINITIONS[name]
+    if over_years not in ("rms", "max"):
+        raise ValueError(f"unknown over_years '{over_years}'; allowed: rms, max")
     observed: dict[int | None, float]
     if definition.yearly:
         values = published.yearly(figures, definition.metric)
@@ -206,7 +218,7 @@ def build_pattern(
         observed = {None: found / screened}
     else:
         observed = {None: published.value(figures, definition.metric)}
-    return Pattern(definition, tuple(years), observed, relative, absolute)
+    return Pattern(definition, tuple(years), observed, relative, absolute, over_years)
 
 
 def combined_distance(distances: Mapping[str, float], how: str = "max") -> float:

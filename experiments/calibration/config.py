@@ -34,6 +34,12 @@ class PatternSpec(Strict):
     years: list[int] = Field(min_length=1, description="Years compared or pooled.")
     relative: float = Field(gt=0, le=10, description="Tolerance as a share of the figure.")
     absolute: float = Field(0.0, ge=0, description="Smallest tolerance, in the figure's unit.")
+    over_years: Literal["rms", "max"] = Field(
+        "rms",
+        description="How the years' errors combine: rms (root mean square: a distance of 1 is "
+        "one tolerance off on average) or max (the worst year: 1 is every year within one "
+        "tolerance).",
+    )
 
 
 class ABCSettings(Strict):

@@ -268,7 +268,12 @@ def _patterns(
         patterns.append(
             as_user_error(
                 lambda n=name, s=spec: build_pattern(
-                    n, figures, years=tuple(s.years), relative=s.relative, absolute=s.absolute
+                    n,
+                    figures,
+                    years=tuple(s.years),
+                    relative=s.relative,
+                    absolute=s.absolute,
+                    over_years=s.over_years,
                 )
             )
         )

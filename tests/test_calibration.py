@@ -88,6 +88,22 @@ def test_distance_is_zero_on_target_and_one_tolerance_off():
     assert combined_distance({"a": 1.0, "b": 3.0}, "mean") == 2.0
 
 
+def test_a_pattern_over_its_worst_year_is_the_largest_error_not_the_mean():
+    figures = load_figures()
+    years = (2017, 2018, 2019)
+    table = pd.DataFrame({"identified_mechanism": [9.0, 0.0, 3.0]}, index=list(years))
+    worst = build_pattern(
+        "identified_mechanism", figures, years=years, relative=0.5, absolute=4, over_years="max"
+    )
+    mean = build_pattern("identified_mechanism", figures, years=years, relative=0.5, absolute=4)
+    assert worst.distance(table) == pytest.approx(2.0)  # 2018: (0 - 18) / max(9, 4)
+    assert mean.distance(table) == pytest.approx(2.0 / math.sqrt(3))
+    with pytest.raises(ValueError, match="allowed: rms, max"):
+        build_pattern(
+            "identified_mechanism", figures, years=years, relative=0.5, absolute=4, over_years="x"
+        )
+
+
 def test_a_year_outside_the_run_is_named():
     figures = load_figures()
     pattern = build_pattern("initial_screenings", figures, years=(2020,), relative=0.1, absolute=0)
@@ -319,6 +335,10 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
         ),
         ({"patterns": {"ngo_yield": {"years": [2030], "relative": 0.1}}}, "fall outside the run"),
         ({"replicates": 0}, "replicates: Input should be greater than or equal to 1"),
+        (
+            {"patterns": {"ngo_yield": {"years": [2016], "relative": 0.1, "over_years": "min"}}},
+            "over_years: Input should be 'rms' or 'max'",
+        ),
     ],
 )
 def test_cli_calibrate_refuses_bad_files_with_status_2(

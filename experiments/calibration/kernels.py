@@ -84,11 +84,8 @@ def importance_weights(
     """
     inverse = np.linalg.inv(covariance)
     diff = points[:, None, :] - previous[None, :, :]
-    mahalanobis = np.einsum("ija,ab,ijb->ij", diff, inverse, diff)
+    mahalanobis = np.einsum("ijk,kl,ijl->ij", diff, inverse, diff)
     # The kernel's normalising constant is the same for every parent and cancels.
-    log_terms = -0.5 * mahalanobis + np.log(np.maximum(weights, 1e-300))[None, :]
-    top = log_terms.max(axis=1, keepdims=True)
-    log_density = top[:, 0] + np.log(np.exp(log_terms - top).sum(axis=1))
-    log_raw = -log_density
-    raw = np.exp(log_raw - log_raw.max())
+    kernel = np.exp(-0.5 * mahalanobis) @ weights
+    raw = 1.0 / np.maximum(kernel, 1e-300)
     return raw / raw.sum()

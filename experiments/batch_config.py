@@ -19,8 +19,9 @@ Example::
         screening.tier1_sensitivity: [0.6, 0.8]
 
 Instead of ``worlds``, a batch may draw its worlds from a calibrated ensemble (``ensemble:
-{folder: ..., members: N}``): N members are drawn by ABC weight, with replacement, and each
-distinct member drawn is a world weighted by how often it was drawn. ``decomposition:`` names a
+{folder: ..., members: N}``): N members are drawn by ABC weight, with replacement (systematic
+resampling: each member within one of N times its weight), and each distinct member drawn is
+a world weighted by how often it was drawn. ``decomposition:`` names a
 second batch file (a factorial of the policy's components) run after this one into
 ``<output>/decomposition``.
 """
@@ -108,7 +109,8 @@ class EnsembleDraw(_Strict):
     members: StrictInt = Field(
         ge=1,
         le=10_000,
-        description="members drawn by ABC weight with replacement (the batch's seed draws them)",
+        description="members drawn by ABC weight with replacement, by systematic resampling "
+        "(each within one of members x its weight; the batch's seed draws them)",
     )
 
 

@@ -10,6 +10,7 @@ and ``decomposition:`` keys is one message with exit status 2.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import yaml
 
 from analysis.main_answer import answer_text, ensemble_weights
 from experiments.batch_config import load_batch
-from experiments.calibration.ensemble import draw_members
+from experiments.calibration.ensemble import draw_members, systematic_counts
 from experiments.cli import main as cli
 from experiments.errors import UserError
 from experiments.forecast import summarise, weighted_quantiles
@@ -80,19 +81,33 @@ def write_ensemble_batch(folder: Path, **changes) -> Path:
 
 
 def test_member_draw_is_seeded_and_follows_the_weights(tmp_path):
-    folder = write_ensemble(tmp_path, [0.5, 0.0, 0.3, 0.2])
-    first = draw_members(folder, 200, seed=1)
-    again = draw_members(folder, 200, seed=1)
+    weights = [0.5, 0.0, 0.3, 0.2]
+    folder = write_ensemble(tmp_path, weights)
+    first = draw_members(folder, 7, seed=1)
+    again = draw_members(folder, 7, seed=1)
     pd.testing.assert_frame_equal(first, again)
     assert "member_001.yaml" not in set(first["member"])  # weight 0: never drawn
-    assert first["draws"].sum() == 200
+    assert first["draws"].sum() == 7
     assert first["weight"].sum() == pytest.approx(1.0)
-    shares = first.set_index("member")["weight"]
-    # 200 multinomial draws: each share within 4 standard errors of its weight
+    # Systematic resampling: each member drawn floor(7 w) or ceil(7 w) times (3.5, 2.1, 1.4).
+    draws = first.set_index("member")["draws"]
     for member, weight in {"member_000.yaml": 0.5, "member_002.yaml": 0.3}.items():
-        assert abs(shares[member] - weight) < 4 * (weight * (1 - weight) / 200) ** 0.5
-    other = draw_members(folder, 200, seed=2)
-    assert not first["draws"].equals(other["draws"])
+        assert math.floor(7 * weight) <= draws[member] <= math.ceil(7 * weight)
+    others = [draw_members(folder, 7, seed=s)["draws"].tolist() for s in range(2, 12)]
+    assert any(o != first["draws"].tolist() for o in others)  # the seed moves the pointers
+
+
+def test_systematic_counts_are_within_one_of_the_expected_counts():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        weights = rng.dirichlet(np.full(30, 0.3))
+        counts = systematic_counts(rng, weights, 16)
+        assert counts.sum() == 16
+        assert (np.abs(counts - 16 * weights) < 1 + 1e-9).all()
+    # Over many seeds each member's mean count is its expected count (unbiased).
+    weights = np.array([0.369, 0.233, 0.228, 0.054, 0.041, 0.075])
+    mean = np.mean([systematic_counts(rng, weights, 16) for _ in range(4000)], axis=0)
+    assert mean == pytest.approx(16 * weights, abs=0.05)
 
 
 def test_all_weight_on_one_member_draws_only_it(tmp_path):
@@ -216,7 +231,7 @@ def test_the_fit_check_uses_the_shipped_calibrations_tolerances():
 
 def test_the_main_job_draws_from_the_shipped_ensemble_then_decomposes_at_one_member():
     """The README's first command: a sample of the shipped posterior, both policies, CRN."""
-    from experiments.batch_config import decomposition_file
+    from experiments.batch_config import decomposition_file, drawn_members
     from experiments.calibration.ensemble import read_ensemble
     from experiments.plan import build_plan
 
@@ -227,11 +242,16 @@ def test_the_main_job_draws_from_the_shipped_ensemble_then_decomposes_at_one_mem
     members = read_ensemble(path.parent / config.ensemble.folder)
     shipped = {Path(str(p)).stem for p in members["path"]}
     drawn = {Path(w).stem for w in config.worlds}
-    # A sample of the posterior, not one world. How many distinct members 16 draws give
-    # depends on how even the weights are (3 with the shipped ensemble's ESS of 4 of 50).
+    # A sample of the posterior, not one world: each member drawn within one of its expected
+    # count (systematic resampling), so every member of weight above 1/16 is among the worlds.
     assert drawn <= shipped and len(drawn) >= 2
     weights = members.set_index(members["member"].str.removesuffix(".yaml"))["weight"]
-    assert (weights[sorted(drawn)] > 0).all()
+    weights = weights / weights.sum()
+    draws = drawn_members(config, path).set_index("member")["draws"]
+    draws.index = draws.index.str.removesuffix(".yaml")
+    expected = config.ensemble.members * weights
+    assert (abs(draws.reindex(weights.index, fill_value=0) - expected) < 1 + 1e-9).all()
+    assert set(expected[expected >= 1].index) <= drawn
     plan = build_plan(config, path)
     assert len(plan.tasks) == len(drawn) * len(config.policies) * config.replicates
     follow_up = decomposition_file(config, path)

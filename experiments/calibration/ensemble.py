@@ -145,6 +145,11 @@ def listing_path(folder: Path) -> Path:
 def draw_members(folder: Path, members: int, seed: int) -> pd.DataFrame:
     """Draw ensemble members by ABC weight, with replacement: a sample of the posterior.
 
+    Systematic resampling (Kitagawa 1996; Douc, Cappé and Moulines 2005): one uniform ``u``
+    places ``members`` evenly spaced pointers ``(u + k) / members`` on the members' cumulative
+    weights, so each member is drawn ``floor(members * w)`` or ``ceil(members * w)`` times.
+    Independent (multinomial) draws give the same expected counts with far more spread: with
+    the shipped weights, 16 of them gave one member of weight 0.23 half the draws.
     Each distinct member drawn is kept once, with ``draws`` (how often it was drawn) and
     ``weight`` = draws / members, so a weighted mean over the kept members is the Monte Carlo
     mean over the posterior. The draw depends only on ``seed`` (see
@@ -182,10 +187,19 @@ def draw_members(folder: Path, members: int, seed: int) -> pd.DataFrame:
     missing = [str(p) for p in listing["path"] if not Path(p).is_file()]
     if missing:
         raise UserError(f"{folder}: member file(s) missing: {', '.join(missing)}")
-    counts = ensemble_rng(seed).multinomial(members, weights / weights.sum())
+    counts = systematic_counts(ensemble_rng(seed), weights / weights.sum(), members)
     drawn = listing.assign(abc_weight=weights, draws=counts)[counts > 0].copy()
     drawn["weight"] = drawn["draws"] / members
     return drawn.reset_index(drop=True)
+
+
+def systematic_counts(rng: np.random.Generator, weights: np.ndarray, draws: int) -> np.ndarray:
+    """How often each of the normalised ``weights`` is drawn by systematic resampling."""
+    pointers = (rng.random() + np.arange(draws)) / draws
+    cumulative = np.cumsum(weights)
+    cumulative[-1] = 1.0  # rounding must not leave a pointer past the last member
+    picks = np.searchsorted(cumulative, pointers, side="right")
+    return np.bincount(picks, minlength=len(weights))
 
 
 def _column(frame: pd.DataFrame, parameter: str) -> str:

@@ -10,8 +10,8 @@ the box (that would be needed only if a parent, once drawn, were moved again unt
 ``tests/test_abc_kernel.py`` checks that the weighted proposals give back the prior).
 
 The optimal local covariance of Filippi et al. (2013), one covariance per parent, was tried and
-not kept: on a 12-parameter Gaussian test problem with 50 sets a generation (the shape of the
-2026 calibration) its weights collapsed sooner and its posterior came out too narrow
+not kept: on a 12-parameter Gaussian test problem with 50 sets a generation (the shipped
+calibration's shape) its weights collapsed sooner and its posterior came out too narrow
 (``benchmarks/README.md``).
 """
 

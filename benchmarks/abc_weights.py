@@ -8,12 +8,15 @@ posterior lies over 3 sds inside the box), and the distance the calibration uses
 square over parameters of the error in sds. The same tolerance rule (the median of the previous
 distances) and budget (3,000 simulations) as ``experiments/calibration_hong_kong.yaml``.
 
-For each population (``--populations``) and seed: completed generations, final tolerance, the
+Both the project's ``smc`` and, where installed (the ``abc`` extra), pyabc's ABC-SMC as
+``abc.method: pyabc`` runs it on one worker (``--samplers``). For each sampler, population
+(``--populations``) and seed: completed generations, final tolerance, the
 lowest and final ESS, and the ratio of the weighted posterior sd to the exact one (median over
 parameters: above 1 the ABC posterior is wider than the exact one, as a tolerance above 0
 makes it; below 1 the weights have collapsed onto a few sets). Usage::
 
     python benchmarks/abc_weights.py [--populations 50 100] [--budget 3000] [--seeds 3]
+        [--samplers smc pyabc]
 
 Writes ``benchmarks/results/abc_weights.json``.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +36,7 @@ import pandas as pd
 
 from experiments.calibration import abc
 from experiments.calibration.abc import Outcome
+from experiments.calibration.pyabc_smc import available as pyabc_available
 from experiments.executors import InProcessExecutor
 from experiments.parameter_space import ParameterRange, ParameterSpace
 from experiments.seeds import run_seed
@@ -77,16 +82,22 @@ class TwelveMeans:
         return Draw(number, self.seed, {n: float(x) for n, x in zip(NAMES, internal, strict=True)})
 
 
-def measure(population: int, budget: int, seed: int) -> dict:
-    """One calibration of the test problem."""
-    result = abc.smc(
-        TwelveMeans(seed=seed),
-        InProcessExecutor(),
-        population=population,
-        generations=50,
-        quantile=0.5,
-        max_simulations=budget,
-    )
+def measure(population: int, budget: int, seed: int, sampler: str = "smc") -> dict:
+    """One calibration of the test problem by the project's ``smc`` or by ``pyabc``."""
+    settings = dict(population=population, generations=50, quantile=0.5, max_simulations=budget)
+    if sampler == "pyabc":
+        from experiments.calibration.pyabc_smc import pyabc_smc
+
+        with tempfile.TemporaryDirectory() as folder:
+            result = pyabc_smc(
+                TwelveMeans(seed=seed),
+                InProcessExecutor(),
+                workers=1,
+                database=Path(folder) / "pyabc.db",
+                **settings,
+            )
+    else:
+        result = abc.smc(TwelveMeans(seed=seed), InProcessExecutor(), **settings)
     weights = result.accepted["weight"].to_numpy()
     values = result.accepted[list(NAMES)].to_numpy()
     mean = weights @ values
@@ -98,6 +109,7 @@ def measure(population: int, budget: int, seed: int) -> dict:
         "ess_final": float(ess.iloc[-1]),
         "ess_lowest": float(ess.min()),
         "sd_ratio": float(np.median(spread / SD)),
+        "simulations": int(result.runs),
     }
 
 
@@ -107,23 +119,34 @@ def main() -> None:
     parser.add_argument("--populations", type=int, nargs="+", default=[50, 100])
     parser.add_argument("--budget", type=int, default=3000)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--samplers", nargs="+", default=["smc", "pyabc"], choices=["smc", "pyabc"])
     args = parser.parse_args()
+    samplers = [s for s in args.samplers if s != "pyabc" or pyabc_available()]
     load = os.getloadavg()[0]
     rows = []
-    for population in args.populations:
-        for seed in range(1, args.seeds + 1):
-            rows.append(
-                {"population": population, "seed": seed} | measure(population, args.budget, seed)
-            )
+    for sampler in samplers:
+        for population in args.populations:
+            for seed in range(1, args.seeds + 1):
+                row = {"sampler": sampler, "population": population, "seed": seed}
+                try:
+                    row |= measure(population, args.budget, seed, sampler)
+                except AssertionError as err:  # pyabc refuses a population whose weights are nan
+                    row["failed"] = str(err)
+                rows.append(row)
     print(f"budget {args.budget}; load {load:.1f}")
     print(
-        "| population | seed | generations | final tolerance | lowest ESS | final ESS | sd ratio |"
+        "| sampler | population | seed | generations | final tolerance | lowest ESS | "
+        "final ESS | sd ratio | simulations |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
+        if "failed" in r:
+            print(f"| {r['sampler']} | {r['population']} | {r['seed']} | failed: {r['failed']} |")
+            continue
         print(
-            f"| {r['population']} | {r['seed']} | {r['generations']} | {r['tolerance']:.2f} | "
-            f"{r['ess_lowest']:.0f} | {r['ess_final']:.0f} | {r['sd_ratio']:.2f} |"
+            f"| {r['sampler']} | {r['population']} | {r['seed']} | {r['generations']} | "
+            f"{r['tolerance']:.2f} | {r['ess_lowest']:.0f} | {r['ess_final']:.0f} | "
+            f"{r['sd_ratio']:.2f} | {r['simulations']:,} |"
         )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "abc_weights.json").write_text(

@@ -110,6 +110,18 @@ def test_systematic_counts_are_within_one_of_the_expected_counts():
     assert mean == pytest.approx(16 * weights, abs=0.05)
 
 
+def test_a_member_of_weight_zero_is_never_drawn_even_at_the_last_pointer():
+    """Ten weights of 0.1 sum to just below 1; the last pointer must not fall past them."""
+
+    class LastUniform:
+        def random(self) -> float:
+            return float(np.nextafter(1.0, 0.0))  # the largest uniform a generator returns
+
+    weights = np.array([0.1] * 10 + [0.0])
+    counts = systematic_counts(LastUniform(), weights, 1)
+    assert counts[-1] == 0 and counts[9] == 1
+
+
 def test_all_weight_on_one_member_draws_only_it(tmp_path):
     folder = write_ensemble(tmp_path, [0.0, 1.0, 0.0])
     drawn = draw_members(folder, 16, seed=9)

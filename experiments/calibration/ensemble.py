@@ -197,7 +197,9 @@ def systematic_counts(rng: np.random.Generator, weights: np.ndarray, draws: int)
     """How often each of the normalised ``weights`` is drawn by systematic resampling."""
     pointers = (rng.random() + np.arange(draws)) / draws
     cumulative = np.cumsum(weights)
-    cumulative[-1] = 1.0  # rounding must not leave a pointer past the last member
+    # Rescale so that rounding cannot leave a pointer past the last member of positive weight;
+    # members of weight 0 repeat their predecessor's value and are never picked.
+    cumulative /= cumulative[-1]
     picks = np.searchsorted(cumulative, pointers, side="right")
     return np.bincount(picks, minlength=len(weights))
 

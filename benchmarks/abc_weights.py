@@ -28,18 +28,14 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from experiments.calibration import abc
-from experiments.calibration.abc import Outcome
+from experiments.calibration import known_posterior as kp
 from experiments.calibration.pyabc_smc import available as pyabc_available
 from experiments.executors import InProcessExecutor
-from experiments.parameter_space import ParameterRange, ParameterSpace
-from experiments.seeds import run_seed
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DIMENSIONS = 12
@@ -48,38 +44,17 @@ SD = np.linspace(0.05, 0.15, DIMENSIONS)
 OBSERVED = np.linspace(-0.5, 0.5, DIMENSIONS)
 
 
-@dataclass(frozen=True)
-class Draw:
-    """One simulated observation of the 12 means."""
-
-    number: int
-    seed: int
-    values: dict[str, float]
-
-    def run(self) -> Outcome:
-        """Draw the observation and measure its RMS error in sds."""
-        rng = np.random.default_rng(run_seed(self.seed, self.number))
-        mean = np.array([self.values[n] for n in NAMES])
-        simulated = mean + rng.standard_normal(DIMENSIONS) * SD
-        distance = float(np.sqrt((((simulated - OBSERVED) / SD) ** 2).mean()))
-        summary = pd.DataFrame([dict(zip(NAMES, simulated, strict=True))])
-        return Outcome(self.number, self.values, summary, {"rms": distance}, distance)
-
-
-@dataclass
-class TwelveMeans:
-    """The problem as :func:`experiments.calibration.abc.smc` takes it."""
-
-    seed: int = 1
-    space: ParameterSpace = field(
-        default_factory=lambda: ParameterSpace(
-            {n: ParameterRange(low=-1.0, high=1.0) for n in NAMES}, schema=False
-        )
+def twelve_means(seed: int) -> kp.GaussianMeans:
+    """The test problem: :mod:`experiments.calibration.known_posterior`'s means, 12 of them."""
+    return kp.GaussianMeans(
+        seed=seed,
+        names=NAMES,
+        observed=tuple(OBSERVED),
+        covariance=tuple(map(tuple, np.diag(SD**2))),
+        per_parameter=True,  # RMS over the means of the error in sds, as the calibration's
+        low=-1.0,
+        high=1.0,
     )
-
-    def task(self, number: int, internal: np.ndarray) -> Draw:
-        """The simulation numbered ``number`` at one parameter set."""
-        return Draw(number, self.seed, {n: float(x) for n, x in zip(NAMES, internal, strict=True)})
 
 
 def measure(population: int, budget: int, seed: int, sampler: str = "smc") -> dict:
@@ -90,14 +65,14 @@ def measure(population: int, budget: int, seed: int, sampler: str = "smc") -> di
 
         with tempfile.TemporaryDirectory() as folder:
             result = pyabc_smc(
-                TwelveMeans(seed=seed),
+                twelve_means(seed),
                 InProcessExecutor(),
                 workers=1,
                 database=Path(folder) / "pyabc.db",
                 **settings,
             )
     else:
-        result = abc.smc(TwelveMeans(seed=seed), InProcessExecutor(), **settings)
+        result = abc.smc(twelve_means(seed), InProcessExecutor(), **settings)
     weights = result.accepted["weight"].to_numpy()
     values = result.accepted[list(NAMES)].to_numpy()
     mean = weights @ values

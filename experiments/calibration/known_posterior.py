@@ -9,7 +9,9 @@ standard deviations from the observed mean on each side, so the truncation is ne
 A simulation draws the sample mean at a parameter set (seeded per run by
 :mod:`experiments.seeds`, so the samplers stay deterministic) and its distance is the
 Mahalanobis distance to the observed mean under ``Σ / n``. As the tolerance shrinks, the ABC
-posterior tends to the exact one. Used by ``benchmarks/abc_posterior.py`` and the tests.
+posterior tends to the exact one. Used by ``benchmarks/abc_posterior.py`` and the tests;
+:class:`GaussianMeans` also takes any other number of means (``benchmarks/abc_weights.py``
+uses 12).
 """
 
 from __future__ import annotations
@@ -29,40 +31,73 @@ NAMES = ("mu_a", "mu_b")
 OBSERVED = np.array([1.0, -0.5])
 #: Covariance of the sample mean (Σ / n): standard deviations 0.3 and 0.5, correlation 0.5.
 COVARIANCE = np.array([[0.09, 0.075], [0.075, 0.25]])
-#: Prior: uniform on [-5, 5] for each mean.
-PRIOR = {name: ParameterRange(low=-5.0, high=5.0) for name in NAMES}
 
 
 @dataclass(frozen=True)
 class GaussianTask:
-    """One simulated sample mean (picklable)."""
+    """One simulated sample mean (picklable).
+
+    By default the two means above; ``names``, ``observed`` and ``covariance`` give any other
+    number of them. ``per_parameter`` divides the Mahalanobis distance by the square root of
+    the number of means: with a diagonal covariance that is the root mean square, over the
+    means, of the error in standard deviations, the calibration's distance for one pattern.
+    """
 
     number: int
     seed: int
     values: dict[str, float]
+    names: tuple[str, ...] = NAMES
+    observed: tuple[float, ...] = tuple(OBSERVED)
+    covariance: tuple[tuple[float, ...], ...] = tuple(map(tuple, COVARIANCE))
+    per_parameter: bool = False
 
     def run(self) -> Outcome:
         """Draw the sample mean at ``values`` and measure its distance to the observed one."""
         rng = np.random.default_rng(run_seed(self.seed, self.number))
-        mean = np.array([self.values[n] for n in NAMES])
-        simulated = rng.multivariate_normal(mean, COVARIANCE)
-        gap = simulated - OBSERVED
-        distance = float(np.sqrt(gap @ np.linalg.solve(COVARIANCE, gap)))
-        summary = pd.DataFrame([dict(zip(NAMES, simulated, strict=True))])
+        mean = np.array([self.values[n] for n in self.names])
+        covariance = np.array(self.covariance)
+        simulated = rng.multivariate_normal(mean, covariance)
+        gap = simulated - np.array(self.observed)
+        distance = float(np.sqrt(gap @ np.linalg.solve(covariance, gap)))
+        if self.per_parameter:
+            distance /= np.sqrt(len(self.names))
+        summary = pd.DataFrame([dict(zip(self.names, simulated, strict=True))])
         return Outcome(self.number, self.values, summary, {"mahalanobis": distance}, distance)
 
 
 @dataclass
 class GaussianMeans:
-    """The problem as the samplers of :mod:`experiments.calibration.abc` take it."""
+    """The problem as the samplers of :mod:`experiments.calibration.abc` take it.
+
+    By default the two means above with their prior; other fields as in
+    :class:`GaussianTask`, and a uniform prior on ``[low, high]`` for every mean.
+    """
 
     seed: int = 1
-    space: ParameterSpace = field(default_factory=lambda: ParameterSpace(PRIOR, schema=False))
+    names: tuple[str, ...] = NAMES
+    observed: tuple[float, ...] = tuple(OBSERVED)
+    covariance: tuple[tuple[float, ...], ...] = tuple(map(tuple, COVARIANCE))
+    per_parameter: bool = False
+    low: float = -5.0
+    high: float = 5.0
+    space: ParameterSpace = field(init=False)
+
+    def __post_init__(self) -> None:
+        prior = {n: ParameterRange(low=self.low, high=self.high) for n in self.names}
+        self.space = ParameterSpace(prior, schema=False)
 
     def task(self, number: int, internal: np.ndarray) -> GaussianTask:
         """The simulation numbered ``number`` at one parameter set."""
-        values = {name: float(x) for name, x in zip(NAMES, internal, strict=True)}
-        return GaussianTask(number, self.seed, values)
+        values = {name: float(x) for name, x in zip(self.names, internal, strict=True)}
+        return GaussianTask(
+            number,
+            self.seed,
+            values,
+            self.names,
+            self.observed,
+            self.covariance,
+            self.per_parameter,
+        )
 
 
 def exact_sample(size: int, rng: np.random.Generator) -> np.ndarray:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
 
+from model.mesa_core import Agent, Model
 from model.states import Agency, LegalState, TraffickerKind
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class _IdCounters:
     the model; looking it up is one attribute read, so creating agents stays cheap.
     """
 
-    def __getitem__(self, model: mesa.Model) -> itertools.count:
+    def __getitem__(self, model: Model) -> itertools.count:
         try:
             return model._project_agent_ids
         except AttributeError:
@@ -41,7 +41,7 @@ class _IdCounters:
             return counter
 
 
-class ModelAgent(mesa.Agent):
+class ModelAgent(Agent):
     """Base of the project's agent types: ids unique within a model, models not kept alive."""
 
     _ids = _IdCounters()

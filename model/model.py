@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import mesa
 import numpy as np
 
 from model import justice
@@ -22,6 +21,7 @@ from model.agents import Officer, OfficerTable, TraffickerTable
 from model.calendar import weeks, year_of
 from model.custody import Custody
 from model.encounters import draw_encounters
+from model.mesa_core import DataCollector, Model
 from model.outbound import screen_returnees
 from model.outcomes import Outcomes, summarise
 from model.parameters import Parameters
@@ -59,7 +59,7 @@ def describe_seed(seeds: np.random.SeedSequence) -> str:
     return f"{seeds.entropy}:{key}" if key else str(seeds.entropy)
 
 
-class IdentificationModel(mesa.Model):
+class IdentificationModel(Model):
     """Migrants, traffickers and officers under one screening policy, one week a step.
 
     The model reads no files: it takes a resolved :class:`~model.run_spec.RunSpec` (made by
@@ -137,7 +137,7 @@ class IdentificationModel(mesa.Model):
         self.officers = self._recruit_officers(rng_officers)
         self._count_stocks()
         self.victims_initial = self.victims_present
-        self.datacollector = mesa.DataCollector(model_reporters=self.outcomes.reporters())
+        self.datacollector = DataCollector(model_reporters=self.outcomes.reporters())
         warm_up(self)
 
     # ------------------------------------------------------------------ set-up

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
-
+from model.mesa_core import DataCollector
 from model.outcomes import Outcomes
 from model.population import WEEKS_PER_YEAR
 
@@ -36,5 +35,5 @@ def warm_up(model: IdentificationModel) -> None:
         model.step()
     model.outcomes = Outcomes()
     model.victims_initial = model.victims_present
-    model.datacollector = mesa.DataCollector(model_reporters=model.outcomes.reporters())
+    model.datacollector = DataCollector(model_reporters=model.outcomes.reporters())
     model.steps = 0

@@ -1,0 +1,75 @@
+"""The model imports Mesa's core alone, and the whole Mesa package is still there on demand.
+
+Protects the start-up figure of ``benchmarks/README.md``: importing the model must not pull in
+Mesa's grids and networks (SciPy's spatial module, NetworkX), about 0.8 s of every run's start-up,
+while code that uses Mesa the usual way (``import mesa``; the dashboard) still sees everything.
+Each check runs in a fresh interpreter, since the test session has imported Mesa already.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter at the repository root and return its output."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_importing_the_model_leaves_mesas_grids_and_networks_out():
+    out = run_python(
+        "import sys\n"
+        "import model\n"
+        "from model.mesa_core import is_deferred\n"
+        "heavy = ('mesa.space', 'mesa.experimental', 'mesa.discrete_space', 'scipy.spatial',"
+        " 'networkx')\n"
+        "loaded = ','.join(m for m in heavy if m in sys.modules) or '-'\n"
+        "print(loaded, is_deferred(sys.modules['mesa']))\n"
+    )
+    assert out == "- True"
+
+
+def test_a_deferred_mesa_completes_on_first_use_with_the_same_classes():
+    out = run_python(
+        "import model.mesa_core as mm\n"
+        "from model.mesa_core import is_deferred\n"
+        "from model.model import IdentificationModel\n"
+        "import mesa\n"
+        "version = mesa.__version__\n"  # the first attribute access runs Mesa's __init__
+        "from mesa import Agent, DataCollector, Model\n"
+        "import mesa.space\n"
+        "print(bool(version), is_deferred(mesa), Model is mm.Model, Agent is mm.Agent,"
+        " DataCollector is mm.DataCollector, hasattr(mesa.space, 'MultiGrid'),"
+        " issubclass(IdentificationModel, mesa.Model))\n"
+    )
+    assert out == "True False True True True True True"
+
+
+def test_a_mesa_imported_first_is_used_as_it_is():
+    out = run_python(
+        "import mesa\n"
+        "import model.model as mm\n"
+        "from model.mesa_core import is_deferred\n"
+        "print(is_deferred(mesa), mm.IdentificationModel.__mro__[1] is mesa.Model)\n"
+    )
+    assert out == "False True"
+
+
+def test_a_run_works_on_the_deferred_package():
+    out = run_python(
+        "import sys\n"
+        "from model import IdentificationModel\n"
+        "from model.parameters import Parameters\n"
+        "m = IdentificationModel(Parameters(), rng=3)\n"
+        "m.step(); m.step()\n"
+        "print(m.week, len(m.weekly()), 'scipy.spatial' in sys.modules)\n"
+    )
+    assert out == "2 2 False"

@@ -512,6 +512,16 @@ def test_rejection_reports_its_tolerance_and_equal_weights_ess(small_world):
     ]
 
 
+def test_cli_calibrate_counts_progress_in_parameter_sets_when_sets_have_replicates(
+    tmp_path, small_replay, capsys
+):
+    """The budget counts sets: with 2 replicates the bar must not call 4 sets "4 runs"."""
+    config = write_config(tmp_path, small_replay, replicates=2)
+    assert tipsim(["calibrate", str(config), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "4/4 parameter sets" in err and " runs (" not in err
+
+
 def test_cli_calibrate_records_the_tolerance_path_and_ess(tmp_path, small_replay, capsys):
     config = write_config(
         tmp_path,

@@ -100,7 +100,9 @@ def run_calibration(
     settings = config.model_dump(mode="json")
     write_study_manifest(folder, settings, inputs, status="running")
 
-    bar = Progress(config.abc.max_simulations, "calibrate", enabled=options.progress)
+    # The budget counts parameter sets; with replicates each set is several runs.
+    unit = "run" if config.replicates == 1 else "parameter set"
+    bar = Progress(config.abc.max_simulations, "calibrate", unit=unit, enabled=options.progress)
 
     def update(done: int, planned: int, message: str) -> None:
         bar.set_total(planned)

@@ -1,7 +1,7 @@
 """Mesa's core classes, imported without the rest of the Mesa package.
 
 Mesa 3's package ``__init__`` imports ``mesa.experimental`` (SciPy's spatial module),
-``mesa.space`` (NetworkX) and ``mesa.discrete_space`` whatever one needs: about 0.8 s of a run's
+``mesa.space`` (NetworkX) and ``mesa.discrete_space`` whatever one needs: 0.5-0.8 s of a run's
 start-up, for grids and networks this model does not use. The model needs only
 :class:`mesa.model.Model`, :class:`mesa.agent.Agent` and
 :class:`mesa.datacollection.DataCollector`, each in a module of its own.

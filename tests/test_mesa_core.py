@@ -1,7 +1,7 @@
 """The model imports Mesa's core alone, and the whole Mesa package is still there on demand.
 
 Protects the start-up figure of ``benchmarks/README.md``: importing the model must not pull in
-Mesa's grids and networks (SciPy's spatial module, NetworkX), about 0.8 s of every run's start-up,
+Mesa's grids and networks (SciPy's spatial module, NetworkX), 0.5-0.8 s of every run's start-up,
 while code that uses Mesa the usual way (``import mesa``; the dashboard) still sees everything.
 Each check runs in a fresh interpreter, since the test session has imported Mesa already.
 """

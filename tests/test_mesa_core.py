@@ -55,12 +55,14 @@ def test_a_deferred_mesa_completes_on_first_use_with_the_same_classes():
 
 def test_a_mesa_imported_first_is_used_as_it_is():
     out = run_python(
+        "import sys\n"
         "import mesa\n"
         "import model.model as mm\n"
         "from model.mesa_core import is_deferred\n"
-        "print(is_deferred(mesa), mm.IdentificationModel.__mro__[1] is mesa.Model)\n"
+        "print(is_deferred(mesa), sys.modules['mesa'] is mesa,"
+        " mm.IdentificationModel.__mro__[1] is mesa.Model)\n"
     )
-    assert out == "False True"
+    assert out == "False True True"
 
 
 def test_a_run_works_on_the_deferred_package():

@@ -3,6 +3,10 @@
 Routes, in the order they are drawn (a migrant met by an earlier route is not drawn again in
 the same week):
 
+* ``INVESTIGATION`` — the police investigate sex-trade operators on intelligence
+  (``sex_trafficking_investigations_per_year``) and find the victims they control; some are
+  identified on the evidence, the others are met as sex workers caught in a raid on vice
+  (``model.investigations``).
 * ``RAID`` — enforcement raids on illegal work and vice catch migrants working illegally;
   trafficked migrants are over-represented (``raid_victim_relative_risk``). Sex workers are
   caught by the police in raids on vice (``Contacts.vice``), the others by the Immigration
@@ -21,9 +25,9 @@ the same week):
   supported interviews, and refer those who consent. While outreach is disrupted
   (``ngo.outreach_disrupted``), NGOs screen ``ngo.disrupted_outreach_share`` of the usual.
 
-Raids, overstay and arrests are offender routes (``model.states.OFFENDER_ROUTES``); the rest
-are not. While raids on vice are disrupted (``vice_raids_disrupted``), they run at
-``disrupted_vice_raid_share`` of their usual rate.
+Investigations, raids, overstay and arrests are offender routes
+(``model.states.OFFENDER_ROUTES``); the rest are not. While raids on vice are disrupted
+(``vice_raids_disrupted``), they run at ``disrupted_vice_raid_share`` of their usual rate.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.disclosure import InterviewSetting, Place, disclosure_probability
+from model.investigations import investigate_operators
 from model.sampling import thinned_slots, weekly_probability
 from model.screening import victim_factors
 from model.states import (
@@ -126,6 +131,10 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
     def add(route: Route, slots: np.ndarray, agency: Agency, *, vice: bool = False) -> None:
         batches.append(Contacts(route, slots, agency, vice))
         taken[slots] = True
+
+    found = investigate_operators(model, community)
+    if len(found):  # an empty batch would still draw officers' places (as every route does)
+        add(Route.INVESTIGATION, found, Agency.POLICE, vice=True)
 
     # While raids on vice are disrupted they run at a share of their usual rate (raids on
     # illegal work follow their own published volumes).

@@ -32,7 +32,10 @@ FLOWS: dict[str, str] = {
     "false_positives": "non-victims identified as victims",
     "victims_identified_in_detention": "victims identified while detained",
     "identified_offenders": "migrants identified (victims and false positives) among those met "
-    "as offenders (raids, overstay, arrests), at the scene or in detention",
+    "as offenders (investigations, raids, overstay, arrests), at the scene or in detention",
+    "victims_found_in_investigations": "victims found by police investigating their sex-trade "
+    "operator",
+    "identified_in_investigations": "of them, identified on the investigation's evidence",
     "identified_ngo_referred": "migrants identified (victims and false positives) among NGO "
     "referrals",
     "detained": "migrants detained",

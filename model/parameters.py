@@ -583,6 +583,30 @@ class EncounterParameters(Section):
         "disrupted. Raids on illegal work (Immigration Department) follow their own published "
         "volumes.",
     )
+    sex_trafficking_investigations_per_year: float = param(
+        0.0,
+        unit="investigations per year",
+        ge=0,
+        le=10_000,
+        source="US TIP reports 2018 and 2020: Hong Kong investigated 19 (2016), 37 (2017), 136 "
+        "(2018) and 9 (2019) potential sex-trafficking cases; none by default (set by date in "
+        "hong_kong_2016_2020)",
+        description="Police investigations of sex-trade operators opened a year on intelligence "
+        "(not from a screening). Each targets an operator not already under investigation; the "
+        "police find the victims it controls who are at large.",
+    )
+    investigation_identification_probability: float = param(
+        0.02,
+        unit="probability per victim found",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": the evidence an investigation gathers (records, surveillance, "
+        "other witnesses) identifies some victims without their own disclosure (UNODC "
+        "proactive-investigation guidance); no Hong Kong figure, the calibration fits it",
+        description="Chance that a victim found in a sex-trafficking investigation is "
+        "identified on the investigation's evidence, whatever the screening policy. The "
+        "others are met as sex workers caught in a raid on vice.",
+    )
 
 
 class NGOParameters(Section):

@@ -59,11 +59,13 @@ class Route(IntEnum):
     NGO_REFERRAL = 5
     ARREST = 6
     NON_REFOULEMENT_CLAIM = 7
+    INVESTIGATION = 8  # found by police investigating a sex-trade operator
 
 
 #: Routes whose migrants are met as offenders (detained at once under detention-first): raids,
-#: overstay arrests, and migrants arrested by the police for other offences.
-OFFENDER_ROUTES = frozenset({Route.RAID, Route.OVERSTAY, Route.ARREST})
+#: overstay arrests, migrants arrested by the police for other offences, and sex workers found
+#: in an investigation of their operator (working illegally).
+OFFENDER_ROUTES = frozenset({Route.RAID, Route.OVERSTAY, Route.ARREST, Route.INVESTIGATION})
 
 
 class Agency(IntEnum):

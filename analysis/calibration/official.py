@@ -31,6 +31,8 @@ YEARLY_FLOWS: tuple[str, ...] = (
     "ngo_referrals",
     "identified_offenders",
     "identified_ngo_referred",
+    "victims_found_in_investigations",
+    "identified_in_investigations",
     "outbound_screened",
     "outbound_identified",
 )
@@ -43,6 +45,8 @@ LATER_FLOWS: tuple[str, ...] = (
     "raided",
     "identified_offenders",
     "identified_ngo_referred",
+    "victims_found_in_investigations",
+    "identified_in_investigations",
 )
 
 

@@ -132,6 +132,9 @@ def test_victims_not_identified_on_evidence_are_met_as_offenders(small_world):
     reform = totals["screening_before_detention"]
     assert reform["initial_screenings"] > 0
     assert reform["encountered"] == reform["victims_found_in_investigations"]
+    identified = reform["victims_identified"] + reform["false_positives"]
+    assert reform["identified_offenders"] == identified
+    assert reform["detained"] == reform["encountered"] - identified
 
 
 def test_a_world_without_investigations_draws_nothing_for_them(small_world):

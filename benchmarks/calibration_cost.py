@@ -54,8 +54,8 @@ def run(runs: int, workers: int, folder: Path) -> float:
 def cpu_per_run(count: int) -> list[float]:
     """CPU seconds of ``count`` full-scale replays at prior draws, run in this process."""
     import numpy as np
-    from analysis.calibration.config import load_calibration
 
+    from experiments.calibration.config import load_calibration
     from experiments.replay import replay
     from scenarios.loader import load_scenario
 
@@ -82,10 +82,10 @@ def main() -> None:
     args = parser.parse_args()
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        small = run(2, args.workers, Path(tmp) / "a")  # start-up and two runs
+        small = run(4, args.workers, Path(tmp) / "a")  # start-up + 4 runs, the fewest ABC takes
         full = run(args.runs, args.workers, Path(tmp) / "b")
-    per_run = (full - small) / (args.runs - 2)
-    estimate = small + per_run * (1000 - 2)
+    per_run = (full - small) / (args.runs - 4)
+    estimate = small + per_run * (1000 - 4)
     cpu = cpu_per_run(args.cpu_sample) if args.cpu_sample else []
     cpu_mean = sum(cpu) / len(cpu) if cpu else float("nan")
     quiet = 1000 * cpu_mean / args.workers
@@ -94,7 +94,7 @@ def main() -> None:
           f"{load_after:.1f}")
     print("| measure | value |")
     print("|---|---|")
-    print(f"| calibrate, 2 runs (start-up + 2 runs) | {small:.1f} s |")
+    print(f"| calibrate, 4 runs (start-up + 4 runs) | {small:.1f} s |")
     print(f"| calibrate, {args.runs} runs | {full:.1f} s |")
     print(f"| per extra run ({args.workers} workers) | {per_run:.2f} s |")
     print(f"| **1,000-run generation (estimate)** | **{estimate / 60:.1f} min** |")
@@ -104,7 +104,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "calibration_cost.json").write_text(json.dumps({
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "runs": args.runs, "workers": args.workers, "two_runs_s": small,
+        "runs": args.runs, "workers": args.workers, "four_runs_s": small,
         "runs_s": full, "per_run_s": per_run, "estimate_1000_min": estimate / 60,
         "cpu_per_run_s": cpu, "cpu_estimate_1000_min": quiet / 60,
         "load_before": load, "load_after": load_after,

@@ -12,6 +12,13 @@ else on the package (``mesa.space``, ``mesa.__version__``, ``from mesa import Ag
 package's ``__init__`` then (a module ``__getattr__``, PEP 562), so code that imports Mesa the
 usual way, such as the dashboard, sees the whole package. Importing a submodule directly
 (``import mesa.visualization``) works either way.
+
+Mesa's ``datacollection`` module imports pandas (0.3 s, more than half of what importing the
+model costs) only to build DataFrames on request, and treats it as optional (it suppresses an
+``ImportError``). If pandas is not imported yet, :func:`datacollection_with_pandas_on_demand`
+imports that module with pandas held back and gives it a stand-in that imports the real pandas
+the first time a DataFrame is built (``IdentificationModel.weekly()``). A run that only steps
+and summarises never imports pandas; code that does gets the one pandas as usual.
 """
 
 from __future__ import annotations
@@ -50,10 +57,54 @@ def is_deferred(package: types.ModuleType) -> bool:
     return "__getattr__" in vars(package)
 
 
+class PandasOnDemand:
+    """Stand-in for pandas in Mesa's ``datacollection`` module until a DataFrame is built.
+
+    The first attribute looked up on it imports pandas (the real, single module), puts it in
+    place of the stand-in and returns the attribute.
+    """
+
+    def __init__(self, owner: types.ModuleType) -> None:
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> Any:
+        import pandas
+
+        self._owner.pd = pandas
+        return getattr(pandas, name)
+
+
+def datacollection_with_pandas_on_demand() -> types.ModuleType:
+    """Import ``mesa.datacollection``, deferring its pandas import to the first DataFrame.
+
+    If pandas or the module is imported already, the module is imported as usual.
+    """
+    name = "mesa.datacollection"
+    if "pandas" in sys.modules or name in sys.modules:
+        return importlib.import_module(name)
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # `import pandas` raises ImportError
+    try:
+        module = importlib.import_module(name)
+    finally:
+        del sys.modules["pandas"]
+    if "pd" not in vars(module):
+        module.pd = PandasOnDemand(module)  # type: ignore[attr-defined]
+    return module
+
+
 defer_mesa_package()
 
 from mesa.agent import Agent  # noqa: E402
-from mesa.datacollection import DataCollector  # noqa: E402
 from mesa.model import Model  # noqa: E402
 
-__all__ = ["Agent", "DataCollector", "Model", "defer_mesa_package", "is_deferred"]
+DataCollector = datacollection_with_pandas_on_demand().DataCollector
+
+__all__ = [
+    "Agent",
+    "DataCollector",
+    "Model",
+    "PandasOnDemand",
+    "datacollection_with_pandas_on_demand",
+    "defer_mesa_package",
+    "is_deferred",
+]

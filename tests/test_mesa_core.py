@@ -2,7 +2,8 @@
 
 Protects the start-up figure of ``benchmarks/README.md``: importing the model must not pull in
 Mesa's grids and networks (SciPy's spatial module, NetworkX), 0.5-0.8 s of every run's start-up,
-while code that uses Mesa the usual way (``import mesa``; the dashboard) still sees everything.
+while code that uses Mesa the usual way (``import mesa``; the dashboard) still sees everything;
+nor pandas (0.3 s) until a DataFrame is asked for.
 Each check runs in a fresh interpreter, since the test session has imported Mesa already.
 """
 
@@ -75,3 +76,30 @@ def test_a_run_works_on_the_deferred_package():
         "print(m.week, len(m.weekly()), 'scipy.spatial' in sys.modules)\n"
     )
     assert out == "2 2 False"
+
+
+def test_pandas_is_imported_only_when_a_dataframe_is_built():
+    out = run_python(
+        "import sys\n"
+        "from model import IdentificationModel\n"
+        "from model.parameters import Parameters\n"
+        "m = IdentificationModel(Parameters(), rng=3)\n"
+        "m.step(); m.step(); m.summary()\n"
+        "before = 'pandas' in sys.modules\n"
+        "frame = m.weekly()\n"
+        "import pandas\n"
+        "import mesa.datacollection\n"
+        "print(before, isinstance(frame, pandas.DataFrame), mesa.datacollection.pd is pandas,"
+        " len(frame))\n"
+    )
+    assert out == "False True True 2"
+
+
+def test_a_pandas_imported_first_is_used_as_it_is():
+    out = run_python(
+        "import pandas\n"
+        "import model\n"
+        "import mesa.datacollection\n"
+        "print(mesa.datacollection.pd is pandas)\n"
+    )
+    assert out == "True"

@@ -98,9 +98,11 @@ class TraffickerTable:
         n = self.count
         capacity = self.capacity[:n].astype(np.float64)
         state = self.legal_state[:n]
-        investigated = (state == LegalState.INVESTIGATED) | (state == LegalState.PROSECUTED)
+        investigated = (state == LegalState.INVESTIGATED.value) | (
+            state == LegalState.PROSECUTED.value
+        )
         capacity[investigated] = self.capacity[:n][investigated] * (1.0 - displacement)
-        capacity[state == LegalState.CONVICTED] = 0.0
+        capacity[state == LegalState.CONVICTED.value] = 0.0
         return capacity
 
 

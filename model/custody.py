@@ -100,7 +100,7 @@ class Custody:
         pop = model.population
         victim = pop.is_victim(slots)
         model.outcomes.add("victims_identified", int(victim.sum()))
-        detained = pop.stage[slots] == Stage.DETAINED
+        detained = pop.stage[slots] == Stage.DETAINED.value
         model.outcomes.add("victims_identified_in_detention", int((victim & detained).sum()))
         model.outcomes.add("false_positives", int((~victim).sum()))
         if route in OFFENDER_ROUTES:

@@ -126,7 +126,7 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
     batches: list[Contacts] = []
 
     def community(s: np.ndarray) -> np.ndarray:
-        return (pop.stage[s] == Stage.COMMUNITY) & ~taken[s]
+        return (pop.stage[s] == Stage.COMMUNITY.value) & ~taken[s]
 
     def add(route: Route, slots: np.ndarray, agency: Agency, *, vice: bool = False) -> None:
         batches.append(Contacts(route, slots, agency, vice))
@@ -141,7 +141,7 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
     vice_share = e.disrupted_vice_raid_share if e.vice_raids_disrupted else 1.0
 
     def vice_scale(s: np.ndarray) -> np.ndarray:
-        return np.where(pop.group[s] == Group.SEX, vice_share, 1.0)
+        return np.where(pop.group[s] == Group.SEX.value, vice_share, 1.0)
 
     # Raids on illegal work and vice.
     p_other = weekly_probability(e.raid_rate_per_year)
@@ -150,10 +150,10 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         model,
         p_victim,
         p_other,
-        lambda s: community(s) & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER),
+        lambda s: community(s) & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER.value),
         None if vice_share == 1.0 else vice_scale,
     )
-    sex = pop.group[raided] == Group.SEX
+    sex = pop.group[raided] == Group.SEX.value
     add(Route.RAID, raided[sex], Agency.POLICE, vice=True)
     add(Route.RAID, raided[~sex], Agency.IMMIGRATION)
 
@@ -161,7 +161,7 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         rng,
         pop.capacity,
         weekly_probability(e.overstayer_detection_rate_per_year),
-        lambda s: community(s) & (pop.legal[s] == LegalStatus.OVERSTAYER),
+        lambda s: community(s) & (pop.legal[s] == LegalStatus.OVERSTAYER.value),
     )
     add(Route.OVERSTAY, caught, Agency.IMMIGRATION)
 
@@ -180,8 +180,8 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         weekly_probability(e.complaint_rate_per_year),
         lambda s: (
             community(s)
-            & (pop.status[s] >= Exploitation.FORCED_LABOUR)
-            & (pop.legal[s] == LegalStatus.REGULAR)
+            & (pop.status[s] >= Exploitation.FORCED_LABOUR.value)
+            & (pop.legal[s] == LegalStatus.REGULAR.value)
         ),
         lambda s: _help_seeking(model, s),
     )
@@ -200,7 +200,7 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         rng,
         pop.capacity,
         weekly_probability(e.claimant_screening_rate_per_year),
-        lambda s: community(s) & (pop.group[s] == Group.IRREGULAR),
+        lambda s: community(s) & (pop.group[s] == Group.IRREGULAR.value),
     )
     add(Route.NON_REFOULEMENT_CLAIM, claimants, Agency.IMMIGRATION)
 
@@ -211,8 +211,8 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
             weekly_probability(e.visa_applications_per_year) * e.routine_screening_coverage,
             lambda s: (
                 community(s)
-                & (pop.group[s] == Group.DOMESTIC)
-                & (pop.legal[s] == LegalStatus.REGULAR)
+                & (pop.group[s] == Group.DOMESTIC.value)
+                & (pop.legal[s] == LegalStatus.REGULAR.value)
             ),
         )
         add(Route.VISA_APPLICATION, applicants, Agency.IMMIGRATION)
@@ -237,7 +237,7 @@ def ngo_outreach(model: IdentificationModel, community) -> np.ndarray:
     p_other = min(1.0, per_year / 52.0 / weight_total)
     p_victim = min(1.0, p_other * ngo.victim_relative_contact)
     clients = victim_weighted_slots(
-        model, p_victim, p_other, lambda s: community(s) & (pop.group[s] == Group.DOMESTIC)
+        model, p_victim, p_other, lambda s: community(s) & (pop.group[s] == Group.DOMESTIC.value)
     )
     model.outcomes.add("ngo_screened", len(clients))
     victim_clients = clients[pop.status[clients] >= FIRST_TRAFFICKED]

@@ -31,7 +31,7 @@ def operators_free(model: IdentificationModel) -> np.ndarray:
     """Ids of the sex-trade operators at work and not under investigation, lowest first."""
     table = model.trafficker_table
     ids = table.ids_of_kind(TraffickerKind.OPERATOR)
-    return ids[table.legal_state[ids] == LegalState.ACTIVE]
+    return ids[table.legal_state[ids] == LegalState.ACTIVE.value]
 
 
 def investigate_operators(

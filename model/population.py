@@ -174,7 +174,7 @@ class Population:
     @property
     def present(self) -> np.ndarray:
         """Boolean mask of occupied slots."""
-        return self.stage != Stage.ABSENT
+        return self.stage != Stage.ABSENT.value
 
     @property
     def size(self) -> int:
@@ -183,7 +183,7 @@ class Population:
 
     def victims_mask(self) -> np.ndarray:
         """Boolean mask of present migrants who are trafficked."""
-        return (self.status >= FIRST_TRAFFICKED) & (self.stage != Stage.ABSENT)
+        return (self.status >= FIRST_TRAFFICKED) & (self.stage != Stage.ABSENT.value)
 
     @property
     def victims_present(self) -> int:
@@ -361,7 +361,9 @@ class Population:
         self.fear_retaliation[idx] = 0.0
         self.ptsd[idx] = False
         self.legal[idx] = np.where(
-            offender_group(arrivals.group), LegalStatus.ILLEGAL_WORKER, LegalStatus.REGULAR
+            offender_group(arrivals.group),
+            LegalStatus.ILLEGAL_WORKER.value,
+            LegalStatus.REGULAR.value,
         )
         self.departure_week[idx] = week + stay_weeks
         self.departures.add(idx, self.departure_week[idx])
@@ -374,7 +376,7 @@ class Population:
 
 def offender_group(groups: np.ndarray) -> np.ndarray:
     """Whether each ``Group`` code is one whose work is illegal (sex workers, irregular)."""
-    return (groups == Group.SEX) | (groups == Group.IRREGULAR)
+    return (groups == Group.SEX.value) | (groups == Group.IRREGULAR.value)
 
 
 def group_sizes(params: Parameters) -> np.ndarray:

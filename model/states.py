@@ -2,6 +2,12 @@
 
 Every migrant slot holds exactly one value of each enumeration; the integer codes are what the
 column store (``model.population``) keeps in its numpy arrays.
+
+In array operations the model writes a member's code (``Stage.COMMUNITY.value``, or a constant
+such as :data:`FIRST_TRAFFICKED`) rather than the member. numpy takes an ``IntEnum`` member, an
+``int`` subclass, for a 64-bit integer array instead of a Python number, so comparing it with an
+``int8`` column first casts the whole column: 3-5 us more per operation on a few thousand slots,
+some forty times a week (``benchmarks/README.md``). The results are the same either way.
 """
 
 from __future__ import annotations

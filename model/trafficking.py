@@ -124,15 +124,15 @@ def draw_kinds(rng: np.random.Generator, groups: np.ndarray, params: Parameters)
         ]
     )
     kinds = kind_of_group[groups]
-    return np.where((groups == Group.DOMESTIC) & agency, TraffickerKind.AGENCY, kinds)
+    return np.where((groups == Group.DOMESTIC.value) & agency, TraffickerKind.AGENCY.value, kinds)
 
 
 def exploitation_of(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> np.ndarray:
     """Form of trafficking of new victims of each group."""
     crime = rng.random(len(groups)) < params.prevalence.criminality_share_irregular
     status = np.full(len(groups), Exploitation.TRAFFICKED_LABOUR, dtype=np.int8)
-    status[groups == Group.SEX] = Exploitation.TRAFFICKED_SEX
-    status[(groups == Group.IRREGULAR) & crime] = Exploitation.TRAFFICKED_CRIMINALITY
+    status[groups == Group.SEX.value] = Exploitation.TRAFFICKED_SEX.value
+    status[(groups == Group.IRREGULAR.value) & crime] = Exploitation.TRAFFICKED_CRIMINALITY.value
     return status
 
 
@@ -247,7 +247,7 @@ def _assign_forced_labour(model: IdentificationModel, idx: np.ndarray) -> None:
     share = max(p.forced_labour_share_domestic - p.trafficked_share_domestic, 0.0)
     share /= max(1.0 - p.trafficked_share_domestic, 1e-9)
     pop = model.population
-    domestic = idx[pop.group[idx] == Group.DOMESTIC]
+    domestic = idx[pop.group[idx] == Group.DOMESTIC.value]
     forced = domestic[model.rng_world.random(len(domestic)) < share]
     pop.set_status(forced, Exploitation.FORCED_LABOUR)
 
@@ -304,7 +304,10 @@ def escalate(model: IdentificationModel) -> None:
         model.rng_world,
         pop.capacity,
         p,
-        lambda s: (pop.status[s] == Exploitation.FORCED_LABOUR) & (pop.stage[s] == Stage.COMMUNITY),
+        lambda s: (
+            (pop.status[s] == Exploitation.FORCED_LABOUR.value)
+            & (pop.stage[s] == Stage.COMMUNITY.value)
+        ),
     )
     if len(idx) == 0:
         return
@@ -318,7 +321,7 @@ def victim_dynamics(model: IdentificationModel) -> None:
     """Weekly awareness, escape from control, and overstaying."""
     pop, params, rng = model.population, model.params, model.rng_world
     behaviour = params.behaviour
-    community = Stage.COMMUNITY
+    community = Stage.COMMUNITY.value
 
     aware = thinned_slots(
         rng,
@@ -335,7 +338,7 @@ def victim_dynamics(model: IdentificationModel) -> None:
         lambda s: pop.controlled[s] & (pop.stage[s] == community),
     )
     pop.end_control(escaped)
-    regular = escaped[pop.legal[escaped] == LegalStatus.REGULAR]
+    regular = escaped[pop.legal[escaped] == LegalStatus.REGULAR.value]
     pop.legal[regular] = LegalStatus.OVERSTAYER
     pop.fear_punishment[escaped] = behaviour.fear_punishment_offender
     model.outcomes.add("victims_absconded", len(escaped))
@@ -346,7 +349,7 @@ def victim_dynamics(model: IdentificationModel) -> None:
         weekly_probability(behaviour.overstay_rate_per_year),
         lambda s: (
             (pop.status[s] < FIRST_TRAFFICKED)
-            & (pop.legal[s] == LegalStatus.REGULAR)
+            & (pop.legal[s] == LegalStatus.REGULAR.value)
             & (pop.stage[s] == community)
         ),
     )

@@ -86,7 +86,7 @@ def depart(model: IdentificationModel) -> None:
     pop = model.population
     # Stays that have ended (free slots are never due), then who is in the community.
     due = pop.due_to_leave(model.week)
-    leaving = due[pop.stage[due] == Stage.COMMUNITY]
+    leaving = due[pop.stage[due] == Stage.COMMUNITY.value]
     model.outcomes.add("departures", len(leaving))
     pop.release(leaving)
 

@@ -88,7 +88,7 @@ class Custody:
         pop.planned_days[slots] = days
         pop.booked_days[slots] = 0.0
         pop.removal_week[slots] = model.week + (days // DAYS_PER_WEEK).astype(np.int64)
-        victims = int(pop.is_victim(slots).sum())
+        victims = int(np.count_nonzero(pop.is_victim(slots)))
         model.outcomes.add("detained", len(slots))
         model.outcomes.add("victims_detained", victims)
 
@@ -99,10 +99,12 @@ class Custody:
         model = self.model
         pop = model.population
         victim = pop.is_victim(slots)
-        model.outcomes.add("victims_identified", int(victim.sum()))
+        model.outcomes.add("victims_identified", int(np.count_nonzero(victim)))
         detained = pop.stage[slots] == Stage.DETAINED.value
-        model.outcomes.add("victims_identified_in_detention", int((victim & detained).sum()))
-        model.outcomes.add("false_positives", int((~victim).sum()))
+        model.outcomes.add(
+            "victims_identified_in_detention", int(np.count_nonzero(victim & detained))
+        )
+        model.outcomes.add("false_positives", int(np.count_nonzero(~victim)))
         if route in OFFENDER_ROUTES:
             model.outcomes.add("identified_offenders", len(slots))
         elif route == Route.NGO_REFERRAL:
@@ -114,7 +116,7 @@ class Custody:
         pop.identified[slots] = True
         pop.end_control(slots)
         witnesses = justice.cooperation(model, slots) & victim
-        model.outcomes.add("witnesses_cooperating", int(witnesses.sum()))
+        model.outcomes.add("witnesses_cooperating", int(np.count_nonzero(witnesses)))
         named = victim & (pop.trafficker[slots] >= 0)
         self.cases.witness[slots[named]] = witnesses[named]
         for slot, is_witness, is_named in zip(slots, witnesses, named, strict=True):
@@ -163,7 +165,7 @@ class Custody:
             return
         unidentified = pop.is_victim(removed) & ~pop.identified[removed]
         model.outcomes.add("removed", len(removed))
-        model.outcomes.add("victims_removed_unidentified", int(unidentified.sum()))
+        model.outcomes.add("victims_removed_unidentified", int(np.count_nonzero(unidentified)))
         self._close(removed)
         pop.release(removed)
 
@@ -175,7 +177,8 @@ class Custody:
         until = pop.support_until[slots]
         supported = until != NO_WEEK
         model.outcomes.add(
-            "cost_hkd", int(supported.sum()) * model.params.costs.victim_support_week_hkd
+            "cost_hkd",
+            int(np.count_nonzero(supported)) * model.params.costs.victim_support_week_hkd,
         )
         done = slots[supported & (until <= model.week)]
         if len(done) == 0:

@@ -71,6 +71,6 @@ def investigate_operators(
     victims = np.sort(np.concatenate(found))  # an operator's victims are its own: no repeats
     evidence = rng.random(len(victims)) < e.investigation_identification_probability
     model.outcomes.add("victims_found_in_investigations", len(victims))
-    model.outcomes.add("identified_in_investigations", int(evidence.sum()))
+    model.outcomes.add("identified_in_investigations", int(np.count_nonzero(evidence)))
     model.custody.identify(victims[evidence], Route.INVESTIGATION)
     return victims[~evidence]

@@ -219,7 +219,7 @@ class IdentificationModel(Model):
         pop = self.population
         victim = pop.status[slots] >= FIRST_TRAFFICKED
         self.outcomes.add("encountered", len(slots))
-        self.outcomes.add("victims_encountered", int(victim.sum()))
+        self.outcomes.add("victims_encountered", int(np.count_nonzero(victim)))
         if contacts.offender:
             self.outcomes.add("offenders_encountered", len(slots))
             if contacts.route == Route.RAID:

@@ -170,7 +170,7 @@ class ScreeningService:
         else:  # the contact phase of a week whose demand exceeds the places
             admitted = ~np.isin(slots, self._turned_away, assume_unique=True)
             officers = np.full(len(slots), -1, dtype=np.int64)
-            officers[admitted] = self.assign_officers(int(admitted.sum()), agency)
+            officers[admitted] = self.assign_officers(int(np.count_nonzero(admitted)), agency)
         screened = officers >= 0
         trained = screened & model.officer_table.trained[np.maximum(officers, 0)]
         sensitivity = np.where(
@@ -191,10 +191,10 @@ class ScreeningService:
         victim = model.population.is_victim(slots)
         draw = model.rng_screening.random(len(slots))
         flagged = screened & np.where(victim, draw < sensitivity, draw >= specificity)
-        n_screened = int(screened.sum())
+        n_screened = int(np.count_nonzero(screened))
         model.outcomes.add("initial_screenings", n_screened)
-        model.outcomes.add("victims_screened", int((screened & victim).sum()))
-        model.outcomes.add("flagged", int(flagged.sum()))
+        model.outcomes.add("victims_screened", int(np.count_nonzero(screened & victim)))
+        model.outcomes.add("flagged", int(np.count_nonzero(flagged)))
         model.outcomes.add("cost_hkd", n_screened * model.params.costs.tier1_screening_hkd)
         return Tier1Result(screened=screened, flagged=flagged, quality=quality)
 
@@ -231,7 +231,7 @@ class ScreeningService:
         supported_before = np.zeros(n, dtype=np.int64)
         for _ in range(levers.tier2_sessions):
             waiting = ~identified
-            n_waiting = int(waiting.sum())
+            n_waiting = int(np.count_nonzero(waiting))
             if n_waiting == 0:
                 break
             with_support = np.zeros(n, dtype=bool)
@@ -252,7 +252,7 @@ class ScreeningService:
             identified |= discloses
             supported_before += with_support
             model.outcomes.add("tier2_sessions", n_waiting)
-            model.outcomes.add("supported_sessions", int(with_support.sum()))
+            model.outcomes.add("supported_sessions", int(np.count_nonzero(with_support)))
             model.outcomes.add("cost_hkd", n_waiting * params.costs.tier2_session_hkd)
         false_positive = ~victim & (rng.random(n) < levers.tier2_false_positive_rate)
         identified |= false_positive

@@ -238,7 +238,7 @@ def recruit(model: IdentificationModel, idx: np.ndarray) -> None:
     traffickers = assign_traffickers(model, draw_kinds(rng, pop.group[new], params))
     placed = traffickers >= 0
     make_victims(model, new[placed], traffickers[placed])
-    model.outcomes.add("victims_new", int(placed.sum()))
+    model.outcomes.add("victims_new", int(np.count_nonzero(placed)))
 
 
 def _assign_forced_labour(model: IdentificationModel, idx: np.ndarray) -> None:
@@ -314,7 +314,7 @@ def escalate(model: IdentificationModel) -> None:
     traffickers = assign_traffickers(model, draw_kinds(model.rng_world, pop.group[idx], params))
     placed = traffickers >= 0
     make_victims(model, idx[placed], traffickers[placed])
-    model.outcomes.add("victims_new", int(placed.sum()))
+    model.outcomes.add("victims_new", int(np.count_nonzero(placed)))
 
 
 def victim_dynamics(model: IdentificationModel) -> None:

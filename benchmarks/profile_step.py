@@ -1,12 +1,15 @@
 """Where a full-scale week's time goes: stepping time by phase of ``IdentificationModel.step``.
 
-Runs the embedded baseline (412,000 migrants, seed 1) for ``--years`` and times every phase
+Runs the embedded baseline (412,000 migrants, seed 1), or ``--scenario``, for ``--years`` and
+times every phase
 that ``step()`` calls (each wrapped with a wall-clock timer), then prints a Markdown table of
 milliseconds per week and shares of the stepping time. ``--pyinstrument`` profiles the same run
 with pyinstrument instead (a call tree; ``pip install pyinstrument``). Usage::
 
     python benchmarks/profile_step.py [--years 2] [--policy detention_first] [--pyinstrument]
-        [--label NAME]
+        [--scenario scenarios/hong_kong_2016_2020.yaml] [--label NAME]
+
+A scenario's warm-up (if it has one) runs in set-up, before the timed weeks.
 
 Figures are also written to ``benchmarks/results/profile_step[-LABEL].json``.
 """
@@ -45,7 +48,16 @@ def _timed(name, fn, totals, cpu):
     return wrapper
 
 
-def phase_table(years: float, policy: str) -> dict:
+def load_world(scenario: str | None):
+    """The scenario's parameters, or None for the embedded baseline."""
+    if scenario is None:
+        return None
+    from scenarios.loader import load_scenario
+
+    return load_scenario(scenario)
+
+
+def phase_table(years: float, policy: str, scenario: str | None = None) -> dict:
     """Run and time each phase; returns ms per week by phase."""
     import model.model as mm
     from model import IdentificationModel, justice
@@ -55,7 +67,7 @@ def phase_table(years: float, policy: str) -> dict:
     for name in PHASES:
         setattr(mm, name, _timed(name, getattr(mm, name), totals, cpu))
     justice.advance_cases = _timed("justice.advance_cases", justice.advance_cases, totals, cpu)
-    model = IdentificationModel(policy=policy, rng=1)
+    model = IdentificationModel(load_world(scenario), policy=policy, rng=1)
     for obj, names in (
         (model.screening, ("start_week",)),
         (model.policy, ("at_contact", "in_detention")),
@@ -93,6 +105,7 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=2.0)
     parser.add_argument("--policy", default="detention_first")
     parser.add_argument("--pyinstrument", action="store_true")
+    parser.add_argument("--scenario", default=None, help="scenario file (default: embedded)")
     parser.add_argument("--label", default="", help="suffix of the results file")
     args = parser.parse_args()
     load = os.getloadavg()
@@ -101,7 +114,7 @@ def main() -> None:
 
         from model import IdentificationModel
 
-        model = IdentificationModel(policy=args.policy, rng=1)
+        model = IdentificationModel(load_world(args.scenario), policy=args.policy, rng=1)
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for _ in range(round(args.years * 52)):
@@ -109,7 +122,7 @@ def main() -> None:
         profiler.stop()
         print(profiler.output_text(unicode=False, color=False))
         return
-    figures = phase_table(args.years, args.policy)
+    figures = phase_table(args.years, args.policy, args.scenario)
     total = 1000 * figures["stepping_s"] / figures["weeks"]
     total_cpu = 1000 * figures["stepping_cpu_s"] / figures["weeks"]
     print(f"load average before: {load[0]:.2f}; {figures['weeks']} weeks, {args.policy}")
@@ -119,7 +132,12 @@ def main() -> None:
         ms_cpu = figures["cpu_ms_per_week"][name]
         print(f"| {name} | {ms:.3f} | {ms_cpu:.3f} | {ms_cpu / total_cpu:.0%} |")
     print(f"| **step()** | **{total:.3f}** | **{total_cpu:.3f}** | 100% |")
-    figures.update(policy=args.policy, load_average=load[0], when=time.strftime("%Y-%m-%d %H:%M"))
+    figures.update(
+        policy=args.policy,
+        scenario=args.scenario,
+        load_average=load[0],
+        when=time.strftime("%Y-%m-%d %H:%M"),
+    )
     RESULTS.mkdir(exist_ok=True)
     name = f"profile_step-{args.label}.json" if args.label else "profile_step.json"
     (RESULTS / name).write_text(json.dumps(figures, indent=2) + "\n")

@@ -130,7 +130,7 @@ def draw_kinds(rng: np.random.Generator, groups: np.ndarray, params: Parameters)
 def exploitation_of(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> np.ndarray:
     """Form of trafficking of new victims of each group."""
     crime = rng.random(len(groups)) < params.prevalence.criminality_share_irregular
-    status = np.full(len(groups), Exploitation.TRAFFICKED_LABOUR, dtype=np.int8)
+    status = np.full(len(groups), Exploitation.TRAFFICKED_LABOUR.value, dtype=np.int8)
     status[groups == Group.SEX.value] = Exploitation.TRAFFICKED_SEX.value
     status[(groups == Group.IRREGULAR.value) & crime] = Exploitation.TRAFFICKED_CRIMINALITY.value
     return status

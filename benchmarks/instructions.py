@@ -51,8 +51,9 @@ def instructions(scenario: str, weeks: int) -> int:
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
         sys.executable, "-c", CHILD, scenario, str(weeks),
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"})
+    # A fixed hash seed: with a random one, counts of the same run differ by up to a quarter.
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode or not found:
         raise SystemExit(f"valgrind run failed:\n{done.stderr[-2000:]}")

@@ -2,13 +2,13 @@
 
 Wall and CPU times of the same run vary by 15-20% on the project's shared 2-core machines, even
 when nothing else runs on them, which hides a change worth 5-10%. The number of machine
-instructions a run executes varies by well under 0.1%. This script runs a world under
-``valgrind --tool=callgrind`` twice in fresh interpreters, set-up alone and set-up plus
-``--weeks`` weeks, and reports the instructions of the set-up (imports, building the world, its
-warm-up) and of an average week (the difference over the weeks). Instructions are not time
-(memory stalls and vector width are not counted), but the ratio of two versions' counts is a
-steady guide to what a change saved. Needs Valgrind (``apt-get install valgrind``); each run
-takes about 50 times as long as without it. Usage::
+instructions a run executes varies by about 0.4% (with the hash seed fixed, as here). This
+script runs a world under ``valgrind --tool=callgrind`` twice in fresh interpreters, set-up
+alone and set-up plus ``--weeks`` weeks, and reports the instructions of the set-up (imports,
+building the world, its warm-up) and of an average week (the difference over the weeks).
+Instructions are not time (memory stalls and vector width are not counted), but the ratio of
+two versions' counts is a steady guide to what a change saved. Needs Valgrind (``apt-get
+install valgrind``); each run takes about 50 times as long as without it. Usage::
 
     python benchmarks/instructions.py [--scenario scenarios/hong_kong_2016_2020.yaml]
         [--weeks 52] [--label NAME]

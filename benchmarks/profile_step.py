@@ -1,10 +1,10 @@
 """Where a full-scale week's time goes: stepping time by phase of ``IdentificationModel.step``.
 
 Runs the embedded baseline (412,000 migrants, seed 1), or ``--scenario``, for ``--years`` and
-times every phase
-that ``step()`` calls (each wrapped with a wall-clock timer), then prints a Markdown table of
-milliseconds per week and shares of the stepping time. ``--pyinstrument`` profiles the same run
-with pyinstrument instead (a call tree; ``pip install pyinstrument``). Usage::
+times every phase that ``step()`` calls (each wrapped with a wall-clock timer), then prints a
+Markdown table of milliseconds per week and shares of the stepping time. ``--pyinstrument``
+profiles the same run with pyinstrument instead (a call tree; ``pip install pyinstrument``).
+Usage::
 
     python benchmarks/profile_step.py [--years 2] [--policy detention_first] [--pyinstrument]
         [--scenario scenarios/hong_kong_2016_2020.yaml] [--label NAME]

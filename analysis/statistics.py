@@ -22,7 +22,6 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
 
 #: Coverage of intervals.
 CONFIDENCE = 0.95
@@ -221,6 +220,10 @@ def paired_summary(
 
 
 def _half_width(sd: np.ndarray, n: int, confidence: float) -> np.ndarray:
+    # SciPy's statistics module costs 0.4-0.5 s to import: loaded here, when an interval is
+    # first wanted, so that commands that only read or replay (``tipsim replay``) never pay it.
+    from scipy import stats as scipy_stats
+
     quantile = scipy_stats.t.ppf(0.5 + confidence / 2.0, df=n - 1)
     return quantile * np.asarray(sd, dtype=float) / np.sqrt(n)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,18 @@ from scenarios.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "small.yaml"
+
+
+def run_python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter at the repository root and return its output.
+
+    For checks of what importing a module loads: the test session has imported most already.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 @pytest.fixture(scope="session")

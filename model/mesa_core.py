@@ -101,8 +101,14 @@ class FramesWithoutSource:
     the stack and look each frame's module up among all loaded modules, so they cost more the
     deeper the import and the more modules are loaded: about 70 ms of importing ``tipsim
     replay``'s command, little under a bare ``import model``. These give the same entries (as
-    :class:`inspect.FrameInfo`) without the source lines, read off the frames.
+    :class:`inspect.FrameInfo`) without the source lines, read off the frames. Anything else is
+    looked up on :mod:`inspect` itself, so a Mesa release that asks for more still works.
     """
+
+    def __getattr__(self, name: str) -> Any:
+        import inspect
+
+        return getattr(inspect, name)
 
     @staticmethod
     def currentframe() -> types.FrameType:
@@ -154,7 +160,7 @@ def import_mesa_model() -> types.ModuleType:
         real = logging_module.inspect
     except (ImportError, AttributeError):
         return importlib.import_module(name)
-    logging_module.inspect = FramesWithoutSource
+    logging_module.inspect = FramesWithoutSource()
     try:
         return importlib.import_module(name)
     finally:

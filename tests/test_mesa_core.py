@@ -120,3 +120,21 @@ def test_mesas_logging_reads_frames_not_source_files():
         " first.getMessage().split(' with ')[0])\n"
     )
     assert out == "MESA.mesa.model True MESA.mesa.model calling Model.__init__"
+
+
+def test_the_stand_in_for_inspect_gives_the_frames_and_names_inspect_gives():
+    import inspect
+
+    from model.mesa_core import FramesWithoutSource
+
+    frames = FramesWithoutSource()
+
+    def entries(stack):
+        return [(info.frame, info.function, info.filename) for info in stack]
+
+    assert entries(frames.stack()) == entries(inspect.stack(0))
+    here = inspect.currentframe()
+    assert frames.currentframe() is here
+    assert entries(frames.getouterframes(here)) == entries(inspect.getouterframes(here, 0))
+    assert frames.getmodule(here) is inspect.getmodule(here)
+    assert frames.signature is inspect.signature  # everything else is inspect's own

@@ -24,6 +24,7 @@ and summarises never imports pandas; code that does gets the one pandas as usual
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import sys
 import types
 from typing import Any
@@ -106,8 +107,6 @@ class FramesWithoutSource:
     """
 
     def __getattr__(self, name: str) -> Any:
-        import inspect
-
         return getattr(inspect, name)
 
     @staticmethod
@@ -118,8 +117,6 @@ class FramesWithoutSource:
     @staticmethod
     def getouterframes(frame: types.FrameType | None, context: int = 1) -> list[Any]:
         """``frame`` and the frames that called it, outermost last, without source lines."""
-        import inspect
-
         frames = []
         while frame is not None:
             code = frame.f_code
@@ -139,8 +136,6 @@ class FramesWithoutSource:
         """The module a frame runs in (by its globals' ``__name__``); else as :mod:`inspect`."""
         if isinstance(obj, types.FrameType):
             return sys.modules.get(obj.f_globals.get("__name__", ""))
-        import inspect
-
         return inspect.getmodule(obj)
 
 

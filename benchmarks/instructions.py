@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from full_scale import bytecode_caches
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -44,6 +46,15 @@ for _ in range(weeks):
     model.step()
 """
 
+#: A fixed hash seed: with a random one, counts of the same run differ by up to a quarter. No
+#: bytecode written: otherwise the first run (set-up alone) would compile the project's modules
+#: and write their caches, and the second (set-up and the weeks) would read them, so that the
+#: compiling (0.26 G instructions, 5 M a week over 52 weeks) came off the weeks' count.
+CHILD_ENV = {
+    "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+
 
 def instructions(scenario: str, weeks: int) -> int:
     """Instructions executed by a fresh interpreter that builds the world and runs ``weeks``."""
@@ -51,9 +62,7 @@ def instructions(scenario: str, weeks: int) -> int:
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
         sys.executable, "-c", CHILD, scenario, str(weeks),
     ]
-    # A fixed hash seed: with a random one, counts of the same run differ by up to a quarter.
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=CHILD_ENV)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode or not found:
         raise SystemExit(f"valgrind run failed:\n{done.stderr[-2000:]}")
@@ -69,10 +78,11 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind not found: install it (apt-get install valgrind)")
+    caches = bytecode_caches(CHILD_ENV)
     setup = instructions(args.scenario, 0)
     total = instructions(args.scenario, args.weeks)
     per_week = (total - setup) / args.weeks
-    print(f"scenario {args.scenario}, {args.weeks} weeks after set-up")
+    print(f"scenario {args.scenario}, {args.weeks} weeks after set-up; bytecode caches {caches}")
     print("| measure | instructions |")
     print("|---|---|")
     print(f"| set-up (interpreter, imports, world, warm-up) | {setup / 1e9:.3f} G |")
@@ -82,7 +92,7 @@ def main() -> None:
     (RESULTS / name).write_text(json.dumps({
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "scenario": args.scenario, "weeks": args.weeks,
-        "setup_instructions": setup, "week_instructions": per_week,
+        "setup_instructions": setup, "week_instructions": per_week, "bytecode_caches": caches,
     }, indent=2) + "\n")
 
 

@@ -7,9 +7,10 @@ warm-up, the years and the yearly official statistics), after one short replay h
 imports and first-call costs. Usage::
 
     python benchmarks/replay_call.py [--scenario scenarios/hong_kong_2016_2020.yaml]
-        [--years 9] [--seeds 5]
+        [--years 9] [--seeds 5] [--label NAME]
 
-Writes ``benchmarks/results/replay_call.json``.
+Writes ``benchmarks/results/replay_call[-LABEL].json``; the scenario is recorded relative to the
+repository when it lies inside it, so that results name no machine's folders.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main() -> None:
     parser.add_argument("--scenario", default=str(ROOT / "scenarios/hong_kong_2016_2020.yaml"))
     parser.add_argument("--years", type=int, default=9)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--label", default="", help="suffix of the results file")
     args = parser.parse_args()
     from experiments.replay import replay
     from scenarios.loader import load_scenario
@@ -52,11 +54,18 @@ def main() -> None:
     runs = ", ".join(f"{s:.2f}" for s in seconds)
     print(f"| {median:.2f} | {runs} | {statistics.median(cpu):.2f} |")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "replay_call.json").write_text(json.dumps({
+    name = f"replay_call-{args.label}.json" if args.label else "replay_call.json"
+    (RESULTS / name).write_text(json.dumps({
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "scenario": args.scenario, "years": args.years, "wall_s": seconds, "cpu_s": cpu,
+        "scenario": _recorded(args.scenario), "years": args.years, "wall_s": seconds, "cpu_s": cpu,
         "median_wall_s": median, "load": load,
     }, indent=2) + "\n")
+
+
+def _recorded(scenario: str) -> str:
+    """The scenario's path relative to the repository, if it lies inside it."""
+    path = Path(scenario).resolve()
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else scenario
 
 
 if __name__ == "__main__":

@@ -224,6 +224,8 @@ class IdentificationModel(Model):
             self.outcomes.add("offenders_encountered", len(slots))
             if contacts.route == Route.RAID:
                 self.outcomes.add("raided", len(slots))
+                if not contacts.vice:
+                    self.outcomes.add("raided_illegal_work", len(slots))
             # A raid that catches a controlled victim may lead police to the trafficker.
             controlled = slots[pop.controlled[slots]]
             leads = self.rng_justice.random(len(controlled)) < (

@@ -22,6 +22,8 @@ FLOWS: dict[str, str] = {
     "victims_encountered": "victims among them",
     "offenders_encountered": "migrants met as immigration or criminal offenders",
     "raided": "migrants caught in raids on illegal work and vice (the enforcement volume)",
+    "raided_illegal_work": "of them, caught in raids on illegal work (not vice): the view of "
+    "the illegal workers the Immigration Department prosecutes",
     "initial_screenings": "tier-1 indicator screenings held",
     "victims_screened": "victims among those screened",
     "flagged": "screenings that flagged possible trafficking",

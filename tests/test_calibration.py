@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.calibration.official import YEARLY_FLOWS, official_statistics
 from analysis.calibration.patterns import build_pattern, combined_distance
 from analysis.calibration.published import load_figures
 from experiments.calibration import abc
@@ -63,13 +64,41 @@ def test_shipped_figures_give_the_published_patterns():
     enforcement = build_pattern(
         "enforcement", figures, years=(2016, 2017, 2018, 2019, 2020), relative=0.25, absolute=0
     )
-    assert list(enforcement.observed.values()) == [1716, 1594, 1341, 1157, 615]
+    # one definition throughout: illegal workers prosecuted without sex work
+    assert list(enforcement.observed.values()) == [1103, 1165, 1341, 1157, 615]
     ngo = build_pattern("ngo_yield", figures, years=(2018,), relative=0.25, absolute=0)
     assert ngo.observed[None] == pytest.approx(63 / 1037)
     prevalence = build_pattern(
         "prevalence_domestic", figures, years=(2018,), relative=0.2, absolute=0
     )
     assert prevalence.observed[None] == pytest.approx(0.024)
+
+
+def test_identifications_on_investigation_evidence_are_not_counted_as_through_screening():
+    """Victims identified on an investigation's evidence were never screened: the official
+    count of those identified through the screening mechanism leaves them out."""
+    weekly = pd.DataFrame(
+        {
+            "year": [2018, 2018, 2019],
+            **{name: [0, 0, 0] for name in YEARLY_FLOWS},
+            "victims_present": [10, 10, 10],
+            "population_size": [100, 100, 100],
+        }
+    )
+    weekly["victims_identified"] = [5, 3, 2]  # every identification, whatever the route
+    weekly["false_positives"] = [1, 0, 1]
+    weekly["identified_in_investigations"] = [4, 2, 0]  # of them, on evidence
+    table = official_statistics(weekly)
+    assert table.loc[2018, "identified_mechanism"] == 3  # 5 + 3 + 1 - 6
+    assert table.loc[2019, "identified_mechanism"] == 3
+    assert table.loc[2018, "victims_identified"] == 8  # the model's own count keeps them
+
+
+def test_the_enforcement_pattern_counts_raids_on_illegal_work_not_on_vice():
+    figures = load_figures()
+    enforcement = build_pattern("enforcement", figures, years=(2018,), relative=0.25, absolute=0)
+    table = pd.DataFrame({"raided": [1341.0 + 500], "raided_illegal_work": [1341.0]}, index=[2018])
+    assert enforcement.distance(table) == 0
 
 
 def test_distance_is_zero_on_target_and_one_tolerance_off():

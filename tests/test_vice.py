@@ -120,6 +120,14 @@ def test_detention_first_screens_sex_workers_at_the_scene_where_police_screen_vi
     )
 
 
+def test_raids_on_illegal_work_are_counted_apart_from_raids_on_vice(small_world):
+    """The enforcement pattern compares raids on illegal work alone with the published series
+    of illegal workers prosecuted without sex work; ``raided`` keeps both."""
+    totals, met = run_raids(small_world, vice_screening=False)
+    assert met["vice"] > 30 and totals["raided_illegal_work"] > 30, "the test needs both raids"
+    assert totals["raided"] == totals["raided_illegal_work"] + met["vice"]
+
+
 def test_detention_first_detains_sex_workers_unscreened_otherwise(small_world):
     totals, met = run_raids(small_world, vice_screening=False)
     assert met["vice"] > 30

@@ -158,11 +158,11 @@ def test_shipped_factorial_batch_runs_every_corner_with_sweeps_over_strategy_def
     path = ROOT / "experiments" / "policy_decomposition.yaml"
     config = load_batch(path)
     plan = build_plan(config, path)
-    assert len(plan.draws) == 8
-    assert len(plan.tasks) == len(config.worlds) * 2 * 8 * config.replicates
+    assert len(plan.draws) == 4
+    assert len(plan.tasks) == len(config.worlds) * 2 * 4 * config.replicates
     for world in {t.world for t in plan.tasks}:
         corners = {(t.policy, *sorted(t.swept.items())) for t in plan.tasks if t.world == world}
-        assert len(corners) == 16
+        assert len(corners) == 8
     assert {type(d["screening.tier2_support"]) for d in plan.draws} == {bool}
     # A sweep value wins over the strategy's own lever defaults (tier2_support false, 1 session).
     params = resolve_parameters(
@@ -175,6 +175,39 @@ def test_shipped_factorial_batch_runs_every_corner_with_sweeps_over_strategy_def
         None, "screening_before_detention", {"screening.tier2_support": False}
     )
     assert params.screening.tier2_support is False and params.screening.tier2_sessions == 2
+
+
+def test_the_shipped_factorial_splits_exactly_the_reform_the_main_job_compares():
+    """The all-reform corner is the compared reform and the all-status-quo corner today's
+    practice, lever for lever, in every world the factorial runs (so its total gain is the
+    comparison's gain, not that of another reform)."""
+    comparison_path = ROOT / "experiments" / "policy_comparison.yaml"
+    comparison = load_batch(comparison_path)
+    path = ROOT / "experiments" / "policy_decomposition.yaml"
+    assert (comparison_path.parent / comparison.decomposition).resolve() == path.resolve()
+    config = load_batch(path)
+    assert list(config.policies) == list(comparison.policies)
+    reference, reform = comparison.policies
+    plan = build_plan(config, path)
+    grid = config.sweep.grid
+    for world in {t.world_path for t in plan.tasks}:
+        runs = [t for t in plan.tasks if t.world_path == world and t.replicate == 0]
+        top = {name: max(values) for name, values in grid.items()}
+        bottom = {name: min(values) for name, values in grid.items()}
+        (full,) = [t for t in runs if t.policy == reform and t.swept == top]
+        (none,) = [t for t in runs if t.policy == reference and t.swept == bottom]
+        compared = resolve_parameters(world, reform, config.overrides)
+        today = resolve_parameters(world, reference, config.overrides)
+        assert full.spec.params.screening == compared.screening
+        assert none.spec.params.screening == today.screening
+        assert full.spec.params == compared and none.spec.params == today
+        # every lever that differs between the two policies is a component, and no other
+        differing = {
+            f"screening.{name}"
+            for name, value in compared.screening
+            if getattr(today.screening, name) != value
+        }
+        assert differing == set(grid)
 
 
 def test_shares_are_left_out_when_the_total_is_indistinguishable_from_zero():

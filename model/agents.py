@@ -15,8 +15,8 @@ import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
+from mesa import Agent, Model
 
-from model.mesa_core import Agent, Model
 from model.states import Agency, LegalState, TraffickerKind
 
 if TYPE_CHECKING:
@@ -26,11 +26,15 @@ if TYPE_CHECKING:
 class _IdCounters:
     """Per-model counters of agent ids that do not keep finished models alive.
 
-    Mesa 3.3's ``Agent._ids`` is a class-level ``defaultdict`` keyed by model, so every model
-    ever built stays in memory (mesa issue #3179, fixed upstream by pull request #3180): a
-    worker running hundreds of runs would grow by megabytes a run. Here each model carries its
-    own counter (an attribute of the model), which starts at 1 as Mesa's does and goes with
-    the model; looking it up is one attribute read, so creating agents stays cheap.
+    The one place the project works around a dependency (``docs/architecture.md``, "Pinned
+    around"). Mesa 3.3's ``Agent._ids`` is a class-level ``defaultdict`` keyed by model, so
+    every model ever built stays in memory (mesa issue #3179): a worker running hundreds of
+    runs would grow by megabytes a run (``tests/test_memory.py``). Mesa 3.4.2 fixed it
+    (pull request #3180: the model numbers its agents in ``register_agent``) but needs
+    Python 3.12, and 3.3.1 is the newest Mesa for the project's Python 3.11. Here each model
+    carries its own counter, which starts at 1 as Mesa's does and goes with the model. Under
+    Mesa 3.4.2 or later ``Agent`` no longer reads ``_ids`` and this has no effect: delete it
+    when the project moves to Python 3.12.
     """
 
     def __getitem__(self, model: Model) -> itertools.count:

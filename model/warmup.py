@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mesa_core import DataCollector
+from mesa import DataCollector
+
 from model.outcomes import Outcomes
 from model.population import WEEKS_PER_YEAR
 

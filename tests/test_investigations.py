@@ -12,6 +12,7 @@ import numpy as np
 from model import IdentificationModel
 from model.investigations import investigate_operators, operators_free
 from model.states import LegalState, Route, Stage
+from tests.expectations import assert_mean, assert_share
 from tests.test_routes import ONLY
 
 MANY_OPERATORS = {  # every other route off; about 500 operators at 6 victims each
@@ -50,8 +51,7 @@ def test_investigations_open_at_the_yearly_rate_each_against_a_free_operator(sma
         targeted |= newly
         opened.append(len(newly))
     counts = np.array(opened)
-    # A Poisson count of mean 1 a week: the mean of 120 is within 4 standard errors of 1.
-    assert abs(counts.mean() - 1.0) < 4 * np.sqrt(1.0 / weeks), counts.mean()
+    assert_mean(counts, 1.0)  # a Poisson count of mean 1 a week
     assert counted(model, "investigations") == counts.sum()
 
 
@@ -106,8 +106,7 @@ def test_the_share_identified_on_evidence_is_the_set_probability(small_world):
     totals = {n: counted(model, n) for n in model.outcomes.total}
     found = totals["victims_found_in_investigations"]
     assert found > 300, "the test needs many victims found"
-    share = totals["identified_in_investigations"] / found
-    assert abs(share - 0.3) < 4 * np.sqrt(0.3 * 0.7 / found), share
+    assert_share(totals["identified_in_investigations"] / found, 0.3, found)
 
 
 def test_victims_not_identified_on_evidence_are_met_as_offenders(small_world):

@@ -11,7 +11,8 @@ import numpy as np
 from model import IdentificationModel
 from model.encounters import draw_encounters
 from model.states import Group, Stage
-from tests.test_routes import ONLY, WEEKS, assert_mean
+from tests.expectations import assert_mean
+from tests.test_routes import ONLY, WEEKS
 
 PER_YEAR = 5_000.0
 NGO_ONLY = {**ONLY, "ngo__screenings_per_year": PER_YEAR, "ngo__victim_relative_contact": 1.0}

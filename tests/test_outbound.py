@@ -1,6 +1,5 @@
 """The outbound stream: residents trafficked abroad who return, counted apart from inbound."""
 
-import numpy as np
 import pandas as pd
 
 from analysis.calibration.official import official_statistics
@@ -9,6 +8,7 @@ from model import IdentificationModel
 from model.outcomes import FLOWS
 from scenarios.loader import load_scenario
 from tests.conftest import ROOT
+from tests.expectations import assert_mean, assert_share
 
 INBOUND = [name for name in FLOWS if not name.startswith("outbound_")]
 
@@ -27,10 +27,8 @@ def test_returnees_are_screened_at_the_weekly_rate_and_identified_at_the_share(s
         encounters__outbound_identification_share=0.3,
     )
     screened, identified = series["outbound_screened"], series["outbound_identified"]
-    # Poisson weekly counts of mean 10: standard error of the mean sqrt(10 / weeks)
-    assert abs(screened.mean() - 10.0) < 4 * np.sqrt(10.0 / len(series))
-    share = identified.sum() / screened.sum()
-    assert abs(share - 0.3) < 4 * np.sqrt(0.3 * 0.7 / screened.sum())
+    assert_mean(screened, 10.0)  # Poisson weekly counts of mean 10
+    assert_share(identified.sum() / screened.sum(), 0.3, screened.sum())
     assert (identified <= screened).all()
 
 

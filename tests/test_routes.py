@@ -11,6 +11,7 @@ from model import IdentificationModel
 from model.encounters import draw_encounters
 from model.sampling import weekly_probability
 from model.states import FIRST_TRAFFICKED, Agency, Group, Route, Stage
+from tests.expectations import assert_mean
 
 WEEKS = 300
 ONLY = {  # every route off; each test turns one on
@@ -34,12 +35,6 @@ def weekly_draws(world, **route):
 
 def met(batches, route):
     return [np.concatenate([b.slots for b in week if b.route == route]) for week in batches]
-
-
-def assert_mean(counts, expected):
-    # Each week's count is a sum of independent Bernoulli draws: variance <= its mean.
-    standard_error = np.sqrt(expected / len(counts))
-    assert abs(np.mean(counts) - expected) < 4 * standard_error, (np.mean(counts), expected)
 
 
 def test_arrests_meet_community_migrants_at_the_weekly_rate_victims_more_often(small_world):
@@ -87,9 +82,7 @@ def test_arrested_persons_are_offenders_met_by_police_and_claimants_are_not(smal
 @pytest.mark.parametrize("route_off", ["arrest_rate_per_year", "claimant_screening_rate_per_year"])
 def test_a_route_at_rate_zero_meets_nobody(small_world, route_off):
     other = {"arrest_rate_per_year", "claimant_screening_rate_per_year"} - {route_off}
-    _, batches = weekly_draws(
-        small_world, **{f"encounters__{name}": 1.0 for name in other}
-    )
+    _, batches = weekly_draws(small_world, **{f"encounters__{name}": 1.0 for name in other})
     route = Route.ARREST if route_off == "arrest_rate_per_year" else Route.NON_REFOULEMENT_CLAIM
     assert sum(len(s) for s in met(batches, route)) == 0
 

@@ -13,6 +13,7 @@ from model import IdentificationModel
 from model.encounters import draw_encounters
 from model.sampling import weekly_probability
 from model.states import Agency, Group, LegalStatus, Route, Stage
+from tests.expectations import assert_mean
 from tests.test_routes import ONLY
 
 WEEKS = 300
@@ -40,14 +41,6 @@ def raid_counts(world, **settings):
         vice.append(sum(len(b.slots) for b in raids if b.vice))
         other.append(sum(len(b.slots) for b in raids if not b.vice))
     return np.array(vice), np.array(other), sex_eligible, other_eligible
-
-
-def assert_mean(counts, expected):
-    # A sum of independent Bernoulli draws: variance <= mean.
-    assert abs(counts.mean() - expected) < 4 * np.sqrt(expected / len(counts)), (
-        counts.mean(),
-        expected,
-    )
 
 
 def test_raids_on_vice_are_the_polices_and_catch_sex_workers_at_the_raid_rate(small_world):
@@ -115,8 +108,9 @@ def test_detention_first_screens_sex_workers_at_the_scene_where_police_screen_vi
         totals["victims_identified"] + totals["false_positives"]
     )
     assert totals["identified_ngo_referred"] == 0
-    assert totals["detained"] == totals["encountered"] - totals["victims_identified"] - (
-        totals["false_positives"]
+    assert (
+        totals["detained"]
+        == totals["encountered"] - totals["victims_identified"] - (totals["false_positives"])
     )
 
 

@@ -3,20 +3,40 @@
 A batch over the member worlds of a calibrated ensemble (each member an accepted parameter set,
 with its ABC weight) runs every policy on common random numbers within each member. For each
 outcome, member *m* gives the mean paired difference ``d_m`` (alternative − reference) over
-its ``n_m`` replicates and its standard error ``s_m = s / sqrt(n_m)``, where ``s`` is the
-within-member standard deviation of the paired differences pooled over members (two or three
-replicates per member estimate their own spread poorly; the pooled one uses every pair).
+its ``n_m`` replicates; ``s`` is the within-member standard deviation of one paired difference,
+pooled over members (two or three replicates per member estimate their own spread poorly; the
+pooled one uses every pair).
 
-What is uncertain is the expected difference in the real world. Given the ensemble, it is
-distributed as the **mixture** ``sum_m w_m N(d_m, s_m^2)``: which member describes the world
-(parameter uncertainty, the ABC weights ``w_m``) and how well its runs pin its mean down
-(stochastic uncertainty). The interval is the mixture's central quantiles, found by bisection on
-its distribution function (deterministic), and the probability that the alternative does better
-is ``P(difference > 0) = sum_m w_m Phi(d_m / s_m)``. The plain share of members whose mean
-difference is positive is given beside it.
+What is uncertain is the expected difference the reform makes in the real world: which member
+describes the world (parameter uncertainty, the ABC weights ``w_m``), known through its mean
+over a few runs (stochastic uncertainty, which more replicates make small). By the **law of
+total variance** over the two levels (member, then its runs), the variance of a member's mean
+gain is the between-member variance of the *expected* gains plus the within-member noise of a
+mean of ``n_m`` runs, each counted once::
 
-A member without a positive standard error (one replicate and no pooled spread) counts as a
-point mass at its mean.
+    Var = Var_m(mu_m) + sum_m w_m s^2 / n_m
+
+The spread of the member means ``d_m`` already holds that noise. So the between-member variance
+of expected gains is ``tau^2 = max(0, sum_m w_m (d_m - d)^2 - sum_m w_m s^2 / n_m)`` (``d`` the
+weighted mean), and the members' expected gains are estimated by shrinking their means towards
+``d`` until their spread is ``tau^2`` (``e_m = d + k (d_m - d)``, ``k = tau / sd(d_m)``). The
+answer is the mixture ``sum_m w_m N(e_m, s^2 / n_m)``: its variance is exactly
+``tau^2 + sum_m w_m s^2 / n_m``, and it keeps the shape (skew, several modes) of the members'
+gains. The interval is the mixture's central quantiles, found by bisection on its distribution
+function (deterministic); the probability that the alternative does better is
+``P(more) = sum_m w_m Phi(e_m / (s / sqrt(n_m)))``. (An earlier version used the mixture
+``sum_m w_m N(d_m, s^2 / n_m)``, which counts the replicates' noise twice: once in the spread
+of the ``d_m`` and again in each component.)
+
+How stable ``P(more)`` is, given that only so many members were run, is measured by a bootstrap
+over members: the members are resampled by weight (with replacement, :data:`BOOTSTRAP`
+resamples on a fixed seed, so the answer repeats exactly), the whole computation is repeated,
+and the central range of the resampled ``P(more)`` is reported. The plain share of members whose
+mean difference is positive is given beside it.
+
+With one replicate per member there is no within-member spread (``s = 0``): the members' single
+gains are then point masses and their spread is the whole variance (expected gain and one run's
+noise together).
 """
 
 from __future__ import annotations
@@ -32,6 +52,9 @@ from analysis.statistics import CONFIDENCE, paired_differences
 
 #: Outcomes of the ensemble answer by default.
 ENSEMBLE_METRICS = ("victims_identified", "prosecutions")
+#: Resamples of the bootstrap over members (stability of P(more)), and its fixed seed.
+BOOTSTRAP = 1000
+BOOTSTRAP_SEED = 20250101
 
 
 def ensemble_answer(
@@ -53,10 +76,13 @@ def ensemble_answer(
         confidence: Coverage of the interval.
 
     Returns:
-        One row per metric: ``metric``, ``members``, ``pairs``, ``mean`` (the mixture's mean),
-        ``low`` and ``high`` (its central interval), ``p_more`` (probability the alternative
-        gives more), ``share_members_more`` (weighted share of members with a positive mean
-        difference) and ``pooled_sd`` (within-member spread of one paired difference).
+        One row per metric: ``metric``, ``members``, ``pairs``, ``mean`` (the weighted mean
+        gain), ``low`` and ``high`` (the central interval of the gain by the law of total
+        variance), ``p_more`` (probability the alternative gives more), ``p_more_low`` and
+        ``p_more_high`` (its central range over the bootstrap over members),
+        ``share_members_more`` (weighted share of members with a positive mean difference),
+        ``pooled_sd`` (within-member spread of one paired difference) and ``between_sd``
+        (between-member spread of the expected gains).
 
     Raises:
         AnalysisError: If no world pairs the two policies, or a weight is negative.
@@ -76,8 +102,10 @@ def ensemble_answer(
         means = grouped.mean().reindex(worlds).to_numpy(dtype=float)
         counts = grouped.size().reindex(worlds).to_numpy(dtype=float)
         spread = pooled_sd(pairs["world"].astype(str).to_numpy(), pairs[metric].to_numpy(float))
-        errors = spread / np.sqrt(counts)
-        low, high = mixture_interval(means, errors, w, confidence)
+        expected, between = expected_gains(means, counts, spread, w)
+        noise = spread / np.sqrt(counts)
+        low, high = mixture_interval(expected, noise, w, confidence)
+        p_low, p_high = p_more_bootstrap(means, counts, spread, w, confidence)
         rows.append(
             {
                 "metric": metric,
@@ -86,12 +114,72 @@ def ensemble_answer(
                 "mean": float(np.dot(w, means)),
                 "low": low,
                 "high": high,
-                "p_more": float(np.dot(w, _above_zero(means, errors))),
+                "p_more": float(np.dot(w, _above_zero(expected, noise))),
+                "p_more_low": p_low,
+                "p_more_high": p_high,
                 "share_members_more": float(np.dot(w, means > 0)),
                 "pooled_sd": spread,
+                "between_sd": between,
             }
         )
     return pd.DataFrame(rows)
+
+
+def expected_gains(
+    means: np.ndarray, counts: np.ndarray, within_sd: float, weights: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Members' expected gains: their means shrunk until their spread is free of noise.
+
+    Args:
+        means: Each member's mean paired difference ``d_m``.
+        counts: Each member's number of replicate pairs ``n_m``.
+        within_sd: Pooled within-member standard deviation ``s`` of one paired difference.
+        weights: Members' weights (summing to 1).
+
+    Returns:
+        The expected gains ``e_m`` (same order) and ``tau``, the between-member standard
+        deviation of the expected gains (``tau^2`` = weighted variance of the ``d_m`` less
+        their mean noise ``s^2 / n_m``, at least 0).
+    """
+    centre = float(np.dot(weights, means))
+    observed = float(np.dot(weights, (means - centre) ** 2))
+    noise = float(np.dot(weights, within_sd**2 / counts))
+    between = max(0.0, observed - noise)
+    shrink = float(np.sqrt(between / observed)) if observed > 0 else 0.0
+    return centre + shrink * (means - centre), float(np.sqrt(between))
+
+
+def p_more_bootstrap(
+    means: np.ndarray,
+    counts: np.ndarray,
+    within_sd: float,
+    weights: np.ndarray,
+    confidence: float = CONFIDENCE,
+    resamples: int | None = None,
+) -> tuple[float, float]:
+    """Central ``confidence`` range of ``P(more)`` over members resampled by weight.
+
+    Each resample draws as many members as there are, with replacement, with probability their
+    weight (then weighs them equally), and recomputes the expected gains and ``P(more)``; the
+    seed is fixed, so the range repeats exactly.
+    """
+    resamples = BOOTSTRAP if resamples is None else resamples
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    size = len(means)
+    picks = rng.choice(size, size=(resamples, size), p=weights)
+    d, n = means[picks], counts[picks]
+    centre = d.mean(axis=1, keepdims=True)
+    observed = ((d - centre) ** 2).mean(axis=1, keepdims=True)
+    noise = (within_sd**2 / n).mean(axis=1, keepdims=True)
+    between = np.maximum(0.0, observed - noise)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrink = np.where(observed > 0, np.sqrt(between / np.where(observed > 0, observed, 1)), 0)
+    expected = centre + shrink * (d - centre)
+    errors = within_sd / np.sqrt(n)
+    p_more = _above_zero(expected, errors).mean(axis=1)
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(p_more, [tail, 1 - tail])
+    return float(low), float(high)
 
 
 def pooled_sd(groups: np.ndarray, values: np.ndarray) -> float:
@@ -164,6 +252,7 @@ def answer_text(
             f"{row.metric}: {alternative} - {reference} = {row.mean:+.1f} "
             f"[{100 * confidence:g}% interval {row.low:+.1f} to {row.high:+.1f}; parameter and "
             f"stochastic uncertainty over {row.members} members, {row.pairs} pairs]; "
-            f"P(more) = {row.p_more:.0%}; members with more: {row.share_members_more:.0%}"
+            f"P(more) = {row.p_more:.0%} (bootstrap over members {row.p_more_low:.0%}-"
+            f"{row.p_more_high:.0%}); members with more: {row.share_members_more:.0%}"
         )
     return lines

@@ -9,6 +9,7 @@ are reported as one message on standard error with exit status 2 and no tracebac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from importlib import metadata
@@ -88,6 +89,44 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Commands that read policy files or build models: they take the options allowing user code.
+CODE_COMMANDS = frozenset(
+    {
+        "run",
+        "validate",
+        "show",
+        "batch",
+        "rerun",
+        "calibrate",
+        "sensitivity",
+        "replay",
+        "forecast",
+        "scale-check",
+        "explore",
+    }
+)
+
+
+def add_code_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--strategy-module PATH`` and ``--allow-code``: the only ways a file's code runs."""
+    group = parser.add_argument_group(
+        "custom strategy code (a policy file's 'strategy: module:Class' runs only if allowed here)"
+    )
+    group.add_argument(
+        "--strategy-module",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a Python file defining a strategy class a policy file names as module:Class; "
+        "repeatable",
+    )
+    group.add_argument(
+        "--allow-code",
+        action="store_true",
+        help="let policy files import module:Class strategies from the Python path",
+    )
+
+
 def version() -> str:
     """The installed project's version."""
     try:
@@ -115,6 +154,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if command is None or name == command:
             module = importlib.import_module(module_name)
             module.add_arguments(declared)
+            if name in CODE_COMMANDS:
+                add_code_arguments(declared)
             declared.set_defaults(handler=module.main)
     return parser
 
@@ -131,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(command if command in COMMANDS else "")
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        with _code_allowed(args):
+            return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print("tipsim: interrupted", file=sys.stderr)
         return 130
@@ -141,6 +183,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"tipsim: error: {message}", file=sys.stderr)
         return 2
+
+
+def _code_allowed(args: argparse.Namespace) -> contextlib.AbstractContextManager:
+    """Allow, while the command runs, the code given by ``--strategy-module``/``--allow-code``."""
+    if not hasattr(args, "allow_code"):
+        return contextlib.nullcontext()
+    from model.policies import allowed_code
+
+    return allowed_code(args.strategy_module, import_path=args.allow_code)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ def describe(err: BaseException) -> str | None:
     from pydantic import ValidationError
 
     from analysis.errors import AnalysisError
-    from model.policies import UnknownPolicyError
+    from model.policies import StrategyCodeError, UnknownPolicyError
     from scenarios.loader import ScenarioError, validation_problems
 
-    if isinstance(err, UserError | ScenarioError | UnknownPolicyError | AnalysisError):
+    user_errors = UserError | ScenarioError | UnknownPolicyError | StrategyCodeError | AnalysisError
+    if isinstance(err, user_errors):
         return str(err)
     if isinstance(err, ValidationError):
         lines = "\n".join(f"  - {p}" for p in validation_problems(err))

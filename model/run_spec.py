@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from model.parameters import Parameters, deep_merge, nest_dotted
 from model.policies import ScreeningPolicy, get_policy
+from model.policies.code import class_from_file, file_reference
 from model.timeline import settle
 
 
@@ -50,6 +51,22 @@ class RunSpec:
     def digest(self) -> str:
         """SHA-256 of the effective parameters (what a batch hashes to notice a change)."""
         return hashlib.sha256(self.params.model_dump_json().encode()).hexdigest()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle a strategy loaded from a ``--strategy-module`` file by its file and hash.
+
+        A worker process cannot import such a module by name; it loads the same file, checked
+        against the hash its parent loaded.
+        """
+        reference = file_reference(self.strategy)
+        if reference is None:
+            return (RunSpec, (self.params, self.strategy, self.policy_name))
+        return (_from_file, (self.params, reference, self.policy_name))
+
+
+def _from_file(params: Parameters, reference: tuple[str, ...], policy_name: str) -> RunSpec:
+    """A run specification whose strategy a worker loads from its parent's module file."""
+    return RunSpec(params, class_from_file(*reference), policy_name)
 
 
 def choose_policy(policy: Any) -> PolicyChoice:

@@ -243,21 +243,20 @@ def compose(path: Path, kind: str | None = None) -> Composed:
 
 
 def _check_custom_strategy(strategy: str, documents: list[Document], path: Path) -> None:
-    """Import a custom strategy now, so a wrong path is reported with its file and line."""
-    from model.policies import UnknownPolicyError, get_policy
+    """Check a custom strategy from its source, never importing it, with its file and line."""
+    from scenarios.strategy_source import strategy_problem
 
-    try:
-        get_policy(strategy)
-    except UnknownPolicyError as err:
+    problem = strategy_problem(strategy)
+    if problem is not None:
         owner = next(d for d in reversed(documents) if "strategy" in d.data)
         line = owner.line(("strategy",))
-        raise ScenarioError(owner.path, [f"line {line}: {err}" if line else str(err)]) from None
+        raise ScenarioError(owner.path, [f"line {line}: {problem}" if line else problem])
 
 
 def _strategies() -> list[str]:
-    from model.policies import POLICIES
+    from model.policies import known_strategies
 
-    return sorted(POLICIES)
+    return known_strategies()
 
 
 def check_overrides(overrides: dict[str, Any], source: str = "--set") -> dict[str, Any]:

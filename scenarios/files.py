@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
 from model.parameters import WORLD_SECTIONS, Parameters, ScreeningLevers, TimelineEntry
-from model.policies import POLICIES
+from model.policies import POLICIES, known_strategies
 
 WORLD = "world"
 POLICY = "policy"
@@ -70,16 +70,22 @@ STRATEGY_PATH = r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
 
 
 def _strategy(value: str) -> str:
-    """A registry name, or ``package.module:ClassName`` (imported when the policy is used)."""
-    if value in POLICIES or re.match(STRATEGY_PATH, value):
+    """A registry name (built in or installed), or ``package.module:ClassName``.
+
+    A ``module:Class`` is checked from its source when the file is composed and loaded only when
+    a run starts, if the user allowed code (``model.policies.code``).
+    """
+    known = known_strategies()
+    if value in known or re.match(STRATEGY_PATH, value):
         return value
     from scenarios.problems import closest
 
-    hint = closest(value, list(POLICIES))
+    hint = closest(value, known)
     did_you_mean = f"did you mean {hint!r}? " if hint else ""
     raise ValueError(
-        f"unknown strategy {value!r}; {did_you_mean}give one of {', '.join(POLICIES)} or a "
-        "custom strategy as package.module:ClassName"
+        f"unknown strategy {value!r}; {did_you_mean}give one of {', '.join(known)} or a "
+        "custom strategy as package.module:ClassName (loaded only with --strategy-module or "
+        "--allow-code)"
     )
 
 
@@ -87,7 +93,7 @@ StrategyName = Annotated[
     str,
     AfterValidator(_strategy),
     WithJsonSchema(
-        {"anyOf": [{"enum": list(POLICIES)}, {"pattern": STRATEGY_PATH}], "type": "string"}
+        {"anyOf": [{"enum": known_strategies()}, {"pattern": STRATEGY_PATH}], "type": "string"}
     ),
 ]
 
@@ -103,7 +109,8 @@ PolicyFile: type[BaseModel] = create_model(
             description="Registry name of the screening strategy (how encounters are handled): "
             + "; ".join(f"{name}: {cls.summary}" for name, cls in POLICIES.items())
             + "; or a custom strategy as package.module:ClassName (a subclass of "
-            "model.policies.ScreeningPolicy)",
+            "model.policies.ScreeningPolicy, loaded only if the user allows it on the command "
+            "line with --strategy-module PATH or --allow-code)",
         ),
     ),
     screening=(

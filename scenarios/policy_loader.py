@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.policies import POLICIES
+from model.policies import known_strategies
 from scenarios.compose import compose
 from scenarios.files import POLICY
 from scenarios.problems import closest
@@ -66,14 +66,14 @@ def resolve_policy_path(policy: str | Path) -> Path:
     candidate = POLICY_DIR / f"{path.name.removesuffix('.yaml')}.yaml"
     if candidate.is_file():
         return candidate
-    known = sorted({*shipped_policies(), *POLICIES})
+    known = sorted({*shipped_policies(), *known_strategies()})
     hint = closest(path.stem, known)
     did_you_mean = f" Did you mean '{hint}'?" if hint else ""
     raise ScenarioError(
         path,
         [
             f"unknown policy '{policy}'.{did_you_mean} Give a policy file path, a shipped policy "
-            f"({', '.join(shipped_policies())}) or a strategy ({', '.join(sorted(POLICIES))})."
+            f"({', '.join(shipped_policies())}) or a strategy ({', '.join(known_strategies())})."
         ],
     )
 
@@ -88,7 +88,8 @@ def load_policy(policy: str | Path) -> PolicySpec:
         ScenarioError: If the policy is unknown or its file is invalid.
     """
     path = Path(policy)
-    if not path.is_file() and str(policy) in POLICIES and str(policy) not in shipped_policies():
+    bare = str(policy) in known_strategies() and str(policy) not in shipped_policies()
+    if not path.is_file() and bare:
         return PolicySpec(name=str(policy), strategy=str(policy))
     composed = compose(resolve_policy_path(policy), POLICY)
     return PolicySpec(

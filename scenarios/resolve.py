@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from model.parameters import Parameters
-from model.policies import POLICIES, ScreeningPolicy
+from model.policies import ScreeningPolicy, known_strategies
 from model.run_spec import PolicyChoice, RunSpec, specify
 from scenarios.loader import load_scenario
 from scenarios.policy_loader import PolicySpec, load_policy
@@ -40,7 +40,7 @@ def read_policy(policy: Any) -> PolicyChoice | PolicySpec | type[ScreeningPolicy
         return policy
     if isinstance(policy, type) and issubclass(policy, ScreeningPolicy):
         return policy
-    if isinstance(policy, str) and policy in POLICIES:
+    if isinstance(policy, str) and policy in known_strategies():
         return policy  # a registered strategy with its lever defaults
     if isinstance(policy, str | Path):
         return load_policy(policy)

@@ -1,31 +1,39 @@
-"""Policy files naming a custom strategy (``package.module:Class``), and ``extends:`` by the
-name of a shipped world or policy."""
+"""Policy files naming a custom strategy (``package.module:Class``, loaded only where the user
+allowed code), and ``extends:`` by the name of a shipped world or policy."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 from experiments.cli import main as tipsim
 from experiments.simulation import ScenarioModel
+from model.policies import UnknownPolicyError, allowed_code, get_policy
 from scenarios.loader import load_scenario
 from scenarios.policy_loader import load_policy
 from tests.custom_policy import NoDetention
 
+CUSTOM = Path(__file__).resolve().parent / "custom_policy.py"
 
-def policy_file(tmp_path, text: str):
-    path = tmp_path / "policies" / "mine.yaml"
+
+def policy_file(tmp_path, text: str, name: str = "mine"):
+    path = tmp_path / "policies" / f"{name}.yaml"
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def test_a_policy_file_can_name_a_custom_strategy_class(tmp_path, small_world):
+def test_a_policy_file_can_name_a_custom_strategy_class_the_user_allowed(tmp_path, small_world):
     path = policy_file(
         tmp_path,
         "name: no_detention_trained\nstrategy: tests.custom_policy:NoDetention\n"
         "screening:\n  training_share: 0.9\n",
     )
-    model = ScenarioModel(small_world, path, rng=2)
+    with allowed_code(import_path=True):
+        model = ScenarioModel(small_world, path, rng=2)
     assert isinstance(model.policy, NoDetention)
     assert model.policy.name == "no_detention_trained"
     assert model.params.screening.training_share == 0.9
@@ -33,6 +41,49 @@ def test_a_policy_file_can_name_a_custom_strategy_class(tmp_path, small_world):
     summary = model.run(0.5)
     assert summary["detained"] == 0 and summary["victims_detained"] == 0  # the mechanism
     assert summary["encountered"] > 0
+
+
+def test_a_custom_strategy_is_refused_unless_the_user_allowed_its_code(tmp_path, small_world):
+    path = policy_file(tmp_path, "name: n\nstrategy: tests.custom_policy:NoDetention\n")
+    with pytest.raises(UnknownPolicyError, match="never runs code unless you allow it"):
+        ScenarioModel(small_world, path, rng=2)
+
+
+def _planted_module(tmp_path) -> tuple[Path, Path]:
+    """A module beside a shared policy file that writes a file when it is imported."""
+    marker = tmp_path / "ran.txt"
+    module = tmp_path / "policies" / "planted.py"
+    module.parent.mkdir(exist_ok=True)
+    module.write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n"
+        "from model.policies import DetentionFirst\n\n\n"
+        "class Planted(DetentionFirst):\n    name = 'planted'\n",
+        encoding="utf-8",
+    )
+    return module, marker
+
+
+def test_a_data_file_never_runs_code_without_the_user_opting_in(
+    tmp_path, small_scenario_path, capsys, monkeypatch
+):
+    """Issue 32: a module beside a shared policy file ran under validate; ``this:X`` printed."""
+    module, marker = _planted_module(tmp_path)
+    monkeypatch.chdir(module.parent)  # the module is importable from the folder run from
+    monkeypatch.syspath_prepend(str(module.parent))
+    planted = policy_file(tmp_path, "name: planted\nstrategy: planted:Planted\n")
+    zen = policy_file(tmp_path, "name: zen\nstrategy: this:X\n", "zen")
+    assert tipsim(["validate", str(planted)]) == 0
+    out = capsys.readouterr().out
+    assert "custom code" in out and "--strategy-module" in out
+    assert tipsim(["validate", str(zen)]) == 2
+    captured = capsys.readouterr()
+    assert "Zen of Python" not in captured.out and "has no class 'X'" in captured.err
+    run = ["run", str(small_scenario_path), "--years", "0.1", "--out", str(tmp_path / "o")]
+    assert tipsim([*run, "--policy", str(planted)]) == 2
+    assert "never runs code unless you allow it" in capsys.readouterr().err
+    assert not marker.exists() and "planted" not in sys.modules
+    assert tipsim([*run, "--policy", str(planted), "--strategy-module", str(module)]) == 0
+    assert marker.exists()
 
 
 def test_cli_run_with_a_custom_strategy(tmp_path, small_scenario_path, capsys):
@@ -49,6 +100,8 @@ def test_cli_run_with_a_custom_strategy(tmp_path, small_scenario_path, capsys):
             "0.25",
             "--out",
             str(tmp_path / "out"),
+            "--strategy-module",
+            str(CUSTOM),
         ]
     )
     assert status == 0
@@ -59,16 +112,36 @@ def test_cli_run_with_a_custom_strategy(tmp_path, small_scenario_path, capsys):
 def test_a_wrong_custom_strategy_is_one_message_with_its_line(
     tmp_path, small_scenario_path, capsys
 ):
+    abstract = tmp_path / "half.py"
+    abstract.write_text(
+        "from model.policies import ScreeningPolicy\n\n\n"
+        "class Half(ScreeningPolicy):\n    name = 'half'\n\n"
+        "    def at_contact(self, contacts):\n        pass\n",
+        encoding="utf-8",
+    )
     for strategy, words in (
-        ("no_such_module:Policy", "cannot import module 'no_such_module'"),
+        ("no_such_module:Policy", "cannot find module 'no_such_module'"),
         ("tests.custom_policy:Missing", "has no class 'Missing'"),
-        ("tests.custom_policy:ClassVar", "has no ScreeningPolicy subclass named 'ClassVar'"),
+        ("tests.custom_policy:ClassVar", "has no class 'ClassVar' defined in it"),
+        ("half:Half", "'Half' is abstract (it does not define in_detention)"),
     ):
         path = policy_file(tmp_path, f"name: bad\nstrategy: {strategy}\n")
-        status = tipsim(["validate", str(path)])
+        status = tipsim(["validate", str(path), "--strategy-module", str(abstract)])
         err = capsys.readouterr().err
         assert status == 2, strategy
         assert "line 2" in err and words in err, err
+    assert "half" not in sys.modules  # checked from its source, never imported
+
+
+def test_an_abstract_class_allowed_as_code_is_refused_before_a_run(tmp_path, small_world):
+    abstract = tmp_path / "half2.py"
+    abstract.write_text(
+        "from model.policies import ScreeningPolicy\n\n\nclass Half(ScreeningPolicy):\n"
+        "    name = 'half'\n",
+        encoding="utf-8",
+    )
+    with allowed_code([abstract]), pytest.raises(UnknownPolicyError, match="is abstract"):
+        get_policy("half2:Half")
 
 
 def test_extends_takes_the_name_of_a_shipped_world(tmp_path):
@@ -103,3 +176,19 @@ def test_extends_an_unknown_name_lists_the_shipped_files(tmp_path, capsys):
     assert tipsim(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "hong_kong_basline" in err and "hong_kong_baseline" in err
+
+
+def test_a_pool_batch_loads_an_allowed_strategy_file_in_its_workers(tmp_path, capsys):
+    """Workers cannot import a module given by path; they load the same file, hash checked."""
+    from tests.batch_support import tables, write_batch
+
+    module = tmp_path / "code" / "elsewhere.py"
+    module.parent.mkdir()
+    module.write_text(CUSTOM.read_text(encoding="utf-8"), encoding="utf-8")
+    policy = policy_file(tmp_path, "name: nodet\nstrategy: elsewhere:NoDetention\n", "nodet")
+    batch = write_batch(tmp_path, policies=[str(policy)], years=0.1)
+    command = ["batch", str(batch), "--quiet", "--strategy-module", str(module)]
+    assert tipsim([*command, "--workers", "2"]) == 0, capsys.readouterr().err
+    summary, _ = tables(tmp_path / "out")
+    assert list(summary["policy"]) == ["nodet", "nodet"]
+    assert (summary["victims_detained"] == 0).all()

@@ -50,7 +50,13 @@ def check(path: Path) -> str:
         detail = f"{len(params.timeline)} timeline entries" if params.timeline else "no timeline"
     else:
         levers = ", ".join(f"{k}={v}" for k, v in composed.body.get("screening", {}).items())
-        detail = f"strategy {composed.body['strategy']}; levers: {levers or 'strategy defaults'}"
+        strategy = composed.body["strategy"]
+        if ":" in strategy:
+            strategy += (
+                " (custom code, checked from its source; it runs only with --strategy-module "
+                "or --allow-code)"
+            )
+        detail = f"strategy {strategy}; levers: {levers or 'strategy defaults'}"
     extends = f", extends {composed.chain[-2].name}" if len(composed.chain) > 1 else ""
     return f"ok  {composed.kind:<6} {path}  ({composed.name}; {detail}{extends})"
 

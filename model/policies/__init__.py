@@ -1,7 +1,9 @@
 """Screening policies as strategy objects, chosen by name.
 
 The registry is the one place that lists them: to add a policy, write its module (a subclass of
-:class:`~model.policies.base.ScreeningPolicy`) and add it to ``_POLICY_CLASSES``.
+:class:`~model.policies.base.ScreeningPolicy`) and add it to ``_POLICY_CLASSES``, or register it
+from an installed package under the ``tipsim.strategies`` entry-point group. A policy file's
+``module:Class`` is loaded only where the user allowed code (:mod:`model.policies.code`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,14 @@ from __future__ import annotations
 import difflib
 
 from model.policies.base import ScreeningOutcome, ScreeningPolicy
+from model.policies.code import (
+    StrategyCodeError,
+    allow_code,
+    allowed_code,
+    entry_point_names,
+    load_entry_point,
+    load_strategy_class,
+)
 from model.policies.detention_first import DetentionFirst
 from model.policies.screening_before_detention import ScreeningBeforeDetention
 
@@ -18,15 +28,21 @@ POLICIES: dict[str, type[ScreeningPolicy]] = {cls.name: cls for cls in _POLICY_C
 
 
 class UnknownPolicyError(ValueError):
-    """A policy name that is not in the registry."""
+    """A policy name that is not in the registry, or user code that cannot be a strategy."""
+
+
+def known_strategies() -> list[str]:
+    """Names of the built-in strategies and of those installed packages register."""
+    return sorted({*POLICIES, *entry_point_names()})
 
 
 def get_policy(name: str) -> type[ScreeningPolicy]:
-    """Look a policy class up by name, or import a custom one.
+    """Look a strategy class up by name; load a custom one only if the user allowed it.
 
     Args:
-        name: Registry name, e.g. ``"detention_first"``, or the import path of a custom
-            :class:`ScreeningPolicy` subclass, ``"package.module:ClassName"``.
+        name: Registry name, e.g. ``"detention_first"`` (built in, or registered by an
+            installed package under the ``tipsim.strategies`` entry-point group), or
+            ``"package.module:ClassName"``, loaded only if allowed (:mod:`model.policies.code`).
 
     Returns:
         The policy class.
@@ -35,38 +51,21 @@ def get_policy(name: str) -> type[ScreeningPolicy]:
         UnknownPolicyError: With the known names and the closest match, or saying why a custom
             class cannot be used.
     """
-    if ":" in str(name):
-        return _import_policy(str(name))
+    name = str(name)
     try:
-        return POLICIES[name]
-    except KeyError:
-        close = difflib.get_close_matches(str(name), POLICIES, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise UnknownPolicyError(
-            f"unknown policy '{name}'.{hint} Known policies: {', '.join(sorted(POLICIES))}."
-        ) from None
-
-
-def _import_policy(path: str) -> type[ScreeningPolicy]:
-    """Import ``package.module:ClassName`` and check it is a screening policy."""
-    import importlib
-
-    module_name, _, class_name = path.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as err:
-        raise UnknownPolicyError(
-            f"strategy '{path}': cannot import module '{module_name}' ({err}); is it on the "
-            "Python path (installed, or in the folder you run from)?"
-        ) from None
-    cls = getattr(module, class_name, None)
-    if not (isinstance(cls, type) and issubclass(cls, ScreeningPolicy)):
-        what = "has no class" if cls is None else "has no ScreeningPolicy subclass named"
-        raise UnknownPolicyError(
-            f"strategy '{path}': module '{module_name}' {what} '{class_name}'; a custom "
-            "strategy is a subclass of model.policies.ScreeningPolicy"
-        )
-    return cls
+        if ":" in name:
+            return load_strategy_class(name, ScreeningPolicy)
+        if name in POLICIES:
+            return POLICIES[name]
+        installed = load_entry_point(name, ScreeningPolicy)
+    except StrategyCodeError as err:
+        raise UnknownPolicyError(str(err)) from None
+    if installed is not None:
+        return installed
+    known = known_strategies()
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise UnknownPolicyError(f"unknown policy '{name}'.{hint} Known policies: {', '.join(known)}.")
 
 
 __all__ = [
@@ -75,6 +74,10 @@ __all__ = [
     "ScreeningBeforeDetention",
     "ScreeningOutcome",
     "ScreeningPolicy",
+    "StrategyCodeError",
     "UnknownPolicyError",
+    "allow_code",
+    "allowed_code",
     "get_policy",
+    "known_strategies",
 ]

@@ -13,6 +13,7 @@ be written (a full disk, a folder made read-only) stops the batch with the run a
 from __future__ import annotations
 
 import contextlib
+import os
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
@@ -46,6 +47,7 @@ from experiments.manifest import (
     Manifest,
     code_identity,
     config_hash,
+    plan_strategies,
     write_json_atomic,
 )
 from experiments.plan import BatchPlan, RunTask, build_plan
@@ -122,8 +124,10 @@ def run_batch(
     _check_output(folder, batch_file, "--out" if options.out is not None else "output")
     follow_up = decomposition_file(config, batch_file)
     plan = build_plan(config, batch_file, progress=options.progress)
-    manifest, resumed = _open_folder(folder, config, plan, batch_file, new=options.new)
-    with _locked(manifest.folder):
+    code = code_identity(plan_strategies(plan))
+    folder = _target_folder(folder, new=options.new)
+    with _locked(folder):  # before the manifest is read or written: one batch per folder
+        manifest, resumed = _open_folder(folder, config, plan, batch_file, code)
         todo, report = _select(manifest, plan, options.retry_failed)
         report.resumed = resumed
         report.decomposition = follow_up
@@ -135,7 +139,7 @@ def run_batch(
             return report
         with open_workers(options.executor, options.workers, options.scheduler) as workers:
             report.executor = workers.description
-            manifest.start_session(workers.description)
+            manifest.start_session(workers.description, code)
             manifest.save()
             try:
                 _execute(manifest, todo, workers, runner or execute_run, report, options.progress)
@@ -194,47 +198,63 @@ def _check_output(folder: Path, batch_file: Path, option: str) -> None:
         )
 
 
-def _open_folder(
-    folder: Path, config: BatchConfig, plan: BatchPlan, batch_file: Path, *, new: bool
-) -> tuple[Manifest, bool]:
-    """Resume the batch in ``folder``, or start one there (or next to it with ``new``)."""
-    settings = config.model_dump(mode="json")
-    occupied = folder.exists() and any(folder.iterdir())
-    if occupied and new:
+def _occupied(folder: Path) -> bool:
+    """Whether ``folder`` holds anything but its lock file."""
+    return folder.is_dir() and any(p.name != LOCK for p in folder.iterdir())
+
+
+def _target_folder(folder: Path, *, new: bool) -> Path:
+    """The folder the batch writes: ``folder``, or with ``new`` a fresh one next to it."""
+    if new and _occupied(folder):
         fresh = fresh_folder(folder)
         print(f"tipsim: --new: starting a fresh batch folder {fresh} ({folder} is left as it is)")
-        folder = fresh
-    elif (folder / MANIFEST).exists():
+        return fresh
+    return folder
+
+
+def _open_folder(
+    folder: Path, config: BatchConfig, plan: BatchPlan, batch_file: Path, code: dict
+) -> tuple[Manifest, bool]:
+    """Resume the batch in ``folder`` (locked by the caller), or start one there."""
+    settings = config.model_dump(mode="json")
+    if (folder / MANIFEST).exists():
         manifest = Manifest.load(folder)
-        if manifest.data["config_hash"] != config_hash(settings, plan.inputs):
+        if manifest.data.get("config_hash") != config_hash(settings, plan.inputs):
             raise UserError(_mismatch(folder, manifest, settings, plan))
-        _check_code(manifest)
+        _check_code(manifest, code)
         return manifest, True
-    elif occupied:
+    if _occupied(folder):
         raise UserError(
             f"{folder}: exists, is not empty and holds no batch {MANIFEST}; choose another "
             "folder with --out, or --new to start DIR-2 next to it"
         )
-    manifest = Manifest.create(folder, settings, plan, batch_file)
+    manifest = Manifest.create(folder, settings, plan, batch_file, code)
     manifest.save()
     return manifest, False
 
 
-def _check_code(manifest: Manifest) -> None:
-    """Refuse to resume a batch begun by other model code (results would mix versions)."""
+def _check_code(manifest: Manifest, current: dict) -> None:
+    """Refuse to resume a batch begun by other code (results would mix versions).
+
+    The package's sources and every user strategy module must hash the same.
+    """
     stored = manifest.code or {}
-    current = code_identity()
-    if stored.get("sources") == current["sources"]:
+    same_strategies = (stored.get("strategies") or {}) == (current.get("strategies") or {})
+    if stored.get("sources") == current["sources"] and same_strategies:
         return
-    if stored.get("sources"):
+    now_ = f"sources {current['sources'][:12]}, commit {current['commit'] or 'none'}"
+    if not stored.get("sources"):
+        then = "a version of tipsim that recorded no code identity"
+    elif stored["sources"] != current["sources"]:
         then = f"sources {stored['sources'][:12]}, commit {stored.get('commit') or 'none'}"
     else:
-        then = "a version of tipsim that recorded no code identity"
+        before, after = stored.get("strategies") or {}, current.get("strategies") or {}
+        changed = sorted(m for m in set(before) | set(after) if before.get(m) != after.get(m))
+        then, now_ = f"strategy module {', '.join(changed)} as it was then", "as it is now"
     raise UserError(
-        f"{manifest.folder}: this batch was run by other model code ({then}) than now "
-        f"(sources {current['sources'][:12]}, commit {current['commit'] or 'none'}). Results "
-        "of different code are never mixed: use --new to start a fresh folder next to it "
-        f"({fresh_folder(manifest.folder).name}), or --out; nothing is deleted"
+        f"{manifest.folder}: this batch was run by other code ({then}) than now ({now_}). "
+        "Results of different code are never mixed: use --new to start a fresh folder next to "
+        f"it ({fresh_folder(manifest.folder).name}), or --out; nothing is deleted"
     )
 
 
@@ -251,20 +271,42 @@ def _mismatch(folder: Path, manifest: Manifest, settings: dict, plan: BatchPlan)
     )
 
 
+#: The lock file of a batch folder.
+LOCK = ".lock"
+
+
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the folder: two processes never write one batch."""
+    """Hold an exclusive lock on the folder: two processes never write one batch.
+
+    The folder is made if need be and locked before its manifest is read or written. The lock
+    file is opened without truncating or following a symbolic link, so a ``.lock`` that points
+    elsewhere is refused and its target left untouched.
+    """
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks, run one batch per folder
+        folder.mkdir(parents=True, exist_ok=True)
         yield
         return
-    with open(folder / ".lock", "w") as handle:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError:
+        if path.is_symlink():
+            raise UserError(
+                f"{path}: is a symbolic link; a batch's lock file is its own (remove the link)"
+            ) from None
+        raise
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UserError(f"{folder}: another tipsim batch is writing to this folder") from None
         yield
+    finally:
+        os.close(descriptor)
 
 
 def _select(

@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import subprocess
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -96,15 +97,18 @@ def git_commit() -> dict[str, Any] | None:
     return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
 
 
-def provenance() -> dict[str, Any]:
+def provenance(code: dict[str, Any] | None = None) -> dict[str, Any]:
     """Which code and packages produced a result.
+
+    Args:
+        code: The code identity (default: :func:`code_identity` without user strategies).
 
     Returns:
         ``git_commit`` and ``git_dirty`` (``None`` outside git), ``code`` (the code identity:
         commit, local changes and the hash of the sources that decide results, see
         :func:`code_identity`) and ``versions`` of the packages.
     """
-    code = code_identity()
+    code = code or code_identity()
     return {
         "git_commit": code["commit"],
         "git_dirty": code["dirty"],
@@ -148,39 +152,79 @@ def write_study_manifest(
     return write_json_atomic(folder / MANIFEST, manifest, indent=2)
 
 
-#: Source folders whose code decides a run's results (hashed into the code identity).
-SOURCE_FOLDERS = ("model", "scenarios")
-#: Source files outside them that do too (how a task becomes a model run).
-SOURCE_FILES = ("experiments/runner.py",)
+#: The packages whose sources decide a run's results (hashed into the code identity): the model,
+#: how files become its parameters, and how a batch plans, seeds, runs and stores runs.
+SOURCE_PACKAGES = ("model", "scenarios", "experiments")
+
+
+def _package_folder(package: str) -> Path:
+    """Where ``package``'s sources are (the installed or shadowing copy that runs)."""
+    import importlib
+
+    source = getattr(importlib.import_module(package), "__file__", None)
+    if not source or not Path(source).is_file():
+        raise UserError(
+            f"the sources of the '{package}' package cannot be read, so the code that makes "
+            "results cannot be identified; install tipsim from its source files"
+        )
+    return Path(source).resolve().parent
 
 
 def source_hash(root: Path | None = None) -> str:
-    """SHA-256 of the model's Python sources (``model/``, ``scenarios/``, the runner).
+    """SHA-256 of every Python source of the packages that decide results.
 
-    It changes whenever code that decides results changes, committed or not, installed from a
-    checkout or not; paths count relative to the project, so a moved checkout has the same.
+    ``model/``, ``scenarios/`` and ``experiments/`` (:data:`SOURCE_PACKAGES`) as they are
+    imported, committed or not, installed from a checkout or not; paths count relative to each
+    package, so a moved checkout has the same hash.
+
+    Args:
+        root: A folder holding the three packages (default: where each is imported from).
     """
-    root = root or Path(__file__).resolve().parents[1]
-    files = sorted(
-        {p for folder in SOURCE_FOLDERS for p in (root / folder).rglob("*.py")}
-        | {root / name for name in SOURCE_FILES if (root / name).is_file()}
-    )
     digest = hashlib.sha256()
-    for file in files:
-        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(file.read_bytes() + b"\0")
+    for package in SOURCE_PACKAGES:
+        folder = root / package if root is not None else _package_folder(package)
+        for file in sorted(folder.rglob("*.py")):
+            digest.update(f"{package}/{file.relative_to(folder).as_posix()}".encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 @functools.cache
-def code_identity() -> dict[str, Any]:
-    """What code makes the results: the git commit (if any), local changes, the source hash."""
+def _package_identity() -> dict[str, Any]:
     git = git_commit()
     return {
         "commit": git["commit"] if git else None,
         "dirty": git["dirty"] if git else None,
         "sources": source_hash(),
     }
+
+
+def code_identity(strategies: Iterable[type] = ()) -> dict[str, Any]:
+    """What code makes the results: the git commit (if any), local changes, the source hash.
+
+    Args:
+        strategies: The screening strategies the results use; each one outside tipsim (a user
+            module, an installed package) adds its module's source hash under ``strategies``.
+
+    Raises:
+        UserError: If a strategy's module has no Python source to identify it by.
+    """
+    from model.policies import StrategyCodeError
+    from model.policies.code import strategy_sources
+
+    identity = dict(_package_identity())
+    try:
+        user = strategy_sources(strategies)
+    except StrategyCodeError as err:
+        raise UserError(str(err)) from None
+    if user:
+        identity["strategies"] = user
+    return identity
+
+
+def plan_strategies(plan: BatchPlan) -> set[type]:
+    """The strategy classes a plan's runs use."""
+    return {task.spec.strategy for task in plan.tasks if task.spec is not None}
 
 
 class Manifest:
@@ -198,9 +242,22 @@ class Manifest:
     # ------------------------------------------------------------------ creating and reading
     @classmethod
     def create(
-        cls, folder: Path, config: dict[str, Any], plan: BatchPlan, batch_file: Path
+        cls,
+        folder: Path,
+        config: dict[str, Any],
+        plan: BatchPlan,
+        batch_file: Path,
+        code: dict[str, Any] | None = None,
     ) -> Manifest:
-        """A new manifest with every run pending (not yet saved)."""
+        """A new manifest with every run pending (not yet saved).
+
+        Args:
+            folder: The batch folder.
+            config: The validated batch configuration (JSON-ready).
+            plan: Its runs.
+            batch_file: The batch file.
+            code: The code identity (default: that of the plan's strategies).
+        """
         data = {
             "format": FORMAT,
             "batch_file": str(batch_file),
@@ -208,7 +265,7 @@ class Manifest:
             "config_hash": config_hash(config, plan.inputs),
             "inputs": plan.inputs,
             "root_seed": config["seed"],
-            **provenance(),
+            **provenance(code or code_identity(plan_strategies(plan))),
             "created": now(),
             "started": None,
             "finished": None,
@@ -312,8 +369,8 @@ class Manifest:
         return counts
 
     # ------------------------------------------------------------------ sessions
-    def start_session(self, executor: str) -> None:
-        """Note the start of one invocation of the batch."""
+    def start_session(self, executor: str, code: dict[str, Any] | None = None) -> None:
+        """Note the start of one invocation of the batch, with the code identity it runs."""
         started = now()
         self.data["started"] = self.data["started"] or started
         self.data["sessions"].append(
@@ -322,7 +379,7 @@ class Manifest:
                 "finished": None,
                 "executor": executor,
                 "host": platform.node(),
-                "code": code_identity(),
+                "code": code or code_identity(),
             }
         )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -72,27 +73,82 @@ def test_resume_refuses_results_of_other_model_code_unless_new(tmp_path, monkeyp
     assert manifest.data["sessions"][0]["code"]["sources"] == source_hash()
 
     changed = {**experiments.manifest.code_identity(), "sources": "0" * 64}
-    monkeypatch.setattr(experiments.batch, "code_identity", lambda: changed)
+    monkeypatch.setattr(experiments.batch, "code_identity", lambda *strategies: changed)
     assert tipsim(["batch", str(batch), "--workers", "1", "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "was run by other model code" in err and "--new" in err
+    assert "was run by other code" in err and "--new" in err
     assert "Traceback" not in err
     assert tipsim(["batch", str(batch), "--workers", "1", "--quiet", "--new"]) == 0
     assert "--new: starting a fresh batch folder" in capsys.readouterr().out
     assert (tmp_path / "out-2" / "manifest.json").exists()
 
 
-def test_the_source_hash_follows_every_model_source(tmp_path):
-    for name in ("model/a.py", "scenarios/b.py", "experiments/runner.py"):
+def test_the_source_hash_follows_every_source_that_decides_a_result(tmp_path):
+    """Issue 32: editing the seed derivation in experiments/plan.py resumed with mixed code."""
+    for name in ("model/a.py", "scenarios/b.py", "experiments/runner.py", "experiments/plan.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x = 1\n")
     before = source_hash(tmp_path)
-    (tmp_path / "model" / "a.py").write_text("x = 2\n")
-    assert source_hash(tmp_path) != before
-    (tmp_path / "model" / "a.py").write_text("x = 1\n")
-    assert source_hash(tmp_path) == before
+    for name in ("model/a.py", "experiments/plan.py"):
+        (tmp_path / name).write_text("x = 2\n")
+        assert source_hash(tmp_path) != before, name
+        (tmp_path / name).write_text("x = 1\n")
+        assert source_hash(tmp_path) == before
     (tmp_path / "analysis.py").write_text("unrelated\n")
     assert source_hash(tmp_path) == before
+
+
+def test_resume_refuses_a_batch_whose_strategy_module_changed(tmp_path, capsys):
+    """Issue 32: editing a custom strategy's module resumed with 17 of 80 results from the old."""
+    module = tmp_path / "code" / "mine.py"
+    module.parent.mkdir()
+    module.write_text(
+        (Path(__file__).parent / "custom_policy.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    policy = tmp_path / "nodet.yaml"
+    policy.write_text("name: nodet\nstrategy: mine:NoDetention\n", encoding="utf-8")
+    batch = write_batch(tmp_path, policies=[str(policy)], years=0.1, replicates=1)
+    command = ["batch", str(batch), "--workers", "1", "--quiet", "--strategy-module", str(module)]
+    assert tipsim(command) == 0
+    stored = Manifest.load(tmp_path / "out").code
+    assert list(stored["strategies"]) == ["mine"]
+    assert tipsim(command) == 0  # the same code resumes (nothing left to run)
+    module.write_text(module.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert tipsim(command) == 2
+    err = capsys.readouterr().err
+    assert "other code (strategy module mine as it was then)" in err and "--new" in err
+
+
+def test_a_second_batch_started_on_a_new_folder_is_refused_before_any_manifest(
+    tmp_path, monkeypatch, capsys
+):
+    """Issue 32: the manifest was written before the lock was taken, so a second batch started
+    at the same time on a new folder counted the first one's runs as its own."""
+    batch = write_batch(tmp_path, years=0.1, replicates=1)
+    real_save = Manifest.save
+    second: list[int] = []
+
+    def save_then_start_another(self):
+        real_save(self)
+        if not second:
+            second.append(tipsim(["batch", str(batch), "--workers", "1", "--quiet"]))
+
+    monkeypatch.setattr(Manifest, "save", save_then_start_another)
+    assert tipsim(["batch", str(batch), "--workers", "1", "--quiet"]) == 0
+    assert second == [2]
+    assert "another tipsim batch is writing to this folder" in capsys.readouterr().err
+    assert _status(tmp_path / "out") == {"done": 2}
+
+
+def test_a_lock_file_that_is_a_symlink_never_truncates_its_target(tmp_path, capsys):
+    batch = write_batch(tmp_path, years=0.1, replicates=1)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / ".lock").symlink_to(precious)
+    assert tipsim(["batch", str(batch), "--workers", "1", "--quiet"]) == 2
+    assert "is a symbolic link" in capsys.readouterr().err
+    assert precious.read_text() == "keep me\n"
 
 
 @pytest.mark.parametrize("table", ["summary", "weekly"])

@@ -187,7 +187,7 @@ def check_strategy_class(cls: Any, reference: str, base: type) -> None:
 
 
 def _load_file(module_name: str, path: Path, reference: str, sha256: str | None = None):
-    """Load a module from the file the user named (once per process).
+    """Load a module from the file the user named (again only if its source changed).
 
     Args:
         module_name: The name it is registered under (``sys.modules``).
@@ -195,11 +195,6 @@ def _load_file(module_name: str, path: Path, reference: str, sha256: str | None 
         reference: The strategy as written, for messages.
         sha256: The source's expected hash (a worker loading what its parent loaded).
     """
-    present = sys.modules.get(module_name)
-    if present is not None and sha256 is None and _file_of(present) == path:
-        if module_name not in _LOADED:  # imported before (by the user's own Python code)
-            _remember(module_name, path, from_file=True)
-        return present
     try:
         source = path.read_bytes()
     except OSError as err:
@@ -210,6 +205,13 @@ def _load_file(module_name: str, path: Path, reference: str, sha256: str | None 
             f"strategy '{reference}': {path} changed while the batch ran; results of different "
             "strategy code are never mixed"
         )
+    present, known = sys.modules.get(module_name), _LOADED.get(module_name)
+    if present is not None and _file_of(present) == path:
+        if known is None:  # imported before, by the user's own Python code
+            _remember(module_name, path, from_file=True, sha256=digest)
+            return present
+        if known.sha256 == digest:
+            return present
     module = type(sys)(module_name)
     module.__file__ = str(path)
     sys.modules[module_name] = module

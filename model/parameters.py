@@ -13,11 +13,19 @@ reference and the ODD document can be generated from this module.
 
 from __future__ import annotations
 
+import typing
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
 
 from model.timeline import FIXED_SECTIONS, DatedChange
 
@@ -55,10 +63,35 @@ def param(
     )
 
 
+def is_number_type(annotation: Any) -> bool:
+    """Whether a field holds a number (``int``, ``float`` or an optional one), not a flag."""
+    if annotation in (int, float):
+        return True
+    arguments = typing.get_args(annotation)
+    return bool(arguments) and all(a in (int, float, type(None)) for a in arguments)
+
+
+def refuse_flag_as_number(value: Any, info: ValidationInfo, fields: dict[str, Any]) -> Any:
+    """Refuse ``true``/``false`` (or ``on``/``yes`` read as YAML) for a number field.
+
+    Pydantic would take ``True`` as 1 and 1.0: ``domestic_workers: true`` would mean one
+    worker, ``trafficked_share_domestic=on`` everyone trafficked.
+    """
+    field = fields.get(info.field_name or "")
+    if isinstance(value, bool) and field is not None and is_number_type(field.annotation):
+        raise ValueError(f"a number is required, not the flag {str(value).lower()}")
+    return value
+
+
 class Section(BaseModel):
     """Base of every parameter section: unknown keys are refused, assignments validated."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_flags(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_flag_as_number(value, info, cls.model_fields)
 
 
 class LegalRegime(StrEnum):
@@ -1356,9 +1389,17 @@ def changes_model() -> type[BaseModel]:
         )
         field.metadata = list(info.metadata)  # ge/le constraints
         definitions[path.replace(".", "__")] = (annotation, field)
+    fields = {path.replace(".", "__"): info for path, (_, info) in world_fields().items()}
+
+    def numbers_are_not_flags(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_flag_as_number(value, info, fields)
+
     return create_model(
         "TimelineChanges",
         __config__=ConfigDict(extra="forbid", populate_by_name=False),
+        __validators__={
+            "numbers_are_not_flags": field_validator("*", mode="before")(numbers_are_not_flags)
+        },
         **definitions,
     )
 

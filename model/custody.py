@@ -25,7 +25,7 @@ import numpy as np
 from model import justice
 from model.cases import CaseTable
 from model.population import NO_WEEK
-from model.states import OFFENDER_ROUTES, Exploitation, LegalStatus, Route, Stage
+from model.states import OFFENDER_ROUTES, Exploitation, Group, LegalStatus, Route, Stage
 from model.trafficking import retaliate
 
 if TYPE_CHECKING:
@@ -59,6 +59,27 @@ def removal_days(
         return np.full(count, mean, dtype=np.float64)
     shape = detention.removal_shape
     return minimum + rng.gamma(shape, (mean - minimum) / shape, count)
+
+
+#: Who is identified (victims and false positives), by group: the flow of each group.
+IDENTIFIED_BY_GROUP = {
+    Group.DOMESTIC: "identified_workers",
+    Group.OTHER: "identified_workers",
+    Group.IRREGULAR: "identified_irregular",
+    Group.SEX: "identified_sex_trade",
+}
+
+
+def count_by_group(model: IdentificationModel, slots: np.ndarray) -> None:
+    """Count the people identified in ``slots`` by group (who is identified, not only how many).
+
+    Domestic and other migrant workers (with an employer and a work visa) count as
+    ``identified_workers``, the irregular group (non-refoulement claimants) as
+    ``identified_irregular``, sex workers as ``identified_sex_trade``.
+    """
+    groups = model.population.group[slots]
+    for group, flow in IDENTIFIED_BY_GROUP.items():
+        model.outcomes.add(flow, int(np.count_nonzero(groups == group.value)))
 
 
 class Custody:
@@ -109,6 +130,7 @@ class Custody:
             model.outcomes.add("identified_offenders", len(slots))
         elif route == Route.NGO_REFERRAL:
             model.outcomes.add("identified_ngo_referred", len(slots))
+        count_by_group(model, slots)
         self.cases.open(slots, route, model.week)  # a detainee's case stays open, its route kept
         pop.removal_week[slots] = NO_WEEK  # weeks already held were booked week by week
         pop.support_until[slots] = model.week + model.params.support.victim_support_weeks

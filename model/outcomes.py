@@ -40,6 +40,12 @@ FLOWS: dict[str, str] = {
     "identified_in_investigations": "of them, identified on the investigation's evidence",
     "identified_ngo_referred": "migrants identified (victims and false positives) among NGO "
     "referrals",
+    "identified_workers": "migrants identified (victims and false positives) among domestic "
+    "and other migrant workers",
+    "identified_irregular": "migrants identified (victims and false positives) in the "
+    "irregular group (non-refoulement claimants)",
+    "identified_sex_trade": "migrants identified (victims and false positives) among sex "
+    "workers (commercial sex), whatever the route",
     "detained": "migrants detained",
     "victims_detained": "victims detained",
     "detention_days": "person-days in immigration detention",

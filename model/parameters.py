@@ -621,9 +621,12 @@ class EncounterParameters(Section):
         unit="investigations per year",
         ge=0,
         le=10_000,
-        source="US TIP reports 2018 and 2020: Hong Kong investigated 19 (2016), 37 (2017), 136 "
-        "(2018) and 9 (2019) potential sex-trafficking cases; none by default (set by date in "
-        "hong_kong_2016_2020)",
+        source="a switch, off (0) in the Hong Kong worlds: the 19 (2016), 37 (2017), 136 "
+        "(2018) and 9 (2019) 'cases related to sex trafficking' of the US TIP reports 2018 and "
+        "2020 are cases under prostitution-related offences, and none is shown to have "
+        "identified a victim (US TIP report 2019: 2018's 18 identified were workers and "
+        "claimants, 11 child victims arrested in operations were not identified; US TIP "
+        "reports 2022 and 2023: none identified in brothel operations or in commercial sex)",
         description="Police investigations of sex-trade operators opened a year on intelligence "
         "(not from a screening). Each targets an operator not already under investigation; the "
         "police find the victims it controls who are at large.",
@@ -635,7 +638,8 @@ class EncounterParameters(Section):
         le=1,
         source=ASSUMPTION + ": the evidence an investigation gathers (records, surveillance, "
         "other witnesses) identifies some victims without their own disclosure (UNODC "
-        "proactive-investigation guidance); no Hong Kong figure, the calibration fits it",
+        "proactive-investigation guidance); no Hong Kong figure; used only where "
+        "sex_trafficking_investigations_per_year is on",
         description="Chance that a victim found in a sex-trafficking investigation is "
         "identified on the investigation's evidence, whatever the screening policy. The "
         "others are met as sex workers caught in a raid on vice.",

@@ -94,6 +94,57 @@ def test_identifications_on_investigation_evidence_are_not_counted_as_through_sc
     assert table.loc[2018, "victims_identified"] == 8  # the model's own count keeps them
 
 
+def test_who_is_identified_through_screening_adds_up_to_the_official_count():
+    weekly = pd.DataFrame(
+        {
+            "year": [2018, 2018],
+            **{name: [0, 0] for name in YEARLY_FLOWS},
+            "victims_present": [10, 10],
+            "population_size": [100, 100],
+        }
+    )
+    weekly["victims_identified"] = [6, 5]
+    weekly["false_positives"] = [1, 0]
+    weekly["identified_workers"] = [3, 2]
+    weekly["identified_irregular"] = [1, 1]
+    weekly["identified_sex_trade"] = [3, 2]  # 4 of them on an investigation's evidence
+    weekly["identified_in_investigations"] = [2, 2]
+    row = official_statistics(weekly).loc[2018]
+    assert (row["identified_workers"], row["identified_claimants"]) == (5, 2)
+    assert row["identified_commercial_sex"] == 1
+    parts = row["identified_workers"] + row["identified_claimants"]
+    assert parts + row["identified_commercial_sex"] == row["identified_mechanism"]
+
+
+def test_composition_patterns_hold_2018s_18_by_group_and_none_in_commercial_sex_later():
+    figures = load_figures()
+    workers = build_pattern("identified_workers", figures, years=(2018,), relative=0, absolute=3)
+    claimants = build_pattern(
+        "identified_claimants", figures, years=(2018,), relative=0, absolute=3
+    )
+    sex = build_pattern(
+        "identified_commercial_sex", figures, years=(2018, 2021, 2022), relative=0.5, absolute=2
+    )
+    assert (workers.observed[2018], claimants.observed[2018]) == (6, 4)
+    assert dict(sex.observed) == {2018: 8, 2021: 0, 2022: 0}
+    # a published bound: only the error beyond it counts
+    table = pd.DataFrame(
+        {
+            "identified_workers": [14.0, 0, 0],
+            "identified_claimants": [7.0, 0, 0],
+            "identified_commercial_sex": [3.0, 0, 0],
+        },
+        index=[2018, 2021, 2022],
+    )
+    assert workers.distance(table) == 0  # 14 workers: at least 6
+    assert claimants.distance(table) == pytest.approx(1.0)  # 7 against 4, tolerance 3
+    assert sex.distance(table) == 0  # 3 of 8 at most, none later
+    table.loc[2018, "identified_workers"] = 3.0
+    table.loc[2021, "identified_commercial_sex"] = 2.0
+    assert workers.distance(table) == pytest.approx(1.0)  # 3 short of 6, tolerance 3
+    assert sex.distance(table) == pytest.approx(math.sqrt(1 / 3))  # one year 2 over 0
+
+
 def test_the_enforcement_pattern_counts_raids_on_illegal_work_not_on_vice():
     figures = load_figures()
     enforcement = build_pattern("enforcement", figures, years=(2018,), relative=0.25, absolute=0)
@@ -111,7 +162,7 @@ def test_distance_is_zero_on_target_and_one_tolerance_off():
     table = pd.DataFrame({"initial_screenings": [4700 + 470.0, 7500 - 750.0]}, index=[2017, 2018])
     assert pattern.distance(table) == pytest.approx(1.0)
     small = build_pattern("identified_mechanism", figures, years=(2019,), relative=0.5, absolute=4)
-    table = pd.DataFrame({"identified_mechanism": [11.0]}, index=[2019])
+    table = pd.DataFrame({"identified_official": [11.0]}, index=[2019])
     assert small.distance(table) == pytest.approx(2.0)  # (11 - 3) / max(1.5, 4)
     assert combined_distance({"a": 1.0, "b": 3.0}, "max") == 3.0
     assert combined_distance({"a": 1.0, "b": 3.0}, "mean") == 2.0
@@ -120,7 +171,7 @@ def test_distance_is_zero_on_target_and_one_tolerance_off():
 def test_a_pattern_over_its_worst_year_is_the_largest_error_not_the_mean():
     figures = load_figures()
     years = (2017, 2018, 2019)
-    table = pd.DataFrame({"identified_mechanism": [9.0, 0.0, 3.0]}, index=list(years))
+    table = pd.DataFrame({"identified_official": [9.0, 0.0, 3.0]}, index=list(years))
     worst = build_pattern(
         "identified_mechanism", figures, years=years, relative=0.5, absolute=4, over_years="max"
     )
@@ -413,7 +464,11 @@ def test_shipped_calibration_file_is_valid():
         "enforcement",
         "ngo_yield",
         "prevalence_domestic",
+        "identified_workers",
+        "identified_claimants",
+        "identified_commercial_sex",
     }
+    assert config.years >= 8  # the 2021-2023 patterns are within the run
     world = load_scenario(REPLAY)
     dated = {p for e in world.timeline for p in e.set}
     assert not dated & set(config.parameters)

@@ -108,6 +108,10 @@ def test_detention_first_screens_sex_workers_at_the_scene_where_police_screen_vi
         totals["victims_identified"] + totals["false_positives"]
     )
     assert totals["identified_ngo_referred"] == 0
+    # who is identified: sex workers only, every one counted in their group
+    identified = totals["victims_identified"] + totals["false_positives"]
+    assert totals["identified_sex_trade"] == identified
+    assert totals["identified_workers"] == totals["identified_irregular"] == 0
     assert (
         totals["detained"]
         == totals["encountered"] - totals["victims_identified"] - (totals["false_positives"])

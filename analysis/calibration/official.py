@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+#: Who is identified, by group (victims and false positives, every route).
+COMPOSITION_FLOWS: tuple[str, ...] = (
+    "identified_workers",
+    "identified_irregular",
+    "identified_sex_trade",
+)
 #: Weekly flows summed by year in the official-statistics view.
 YEARLY_FLOWS: tuple[str, ...] = (
     "encountered",
@@ -34,6 +40,7 @@ YEARLY_FLOWS: tuple[str, ...] = (
     "identified_ngo_referred",
     "victims_found_in_investigations",
     "identified_in_investigations",
+    *COMPOSITION_FLOWS,
     "outbound_screened",
     "outbound_identified",
 )
@@ -49,6 +56,7 @@ LATER_FLOWS: tuple[str, ...] = (
     "identified_ngo_referred",
     "victims_found_in_investigations",
     "identified_in_investigations",
+    *COMPOSITION_FLOWS,
 )
 
 
@@ -83,7 +91,11 @@ def official_statistics(weekly: pd.DataFrame, scale: float = 1.0) -> pd.DataFram
         screening mechanism, i.e. without the victims identified on an investigation's
         evidence, who were never screened),
         ``identified_official`` and ``screenings_official`` (inbound plus the outbound stream,
-        as officials total them from 2022), ``ngo_yield`` (NGO-identified victims per migrant
+        as officials total them from 2022), who is identified through the screening mechanism:
+        ``identified_workers`` (domestic and other migrant workers), ``identified_claimants``
+        (the irregular group, non-refoulement claimants) and ``identified_commercial_sex``
+        (sex workers, without those identified on an investigation's evidence), which add up
+        to ``identified_mechanism``, ``ngo_yield`` (NGO-identified victims per migrant
         screened by NGOs), ``victims_present`` and ``population`` (yearly
         means, rescaled) and ``prevalence`` (victims present per migrant present).
     """
@@ -93,6 +105,10 @@ def official_statistics(weekly: pd.DataFrame, scale: float = 1.0) -> pd.DataFram
     table = flows.copy()
     table["identified_mechanism"] = identified_through_screening(flows)
     table["identified_official"] = table["identified_mechanism"] + flows["outbound_identified"]
+    table["identified_claimants"] = flows["identified_irregular"]
+    table["identified_commercial_sex"] = (
+        flows["identified_sex_trade"] - flows["identified_in_investigations"]
+    )
     table["screenings_official"] = flows["initial_screenings"] + flows["outbound_screened"]
     table["ngo_yield"] = (flows["ngo_victims_identified"] / flows["ngo_screened"]).fillna(0.0)
     table["victims_present"] = stocks["victims_present"]

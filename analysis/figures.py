@@ -11,6 +11,7 @@ notebook user chose untouched.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -48,6 +49,8 @@ DIFFERENCES_DEFAULT = (
 #: Outcomes drawn against swept parameters by default.
 SWEEP_DEFAULT = ("victims_identified", "identification_rate", "victims_detained", "convictions")
 _PANEL = (4.2, 3.0)
+#: Beyond this many worlds in one figure, worlds are summarised (median and band over them).
+MAX_PANELS = 3
 
 
 def funnel_figure(stages: pd.DataFrame) -> Figure:
@@ -59,6 +62,9 @@ def funnel_figure(stages: pd.DataFrame) -> Figure:
         stages: Output of :func:`analysis.funnel` (the first draw is drawn).
     """
     stages, note = first_draw(stages)
+    over_worlds = _many_worlds(stages)
+    if over_worlds:
+        stages = _funnel_over_worlds(stages)
     blocks = _blocks(stages)
     policies = _policy_names(stages)
     fig = Figure(figsize=(6.4 * len(blocks), 1.2 + 0.45 * len(FUNNEL) * max(1, len(policies) / 2)))
@@ -78,7 +84,7 @@ def funnel_figure(stages: pd.DataFrame) -> Figure:
                 mean,
                 height=height,
                 color=_colour(stages, policy),
-                label=policy,
+                label=policy.replace("_", " "),
             )
             ax.errorbar(
                 mean,
@@ -103,7 +109,11 @@ def funnel_figure(stages: pd.DataFrame) -> Figure:
         ax.margins(x=0.25)  # room for the labels right of the bars
         ax.set_yticks(np.arange(len(labels)), labels)
         ax.invert_yaxis()
-        ax.set_xlabel("mean count over the run (whiskers: 95% of replicates)")
+        ax.set_xlabel(
+            "median of the worlds' mean counts (whiskers: 5-95% of worlds)"
+            if over_worlds
+            else "mean count over the run (whiskers: 95% of replicates)"
+        )
         ax.set_title(title)
         ax.grid(axis="x", alpha=0.3)
     axes[0].legend(loc="lower right", fontsize=8)
@@ -124,7 +134,8 @@ def weekly_figure(
     """
     outcomes = [name for name in outcomes if name in weekly.columns]
     weekly, note = first_draw(weekly)
-    blocks = _blocks(weekly)
+    over_worlds = _many_worlds(weekly)
+    blocks = {f"over {over_worlds} worlds": weekly} if over_worlds else _blocks(weekly)
     panels = [(title, outcome) for title in blocks for outcome in outcomes]
     ncols = len(blocks) if len(blocks) > 1 else min(2, len(outcomes))
     nrows = int(np.ceil(len(panels) / ncols))
@@ -142,14 +153,17 @@ def weekly_figure(
             )
             if accumulate:
                 series = series.cumsum()
+            if over_worlds:  # each world's mean over its replicates, then across worlds
+                worlds = runs.drop_duplicates("run_id").set_index("run_id")["world"].astype(str)
+                series = series.T.groupby(worlds.reindex(series.columns).to_numpy()).mean().T
             q = np.nanquantile(series.to_numpy(float), [0.025, 0.25, 0.5, 0.75, 0.975], axis=1)
             colour = _colour(weekly, policy)
             ax.fill_between(series.index, q[0], q[4], color=colour, alpha=0.15, lw=0)
             ax.fill_between(series.index, q[1], q[3], color=colour, alpha=0.35, lw=0)
-            ax.plot(series.index, q[2], color=colour, lw=1.4, label=policy)
+            ax.plot(series.index, q[2], color=colour, lw=1.4, label=policy.replace("_", " "))
         kind = "cumulative since the start" if accumulate else "stock at the end of the week"
         name = weekly_label(outcome) if outcome in STOCKS else f"{label(outcome)}, cumulative"
-        ax.set_title(f"{title}\n{name}" if len(blocks) > 1 else name, fontsize=8)
+        ax.set_title(textwrap.fill(f"{title}: {name}" if len(blocks) > 1 else name, 48), fontsize=8)
         ax.set_ylabel(kind, fontsize=8)
         ax.grid(alpha=0.3)
     for ax in order[len(panels) :]:
@@ -157,8 +171,9 @@ def weekly_figure(
     for ax in axes[-1]:
         ax.set_xlabel("week starting" if "year" in weekly.columns else "week")
         ax.tick_params(axis="x", labelrotation=30, labelsize=7)
-    axes[0, 0].legend(fontsize=7, title="median; bands 50%, 95%", title_fontsize=7)
-    fig.suptitle(f"Weekly outcomes across replicates{note}")
+    across = f"the {over_worlds} worlds' means" if over_worlds else "replicates"
+    axes[0, 0].legend(fontsize=7, title=f"median of {across}; bands 50%, 95%", title_fontsize=7)
+    fig.suptitle(f"Weekly outcomes across {across}{note}")
     fig.set_layout_engine("constrained")
     return fig
 
@@ -281,7 +296,7 @@ def _sweep_figure(comparison: pd.DataFrame, param: str, metrics: list[str], join
                     ms=4,
                     capsize=2,
                     lw=1.2,
-                    label=policy,
+                    label=policy.replace("_", " "),
                 )
             ax.set_xlabel(param.removeprefix("param:"))
             ax.set_ylabel(label(metric), fontsize=8)
@@ -322,6 +337,36 @@ def first_draw(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     if len(draws) <= 1:
         return frame, ""
     return frame[frame["draw"] == draws[0]], f" (draw {draws[0]} of {len(draws)})"
+
+
+def _many_worlds(frame: pd.DataFrame) -> int:
+    """How many worlds a figure summarises: 0 unless one folder holds many.
+
+    More than :data:`MAX_PANELS` worlds of one result folder (such as the members of an
+    ensemble) are drawn as their median and band, not a panel each.
+    """
+    if frame[SOURCE].nunique() > 1:
+        return 0
+    count = frame["world"].nunique()
+    return count if count > MAX_PANELS else 0
+
+
+def _funnel_over_worlds(stages: pd.DataFrame) -> pd.DataFrame:
+    """Per policy and stage: the median over worlds of their mean, and the 5-95% of worlds."""
+    keys = [SOURCE, "policy", "stage"]
+    grouped = stages.groupby(keys, observed=True, sort=False)
+    summary = grouped["mean"].median().rename("mean").to_frame()
+    summary["low"] = grouped["mean"].quantile(0.05)
+    summary["high"] = grouped["mean"].quantile(0.95)
+    summary["share"] = grouped["share"].median()
+    summary = summary.reset_index()
+    summary["world"] = f"median over {stages['world'].nunique()} worlds"
+    summary["draw"] = stages["draw"].iloc[0]
+    summary["policy"] = pd.Categorical(
+        summary["policy"].astype(str),
+        categories=stages["policy"].cat.categories if hasattr(stages["policy"], "cat") else None,
+    )
+    return summary
 
 
 def _blocks(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:

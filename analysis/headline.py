@@ -1,36 +1,41 @@
-"""The report's answer first: one sentence per outcome group, with its interval and its scope.
+"""The answer in words: the sentences, the table and the text every output leads with.
 
-For each policy other than the reference, and each group (identification, harms, justice,
-cost), a sentence says by how much the policy changed the outcome against the reference over
-the run, with the bootstrap interval of the mean paired difference and what that interval
-covers (replicate-to-replicate chance in one world, not uncertainty about the world). When the
-results hold several worlds (e.g. the members of a calibrated ensemble), the sentence adds the
-share of worlds in which the policy identified more victims.
+:func:`analysis.main_answer.main_answer` computes the answer once; this module says it. The
+batch prints :func:`answer_text`, ``tipsim compare`` and the report lead with the same
+sentences (:func:`answer_sentences`) and table (:func:`answer_table`), so all of them state the
+same numbers, with outcomes and policies in plain words and units.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from analysis.formatting import format_difference, missing, number
-from analysis.results import SOURCE
-from analysis.statistics import MIN_PAIRS
-from analysis.tables import _level
+from analysis.decomposition import decompose
+from analysis.errors import AnalysisError
+from analysis.formatting import missing, number, signed
+from analysis.labels import label, unit, words
+from analysis.layout import DECOMPOSITION_DIR, MANIFEST
+from analysis.main_answer import (
+    HEADLINE_METRICS,
+    Answer,
+    ensemble_weights,
+    fit_check,
+    main_answer,
+)
+from analysis.results import load
+from analysis.statistics import CONFIDENCE, MIN_PAIRS
+from analysis.tables import Table, to_markdown
 
-#: Outcome groups and the outcomes each sentence reports, in order.
-GROUPS: dict[str, tuple[str, ...]] = {
-    "Identification": ("victims_identified",),
-    "Harms": ("victims_removed_unidentified", "victims_detained"),
-    "Justice": ("convictions",),
-    "Cost": ("cost_hkd",),
-}
-#: How a change in each outcome is said: (verb phrase before the number, noun after it).
-PHRASES: dict[str, tuple[str, str]] = {
-    "victims_identified": ("identified", "victims"),
-    "victims_removed_unidentified": ("removed", "victims without identifying them"),
-    "victims_detained": ("detained victims", "times"),
-    "convictions": ("convicted", "traffickers"),
-    "cost_hkd": ("cost HK$", ""),
+#: How a change in each outcome is said: verb (past, present) before the number, noun after.
+PHRASES: dict[str, tuple[str, str, str]] = {
+    "victims_identified": ("identified", "identifies", "victims"),
+    "prosecutions": ("began", "begins", "prosecutions of traffickers"),
+    "convictions": ("convicted", "convicts", "traffickers"),
+    "victims_removed_unidentified": ("removed", "removes", "victims without identifying them"),
+    "victims_detained": ("detained victims", "detains victims", "times"),
+    "witnesses_cooperating": ("had", "has", "victims cooperating as witnesses"),
 }
 
 
@@ -39,88 +44,167 @@ def policy_words(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def headline_sentences(comparison: pd.DataFrame, years: float | None = None) -> list[str]:
-    """One sentence per outcome group and compared policy.
+def scope_words(answer: Answer) -> str:
+    """Where the answer holds: the ensemble, the factorial's world or the world(s) compared."""
+    rows = answer.rows
+    pairs = int(rows["pairs"].iloc[0]) if len(rows) else 0
+    if answer.kind == "ensemble":
+        members = int(rows["members"].iloc[0])
+        return (
+            f"over the calibrated ensemble ({members} members drawn by ABC weight, {pairs} "
+            "replicate pairs on common random numbers)"
+        )
+    worlds = list(dict.fromkeys(rows["world"]))
+    if answer.kind == "factorial":
+        return f"in {', '.join(worlds)} ({pairs} replicates of every combination)"
+    return f"in {', '.join(worlds)} ({pairs} replicate pairs on common random numbers)"
 
-    Args:
-        comparison: Output of :func:`analysis.compare` (the first result folder and draw are
-            described; the share of worlds counts every world of that folder and draw).
-        years: Length of the runs, for "over N years" (omitted when ``None``).
 
-    Returns:
-        Sentences, grouped in the order of :data:`GROUPS`; none without a compared policy.
-    """
-    if comparison.empty:
-        return []
-    first = comparison[
-        (comparison[SOURCE] == comparison[SOURCE].iloc[0])
-        & (comparison["draw"] == comparison["draw"].iloc[0])
-    ]
-    worlds = list(dict.fromkeys(first["world"].astype(str)))
-    shown = first[first["world"].astype(str) == worlds[0]]
-    reference = str(comparison["reference"].iloc[0])
-    level = _level(comparison)
-    span = f"Over {years:g} year{'' if years == 1 else 's'}, " if years else ""
+def answer_sentences(answer: Answer) -> list[str]:
+    """One sentence per outcome (and world): the change, its interval and its probability."""
+    level = f"{100 * answer.confidence:g}%"
+    span = f"Over {answer.years:g} year{'' if answer.years == 1 else 's'}" if answer.years else ""
+    if answer.kind == "factorial":
+        who, against = "the full reform", "the status quo"
+    else:
+        who, against = policy_words(answer.alternative).lower(), policy_words(answer.reference)
+        against = against.lower()
+    many_worlds = answer.rows["world"].nunique() > 1
     sentences = []
-    for policy in [str(p) for p in dict.fromkeys(shown["policy"].astype(str)) if p != reference]:
-        rows = shown[shown["policy"].astype(str) == policy].set_index("metric")
-        for group, metrics in GROUPS.items():
-            parts = [
-                _clause(rows.loc[m], m, level)
-                for m in metrics
-                if m in rows.index and _known(rows.loc[m])
-            ]
-            if not parts:
-                continue
-            row = rows.loc[next(m for m in metrics if m in rows.index)]
-            scope = (
-                f"CI: t-interval of the mean paired difference over {int(row['n_pairs'])} "
-                f"replicates of {worlds[0]}; covers run-to-run chance in that world, not "
-                "uncertainty about the world"
-            )
-            who = policy_words(policy)
-            opening = f"{span}{who.lower() if span else who}"
-            text = f"{group}: {opening} " + "; it ".join(parts)
-            text += f", compared with {policy_words(reference).lower()} [{scope}]"
-            if group == "Identification" and len(worlds) > 1:
-                text += _share_of_worlds(first, policy, worlds)
-            sentences.append(text + ".")
+    for row in answer.rows.itertuples():
+        where = f" in {row.world}" if many_worlds else ""
+        opening = f"{span}{where}, {who}" if span else f"{who[0].upper()}{who[1:]}{where}"
+        text = f"{opening} {_change(row.metric, row.mean)} than {against}"
+        text += f" ({_interval(row, level, answer.kind)})"
+        sentences.append(text + ".")
     return sentences
 
 
-def _known(row: pd.Series) -> bool:
-    return not missing(row.get("diff"))
-
-
-def _clause(row: pd.Series, metric: str, level: str) -> str:
-    verb, noun = PHRASES[metric]
-    diff = float(row["diff"])
-    amount = number(abs(diff))
-    if metric == "cost_hkd":
-        text = "cost the same" if diff == 0 else f"{verb}{amount} {'more' if diff > 0 else 'less'}"
-    elif diff == 0:
-        text = f"{verb} as many {noun}"
+def answer_table(answer: Answer) -> Table:
+    """The answer as a table: each policy's mean, the difference, its interval, P(more)."""
+    level = f"{100 * answer.confidence:g}%"
+    many_worlds = answer.rows["world"].nunique() > 1
+    if answer.kind == "factorial":
+        names = ["Status quo", "Full reform"]
     else:
-        text = f"{verb} {amount} {'more' if diff > 0 else 'fewer'} {noun}"
-    interval = f" (no interval: fewer than {MIN_PAIRS} paired replicates)"
-    if not missing(row.get("diff_low")):
-        low = format_difference(row["diff_low"], metric)
-        high = format_difference(row["diff_high"], metric)
-        interval = f" ({level} CI {low} to {high})"
-    return text + interval
-
-
-def _share_of_worlds(comparison: pd.DataFrame, policy: str, worlds: list[str]) -> str:
-    rows = comparison[
-        (comparison["policy"].astype(str) == policy)
-        & (comparison["metric"] == "victims_identified")
-    ]
-    diffs = rows.set_index(rows["world"].astype(str))["diff"].dropna()
-    if diffs.empty:
-        return ""
-    more = int((diffs > 0).sum())
-    kind = "calibrated worlds" if all(w.startswith("member_") for w in worlds) else "worlds"
-    return (
-        f"; it identified more victims in {more} of {len(diffs)} {kind} "
-        f"({100 * more / len(diffs):.0f}%, by the mean paired difference in each)"
+        names = [policy_words(answer.reference), policy_words(answer.alternative)]
+    header = ["Outcome (per run)", *names, f"Difference [{level} interval]"]
+    if answer.kind == "ensemble":
+        header += ["Probability of more", "Members with more"]
+    elif answer.kind == "world":
+        header += ["Replicate pairs with more"]
+    if many_worlds:
+        header.insert(0, "World")
+    rows = []
+    for row in answer.rows.itertuples():
+        interval = "" if missing(row.low) else f" [{signed(row.low)}, {signed(row.high)}]"
+        if missing(row.low) and answer.kind != "ensemble":
+            interval = f" [no interval: n<{MIN_PAIRS}]"
+        cells = [label(row.metric), number(row.reference_mean), number(row.alternative_mean)]
+        cells.append(f"{signed(row.mean)}{interval}")
+        if answer.kind == "ensemble":
+            cells += [f"{row.p_more:.0%}", f"{row.share_more:.0%}"]
+        elif answer.kind == "world":
+            cells.append("" if missing(row.share_more) else f"{row.share_more:.0%}")
+        rows.append([row.world, *cells] if many_worlds else cells)
+    title = f"{policy_words(answer.alternative)} against {policy_words(answer.reference).lower()}"
+    if answer.kind == "factorial":
+        title = "The full reform against the status quo"
+    return Table(
+        title=f"{title} {scope_words(answer)}",
+        header=header,
+        rows=rows,
+        note=f"Means per run; the interval covers {answer.covers}.",
+        label_columns=2 if many_worlds else 1,
     )
+
+
+def answer_text(
+    folder: Path,
+    reference: str | None = None,
+    alternative: str | None = None,
+    confidence: float = CONFIDENCE,
+) -> str:
+    """What ``tipsim batch`` prints and ``tipsim compare`` leads with: the answer, in Markdown.
+
+    The answer's sentences and table; over an ensemble the fit check before it; when the batch
+    ran its decomposition (or is one), the decomposition's headline after it.
+    """
+    folder = Path(folder)
+    answer = main_answer(folder, reference, alternative, confidence=confidence)
+    parts = []
+    if answer.kind == "ensemble":
+        parts.append(to_markdown(fit_check(folder, answer.reference)))
+    opening = f"## Answer {scope_words(answer)}"
+    parts.append(opening + "\n\n" + "\n".join(f"- {s}" for s in answer_sentences(answer)))
+    parts.append(to_markdown(answer_table(answer)))
+    headline = decomposition_lines(folder, answer.reference)
+    if headline:
+        parts.append("\n".join(f"- {line}" for line in headline))
+    return "\n\n".join(parts) + "\n"
+
+
+def decomposition_lines(folder: Path, reference: str) -> list[str]:
+    """Why: one line per outcome, the full reform's total gain and its Shapley attribution.
+
+    Read from the batch's ``decomposition/`` folder, or the folder itself when it is a
+    factorial. No lines when there is none.
+    """
+    folder = Path(folder)
+    sub = folder / DECOMPOSITION_DIR
+    source = sub if (sub / MANIFEST).is_file() else folder
+    if source is folder and ensemble_weights(folder) is not None:
+        return []
+    try:
+        runs = load(source)
+        table = decompose(runs, reference, [m for m in HEADLINE_METRICS if m in runs.columns])
+    except AnalysisError as err:
+        return [f"Why: the decomposition is not available yet ({err})"] if source is sub else []
+    lines = []
+    for (world, metric), block in table.groupby(["world", "metric"], sort=False):
+        kinds = block.set_index("kind")
+        total = kinds.loc["total"]
+        parts = block[block["kind"] == "shapley"].sort_values("mean", ascending=False)
+        attributed = ", ".join(
+            f"{r.term} {signed(r.mean)}" + (f" ({r.share:.0%})" if pd.notna(r.share) else "")
+            for r in parts.itertuples()
+        )
+        interval = (
+            f" [{signed(total['low'])}, {signed(total['high'])}]"
+            if pd.notna(total["low"])
+            else f" [no interval: n<{MIN_PAIRS}]"
+        )
+        lines.append(
+            f"Why ({world}, {int(total['n'])} replicates of each combination): "
+            f"{words(metric).lower()} {number(kinds.loc['status quo', 'mean'])} under the status "
+            f"quo, {number(kinds.loc['reform', 'mean'])} under the full reform: "
+            f"{signed(total['mean'])}{interval} {unit(metric)}; Shapley attribution of the "
+            f"gain: {attributed}"
+        )
+    return lines
+
+
+def _change(metric: str, diff: float) -> str:
+    verb, _, noun = PHRASES.get(metric, ("changed", "changes", words(metric).lower()))
+    if diff == 0:
+        return f"{verb} as many {noun}"
+    return f"{verb} {number(abs(diff))} {'more' if diff > 0 else 'fewer'} {noun}"
+
+
+def _interval(row, level: str, kind: str) -> str:
+    if missing(row.low):
+        text = f"no interval: fewer than {MIN_PAIRS} paired replicates"
+    else:
+        text = f"{level} interval {signed(row.low)} to {signed(row.high)}"
+    if kind == "ensemble":
+        text += (
+            f"; a {row.p_more:.0%} probability that it {_present(row.metric)} more; more in "
+            f"{row.share_more:.0%} of the members by weight"
+        )
+    elif kind == "world" and not missing(row.share_more):
+        text += f"; more in {row.share_more:.0%} of the replicate pairs"
+    return text
+
+
+def _present(metric: str) -> str:
+    return PHRASES.get(metric, ("", "gives", ""))[1]

@@ -1,4 +1,9 @@
-"""The main job's answer: the policy comparison over a calibrated ensemble, and why.
+"""The answer of a result folder, computed once: :func:`main_answer`.
+
+``tipsim batch`` prints it, ``tipsim compare`` and the report lead with it
+(:mod:`analysis.headline` says it in words). Over a calibrated ensemble it is the mixture over
+members below; for a two-level factorial, the full reform against the status quo; otherwise
+the mean paired difference in each world.
 
 A batch whose worlds were drawn from a calibrated ensemble (``ensemble:`` in the batch file)
 records the members it drew and their weights in ``ensemble.json``. Its answer is the
@@ -15,6 +20,9 @@ Shapley attribution to each component.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,13 +30,14 @@ import pandas as pd
 from analysis.calibration import published
 from analysis.calibration.official import official_statistics
 from analysis.calibration.published import load_figures
-from analysis.decomposition import decompose
-from analysis.ensemble import ensemble_answer
+from analysis.comparison import compare, resolve_reference
+from analysis.decomposition import decompose, factors
+from analysis.ensemble import ensemble_answer, pooled_sd
 from analysis.errors import AnalysisError
-from analysis.layout import DECOMPOSITION_DIR, ENSEMBLE_WEIGHTS, MANIFEST
-from analysis.results import load, load_weekly
-from analysis.statistics import CONFIDENCE
-from analysis.tables import Table, to_markdown
+from analysis.layout import ENSEMBLE_WEIGHTS
+from analysis.results import load, load_manifest, load_weekly
+from analysis.statistics import CONFIDENCE, MIN_PAIRS, paired_differences
+from analysis.tables import Table
 
 #: Outcomes of the main answer, in order.
 ANSWER_METRICS = (
@@ -42,6 +51,11 @@ ANSWER_METRICS = (
 FIT_VIEWS: dict[str, tuple[str, float, float]] = {
     "initial_screenings": ("initial_screenings", 0.2, 0.0),
     "identified_mechanism": ("victims_identified_mechanism", 0.5, 4.0),
+}
+#: How the fit check's views are named in its header.
+FIT_WORDS = {
+    "initial_screenings": "Initial screenings",
+    "identified_mechanism": "Victims identified (official count)",
 }
 #: Outcomes of the decomposition headline.
 HEADLINE_METRICS = ("victims_identified", "prosecutions")
@@ -67,58 +81,234 @@ def ensemble_weights(folder: Path) -> pd.Series | None:
         ) from None
 
 
-def ensemble_table(
+@dataclass(frozen=True)
+class Answer:
+    """The answer of a result folder: the alternative policy against the reference, per outcome.
+
+    Attributes:
+        kind: ``ensemble`` (a mixture over the members of a calibrated ensemble), ``factorial``
+            (the full reform against the status quo of a decomposition batch) or ``world``
+            (paired replicates in each world).
+        reference: The policy compared against (the status quo).
+        alternative: The policy compared (the reform).
+        rows: One row per outcome (and world, for ``world`` answers): ``metric``, ``world``,
+            ``reference_mean``, ``alternative_mean``, ``mean`` (of the paired difference),
+            ``low``, ``high`` (its interval; NaN when none is given), ``p_more`` (probability
+            the alternative gives more; ensemble only), ``share_more`` (weighted share of
+            members, or share of replicate pairs, with a positive difference), ``members``
+            and ``pairs``.
+        members: Per member (or world) and outcome: ``world``, ``weight``, ``metric``,
+            ``mean`` (mean paired difference), ``se`` (its standard error) and ``pairs``.
+        covers: What the interval covers, in words.
+        years: Length of the runs in years (``None`` when unknown).
+        confidence: Coverage of the intervals.
+    """
+
+    kind: str
+    reference: str
+    alternative: str
+    rows: pd.DataFrame
+    members: pd.DataFrame
+    covers: str
+    years: float | None
+    confidence: float = CONFIDENCE
+
+
+def main_answer(
     folder: Path,
-    reference: str = REFERENCE,
-    alternative: str = ALTERNATIVE,
+    reference: str | None = None,
+    alternative: str | None = None,
+    metrics: Sequence[str] = ANSWER_METRICS,
     confidence: float = CONFIDENCE,
-) -> Table:
-    """The comparison over the ensemble: each policy's weighted mean and the paired difference.
+) -> Answer:
+    """The one computed answer of a result folder, which every output states.
+
+    ``tipsim batch`` prints it, ``tipsim compare`` and the report lead with it. Over a
+    calibrated ensemble (the folder records ``ensemble.json``) it is the mixture over members
+    of :func:`analysis.ensemble.ensemble_answer`; for a two-level factorial it is the total
+    gain of :func:`analysis.decomposition.decompose` (the full reform against the status quo);
+    otherwise the mean paired difference in each world with its t-interval.
+
+    Args:
+        folder: A batch's (or ``tipsim run``'s) result folder.
+        reference: Reference policy (default ``detention_first`` when present).
+        alternative: Compared policy (default ``screening_before_detention`` when present,
+            else the first other policy).
+        metrics: Outcomes, those present in the runs.
+        confidence: Coverage of the intervals.
 
     Raises:
-        AnalysisError: The folder is no ensemble batch, or no member pairs the policies.
+        AnalysisError: The folder holds one policy only, or no pairs of runs.
     """
-    weights = _recorded_weights(folder)
     runs = load(folder)
-    metrics = [m for m in ANSWER_METRICS if m in runs.columns]
+    reference = resolve_reference(runs, reference)
+    policies = [str(p) for p in runs["policy"].cat.categories if (runs["policy"] == p).any()]
+    others = [p for p in policies if p != reference]
+    if alternative is None:
+        if not others:
+            raise AnalysisError(f"{folder}: one policy only ({reference}); nothing to compare")
+        alternative = ALTERNATIVE if ALTERNATIVE in others else others[0]
+    elif alternative not in others:
+        raise AnalysisError(f"{folder}: no runs of {alternative!r} to compare with {reference}")
+    chosen = [m for m in metrics if m in runs.columns]
+    years = _years(runs, folder)
+    weights = ensemble_weights(folder)
+    members = _member_differences(runs, reference, alternative, chosen, weights)
+    if weights is not None:
+        return _ensemble(runs, reference, alternative, chosen, weights, members, years, confidence)
+    if _is_factorial(runs, reference):
+        return _factorial(runs, reference, alternative, chosen, members, years, confidence)
+    return _paired(runs, reference, alternative, chosen, members, years, confidence)
+
+
+def _ensemble(runs, reference, alternative, metrics, weights, members, years, confidence):
     answer = ensemble_answer(runs, reference, alternative, metrics, weights, confidence)
     share = weights / weights.sum()
-    level = f"{100 * confidence:g}%"
     rows = []
     for row in answer.itertuples():
         means = _policy_means(runs, row.metric, share)
         rows.append(
-            [
-                row.metric,
-                f"{means.get(reference, float('nan')):,.1f}",
-                f"{means.get(alternative, float('nan')):,.1f}",
-                f"{row.mean:+,.1f} [{row.low:+,.1f}, {row.high:+,.1f}]",
-                f"{row.p_more:.0%}",
-                f"{row.share_members_more:.0%}",
-            ]
+            {
+                "metric": row.metric,
+                "world": "ensemble",
+                "reference_mean": means.get(reference, float("nan")),
+                "alternative_mean": means.get(alternative, float("nan")),
+                "mean": row.mean,
+                "low": row.low,
+                "high": row.high,
+                "p_more": row.p_more,
+                "share_more": row.share_members_more,
+                "members": int(row.members),
+                "pairs": int(row.pairs),
+            }
         )
-    members, pairs = int(answer["members"].iloc[0]), int(answer["pairs"].iloc[0])
-    return Table(
-        title=f"{alternative} against {reference} over the calibrated ensemble",
-        header=[
-            "outcome (per run)",
-            reference,
-            alternative,
-            f"difference [{level} interval]",
-            "P(more)",
-            "members with more",
-        ],
-        rows=rows,
-        note=(
-            f"{members} members drawn by ABC weight, {pairs} replicate pairs on common random "
-            f"numbers. Means are weighted by the draw; the interval and P(more) come from the "
-            "mixture over members of each member's mean difference and its standard error "
-            "(within-member spread pooled): they cover parameter uncertainty (which member "
-            "describes Hong Kong) and stochastic uncertainty together, not model-structure "
-            "uncertainty."
-        ),
-        label_columns=1,
+    covers = (
+        "parameter uncertainty (which member describes Hong Kong) and stochastic uncertainty "
+        "together: the mixture over members, weighted by the draw, of each member's mean "
+        "difference and its standard error; not model-structure uncertainty"
     )
+    return Answer(
+        "ensemble", reference, alternative, pd.DataFrame(rows), members, covers, years, confidence
+    )
+
+
+def _factorial(runs, reference, alternative, metrics, members, years, confidence):
+    table = decompose(runs, reference, metrics, confidence)
+    rows = []
+    for (world, metric), block in table.groupby(["world", "metric"], sort=False):
+        kinds = block.set_index("kind")
+        rows.append(
+            {
+                "metric": metric,
+                "world": str(world),
+                "reference_mean": float(kinds.loc["status quo", "mean"]),
+                "alternative_mean": float(kinds.loc["reform", "mean"]),
+                "mean": float(kinds.loc["total", "mean"]),
+                "low": float(kinds.loc["total", "low"]),
+                "high": float(kinds.loc["total", "high"]),
+                "p_more": float("nan"),
+                "share_more": float("nan"),
+                "members": 1,
+                "pairs": int(kinds.loc["total", "n"]),
+            }
+        )
+    covers = (
+        "run-to-run chance at the world's fixed parameters (t-interval of the mean total gain "
+        f"over the replicates; none below {MIN_PAIRS}), not uncertainty about the world"
+    )
+    return Answer(
+        "factorial", reference, alternative, pd.DataFrame(rows), members, covers, years, confidence
+    )
+
+
+def _paired(runs, reference, alternative, metrics, members, years, confidence):
+    table = compare(runs, reference, metrics, confidence)
+    table = table[table["draw"] == table["draw"].min()]
+    rows = []
+    for world, block in table.groupby(table["world"].astype(str), sort=False):
+        by_policy = block.assign(policy=block["policy"].astype(str)).set_index(["policy", "metric"])
+        for metric in metrics:
+            ref, alt = by_policy.loc[(reference, metric)], by_policy.loc[(alternative, metric)]
+            mine = members[(members["world"] == world) & (members["metric"] == metric)]
+            rows.append(
+                {
+                    "metric": metric,
+                    "world": world,
+                    "reference_mean": float(ref["mean"]),
+                    "alternative_mean": float(alt["mean"]),
+                    "mean": float(alt["diff"]),
+                    "low": float(alt["diff_low"]),
+                    "high": float(alt["diff_high"]),
+                    "p_more": float("nan"),
+                    "share_more": float(mine["share_pairs_more"].iloc[0])
+                    if len(mine)
+                    else float("nan"),
+                    "members": 1,
+                    "pairs": int(alt["n_pairs"]) if pd.notna(alt["n_pairs"]) else 0,
+                }
+            )
+    covers = (
+        "run-to-run chance in that world at its fixed parameters (t-interval of the mean paired "
+        f"difference over the replicates; none below {MIN_PAIRS} pairs), not uncertainty "
+        "about the world"
+    )
+    return Answer(
+        "world", reference, alternative, pd.DataFrame(rows), members, covers, years, confidence
+    )
+
+
+def _member_differences(
+    runs: pd.DataFrame,
+    reference: str,
+    alternative: str,
+    metrics: list[str],
+    weights: pd.Series | None,
+) -> pd.DataFrame:
+    """Each world's mean paired difference of the first draw, its standard error and weight."""
+    first = runs[runs["draw"] == runs["draw"].min()]
+    first = first[first["policy"].astype(str).isin([reference, alternative])]
+    pairs = paired_differences(first, reference, ["world"], metrics)
+    pairs = pairs[pairs["policy"].astype(str) == alternative]
+    worlds = pairs["world"].astype(str)
+    records = []
+    for metric in metrics:
+        spread = pooled_sd(worlds.to_numpy(), pairs[metric].to_numpy(float))
+        for world, values in pairs[metric].groupby(worlds, sort=True):
+            n = len(values)
+            own = float(values.std(ddof=1)) if n > 1 else 0.0
+            sd = spread if weights is not None else own
+            weight = float(weights.get(world, 0.0)) if weights is not None else 1.0
+            records.append(
+                {
+                    "world": world,
+                    "weight": weight,
+                    "metric": metric,
+                    "mean": float(values.mean()),
+                    "se": sd / math.sqrt(n),
+                    "pairs": n,
+                    "share_pairs_more": float((values > 0).mean()),
+                }
+            )
+    members = pd.DataFrame(
+        records, columns=["world", "weight", "metric", "mean", "se", "pairs", "share_pairs_more"]
+    )
+    total = members.groupby("metric")["weight"].transform("sum")
+    members["weight"] = (members["weight"] / total).where(total > 0, 0.0)
+    return members
+
+
+def _is_factorial(runs: pd.DataFrame, reference: str) -> bool:
+    try:
+        return len(factors(runs, reference)) >= 2
+    except AnalysisError:
+        return False
+
+
+def _years(runs: pd.DataFrame, folder: Path) -> float | None:
+    if "years" in runs.columns and runs["years"].nunique() == 1:
+        return float(runs["years"].iloc[0])
+    years = (load_manifest(folder).get("config") or {}).get("years")
+    return float(years) if years is not None else None
 
 
 def fit_check(
@@ -149,16 +339,17 @@ def fit_check(
     runs["weight"] = runs["world"].map(weights / weights.sum()).fillna(0.0) / replicates
     screened = runs["initial_screenings"].where(runs["initial_screenings"] > 0)
     runs["hit_rate"] = runs["identified_mechanism"] / screened
-    rows = [
-        fit_row(int(year), block, figures) for year, block in runs.groupby("year", sort=True)
-    ]
+    rows = [fit_row(int(year), block, figures) for year, block in runs.groupby("year", sort=True)]
     header = ["year"]
     for view, (_, relative, absolute) in FIT_VIEWS.items():
         rule = f"{relative:.0%}" + (f" or {absolute:g}" if absolute else "")
-        header += [f"{view}: simulated (5-95%)", "published", f"within {rule}"]
-    header += ["hit rate: simulated (5-95%)", "published", "within"]
+        header += [f"{FIT_WORDS[view]}: simulated (5-95%)", "published", f"within {rule}"]
+    header += ["Hit rate (identified / screened): simulated (5-95%)", "published", "within"]
     return Table(
-        title=f"Fit check: {reference} in the worlds compared, against the published record",
+        title=(
+            f"Fit check: {reference.replace('_', ' ')} in the worlds compared, against the "
+            "published record"
+        ),
         header=header,
         rows=rows,
         note=(
@@ -203,49 +394,6 @@ def fit_row(year: int, block: pd.DataFrame, figures: pd.DataFrame) -> list[str]:
     else:
         row += ["–", ""]
     return row
-
-
-def decomposition_headline(folder: Path, reference: str = REFERENCE) -> list[str]:
-    """One line per outcome: the factorial's total gain and its Shapley attribution.
-
-    Returns:
-        No lines when the batch has no finished decomposition.
-    """
-    sub = Path(folder) / DECOMPOSITION_DIR
-    if not (sub / MANIFEST).is_file():
-        return []
-    try:
-        runs = load(sub)
-        table = decompose(runs, reference, [m for m in HEADLINE_METRICS if m in runs.columns])
-    except AnalysisError as err:
-        return [f"decomposition: not available yet ({err})"]
-    lines = []
-    for (world, metric), block in table.groupby(["world", "metric"], sort=False):
-        total = block[block["kind"] == "total"].iloc[0]
-        parts = block[block["kind"] == "shapley"].sort_values("mean", ascending=False)
-        attributed = ", ".join(
-            f"{r.term} {r.mean:+.1f}" + (f" ({r.share:.0%})" if pd.notna(r.share) else "")
-            for r in parts.itertuples()
-        )
-        interval = (
-            f" [{total['low']:+.1f}, {total['high']:+.1f}]" if pd.notna(total["low"]) else ""
-        )
-        lines.append(
-            f"why ({world}, {int(total['n'])} replicates): {metric} {total['mean']:+.1f}"
-            f"{interval} from the status quo to the full reform; Shapley attribution: "
-            f"{attributed}"
-        )
-    return lines
-
-
-def answer_text(folder: Path) -> str:
-    """What ``tipsim batch`` prints for an ensemble batch: the table, then the headline."""
-    tables = [fit_check(folder), ensemble_table(folder)]
-    text = "\n\n".join(to_markdown(t) for t in tables) + "\n"
-    headline = decomposition_headline(folder)
-    if headline:
-        text += "\n" + "\n".join(headline) + "\n"
-    return text
 
 
 def _recorded_weights(folder: Path) -> pd.Series:

@@ -21,10 +21,13 @@ import pandas as pd
 
 from analysis import discovery
 from analysis import figures as plots
+from analysis.answer_figures import gain_figure, waterfall_figure
 from analysis.comparison import HEADLINE, compare, funnel, group_columns
-from analysis.decomposition import report_section
+from analysis.decomposition import decompose, factors, report_section
 from analysis.errors import AnalysisError
-from analysis.headline import headline_sentences
+from analysis.headline import answer_sentences, answer_table
+from analysis.layout import DECOMPOSITION_DIR, MANIFEST
+from analysis.main_answer import Answer, fit_check, main_answer
 from analysis.results import (
     DamagedResultError,
     Folders,
@@ -51,6 +54,10 @@ table.comparison th { background: #f3f3f3; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.label { max-width: 16em; }
 ul.findings li { margin: .4em 0; max-width: 60em; }
+p.answer { font-size: 1.15em; max-width: 60em; margin: .4em 0; }
+div.lead { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+div.lead figure { flex: 1 1 36em; min-width: 0; margin: .5em 0; }
+details summary { cursor: pointer; font-weight: bold; margin: .5em 0; }
 p.note { font-size: .8em; color: #555; max-width: 60em; }
 p.warning { background: #fff4d6; border-left: 4px solid #e0a800; padding: .4em .8em; }
 figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; }
@@ -76,7 +83,7 @@ class ReportContent:
     """What both versions of the report show."""
 
     title: str
-    findings: list[str]
+    findings: list[str]  # the answer's other sentences, after the first screen
     tables: list[tuple[str, Table]]
     figures: list[ReportFigure]
     appendix: list[tuple[str, Table]]
@@ -85,6 +92,9 @@ class ReportContent:
     warnings: list[str]
     csv: Path
     decomposition: list[tuple[str, Table]] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)
+    lead: list[ReportFigure] = field(default_factory=list)
+    answer_tables: list[tuple[str, Table]] = field(default_factory=list)
 
 
 def write_report(
@@ -112,13 +122,15 @@ def write_report(
     if target.exists() and not target.is_dir():
         raise AnalysisError(f"{target}: --out must be a folder (the report writes several files)")
     figure_dir = target / "figures"
+    answers = _answers(paths, reference)
+    ensemble = bool(answers) and answers[0][1].kind == "ensemble"
     shown, notes = _shown_draws(headline), unfinished_runs(paths)
     if len(shown) < headline["draw"].nunique():
         notes.append(
             f"the tables show the first {len(shown)} of {headline['draw'].nunique()} draws; "
             "comparison.csv holds them all and the sweep figures draw them"
         )
-    tables = [
+    per_world = [
         *_anchored(
             "table-headline",
             outcome_tables(
@@ -126,27 +138,116 @@ def write_report(
             ),
         ),
         *_anchored("table-funnel", funnel_tables(funnel(_draws(headline, shown)), side_by_side=1)),
-        *_anchored("table-discovery", _discovery_tables(paths)),
     ]
-    appendix = _anchored(
+    tables = [] if ensemble else per_world
+    if ensemble:
+        tables += _anchored("table-fit", [fit_check(paths[0], answers[0][1].reference)])
+    tables += _anchored("table-discovery", _discovery_tables(paths))
+    appendix = per_world if ensemble else []
+    appendix += _anchored(
         "table-all",
         outcome_tables(_draws(full, shown), "All outcomes by policy", plain=True, side_by_side=1),
     )
-    figures = _figures(paths, runs, headline, figure_dir)
+    lead = _lead_figures(answers, runs, figure_dir)
+    figures = _figures(paths, runs, headline, figure_dir, ensemble)
     provenance = [(str(path), load_manifest(path)) for path in paths]
     title = "tipsim report: " + ", ".join(path.name for path in paths)
     target.mkdir(parents=True, exist_ok=True)
     csv_path = target / "comparison.csv"
     csv_path.write_text(render(full, "csv"), encoding="utf-8")
     html_path, md_path = target / "report.html", target / "report.md"
-    findings = headline_sentences(headline, _years(runs, provenance))
+    sentences = [
+        (f"{path.name}: " if len(answers) > 1 else "") + sentence
+        for path, answer in answers
+        for sentence in answer_sentences(answer)
+    ]
     content = ReportContent(
-        title, findings, tables, figures, appendix, provenance, runs, notes, csv_path
+        title, sentences[1:], tables, figures, appendix, provenance, runs, notes, csv_path
     )
-    content.decomposition = _anchored("table-decomposition", report_section(runs, reference))
+    content.answer = sentences[:1]
+    content.lead = lead
+    content.answer_tables = _anchored("table-answer", [answer_table(a) for _, a in answers])
+    content.decomposition = _anchored(
+        "table-decomposition", [t for path in paths for t in _decomposition_tables(path)]
+    )
     html_path.write_text(_html(content), encoding="utf-8")
     md_path.write_text(_markdown(content, target), encoding="utf-8")
     return {"html": html_path, "markdown": md_path, "figures": figure_dir, "csv": csv_path}
+
+
+def _answers(paths: list[Path], reference: str | None) -> list[tuple[Path, Answer]]:
+    """The computed answer of each folder that compares two policies."""
+    answers = []
+    for path in paths:
+        try:
+            answers.append((path, main_answer(path, reference)))
+        except AnalysisError:
+            continue  # one policy only: the tables describe it
+    return answers
+
+
+def _factorial_runs(path: Path) -> pd.DataFrame | None:
+    """The runs of the folder's decomposition: its ``decomposition/`` batch, or itself."""
+    sub = path / DECOMPOSITION_DIR
+    try:
+        runs = load(sub if (sub / MANIFEST).is_file() else path)
+        return runs if len(factors(runs)) >= 2 else None
+    except AnalysisError:
+        return None
+
+
+def _decomposition_tables(path: Path) -> list[Table]:
+    factorial = _factorial_runs(path)
+    return report_section(factorial) if factorial is not None else []
+
+
+def _lead_figures(
+    answers: list[tuple[Path, Answer]], runs: pd.DataFrame, folder: Path
+) -> list[ReportFigure]:
+    """The first screen's figures: the gain across members, and the decomposition's waterfall."""
+    if not answers:
+        return []
+    path, answer = answers[0]
+    made = []
+    if answer.kind != "factorial":
+        pairs = None
+        if answer.kind == "world":
+            chosen = runs[runs["draw"] == runs["draw"].min()]
+            pairs = paired_differences(
+                chosen, answer.reference, ["world"], list(answer.rows["metric"].unique())
+            )
+            pairs = pairs[pairs["policy"].astype(str) == answer.alternative]
+        where = "each member" if answer.kind == "ensemble" else "each replicate pair"
+        made.append(
+            (
+                "gain",
+                f"The gain in {where}: the paired difference (reform − reference) per run; "
+                f"the interval covers {answer.covers}.",
+                gain_figure(answer, pairs),
+            )
+        )
+    factorial = _factorial_runs(path)
+    try:
+        table = None if factorial is None else decompose(factorial, answer.reference)
+    except AnalysisError:
+        table = None  # not finished: the decomposition section says so
+    if table is not None:
+        made.append(
+            (
+                "waterfall",
+                "From the status quo (every component as today) to the full reform: each "
+                "component's Shapley share of the total gain (its main effect plus an equal "
+                "share of its interactions), on common random numbers; the bracket is the total's "
+                "t-interval (run-to-run chance at the member's fixed parameters).",
+                waterfall_figure(table),
+            )
+        )
+    return [_saved(folder, stem, caption, fig) for stem, caption, fig in made]
+
+
+def _saved(folder: Path, stem: str, caption: str, fig: Any) -> ReportFigure:
+    png, svg = plots.save_figure(fig, folder, stem)
+    return ReportFigure(stem, caption, png, svg)
 
 
 def _headline(runs: pd.DataFrame, full: pd.DataFrame, reference: str | None) -> pd.DataFrame:
@@ -171,11 +272,16 @@ def _draws(comparison: pd.DataFrame, draws: list) -> pd.DataFrame:
 
 
 def _figures(
-    paths: list[Path], runs: pd.DataFrame, comparison: pd.DataFrame, folder: Path
+    paths: list[Path],
+    runs: pd.DataFrame,
+    comparison: pd.DataFrame,
+    folder: Path,
+    ensemble: bool = False,
 ) -> list[ReportFigure]:
+    """The figures after the first screen (over an ensemble the gain figure has the pairs)."""
     made: list[tuple[str, str, Any]] = []
     reference = str(comparison["reference"].iloc[0])
-    if runs["policy"].astype(str).nunique() > 1:
+    if runs["policy"].astype(str).nunique() > 1 and not ensemble:
         metrics = [m for m in plots.DIFFERENCES_DEFAULT if m in runs.columns]
         differences = paired_differences(runs, reference, group_columns(runs), metrics)
         if len(differences):
@@ -218,11 +324,7 @@ def _figures(
                 fig,
             )
         )
-    result = []
-    for stem, caption, fig in made:
-        png, svg = plots.save_figure(fig, folder, stem)
-        result.append(ReportFigure(stem, caption, png, svg))
-    return result
+    return [_saved(folder, stem, caption, fig) for stem, caption, fig in made]
 
 
 def _discovery_tables(paths: list[Path]) -> list[Table]:
@@ -233,15 +335,6 @@ def _discovery_tables(paths: list[Path]) -> list[Table]:
         if boxes is not None and len(boxes):
             tables.append(discovery.table(boxes, path.name))
     return tables
-
-
-def _years(runs: pd.DataFrame, provenance: list[tuple[str, dict[str, Any]]]) -> float | None:
-    """Length of the runs in years: the summaries' ``years``, else the batch config's."""
-    if "years" in runs.columns and runs["years"].nunique() == 1:
-        return float(runs["years"].iloc[0])
-    values = {(manifest.get("config") or {}).get("years") for _, manifest in provenance}
-    values.discard(None)
-    return float(values.pop()) if len(values) == 1 else None
 
 
 def _weekly(paths: list[Path]) -> pd.DataFrame | None:
@@ -267,17 +360,25 @@ def _html(content: ReportContent) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
-        f"<p>{esc(_summary_line(runs))}</p>",
-        *(f'<p class="warning">Note: {esc(line)}.</p>' for line in content.warnings),
     ]
+    if content.answer:
+        parts.append('<section id="answer">')
+        parts += [f'<p class="answer">{esc(line)}</p>' for line in content.answer]
+        if content.lead:
+            parts.append('<div class="lead">')
+            parts += [_html_figure(figure) for figure in content.lead]
+            parts.append("</div>")
+        parts.append("</section>")
     if content.findings:
-        parts.append('<h2>Findings</h2><ul class="findings">')
+        parts.append('<ul class="findings">')
         parts += [f"<li>{esc(line)}</li>" for line in content.findings]
         parts.append("</ul>")
-    lead, rest = content.figures[:1], content.figures[1:]
-    for figure in lead:
-        parts.append(_html_figure(figure))
-    parts.append("<h2>Comparison</h2>")
+    for anchor, table in content.answer_tables:
+        parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
+    parts.append(f'<p class="note">{esc(_summary_line(runs))}</p>')
+    parts += [f'<p class="warning">Note: {esc(line)}.</p>' for line in content.warnings]
+    if content.tables:
+        parts.append("<h2>Comparison</h2>")
     for anchor, table in content.tables:
         parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
     if content.decomposition:
@@ -285,16 +386,21 @@ def _html(content: ReportContent) -> str:
         for anchor, table in content.decomposition:
             parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
     parts.append("<h2>Figures</h2>")
-    for figure in rest:
+    for figure in content.figures:
         parts.append(_html_figure(figure))
-    parts.append("<h2>All outcomes</h2>")
+    parts.append('<h2 id="appendix">Appendix: every outcome</h2>')
     data = base64.b64encode(content.csv.read_bytes()).decode("ascii")
     parts.append(
         f'<p>The tidy numbers of every table: <a download="{content.csv.name}" '
         f'href="data:text/csv;base64,{data}">{content.csv.name}</a>.</p>'
     )
-    for anchor, table in content.appendix:
-        parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
+    if content.appendix:
+        parts.append(
+            f"<details><summary>Tables by world and policy ({len(content.appendix)})</summary>"
+        )
+        for anchor, table in content.appendix:
+            parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
+        parts.append("</details>")
     parts.append("<h2>Provenance</h2>")
     for folder, manifest in content.provenance:
         parts.append(f"<h3>{esc(folder)}</h3>")
@@ -319,30 +425,35 @@ def _html_figure(figure: ReportFigure) -> str:
 
 
 def _markdown(content: ReportContent, target: Path) -> str:
-    parts = [f"# {content.title}", "", _summary_line(content.runs), ""]
-    parts += [f"> Note: {line}." for line in content.warnings]
-    if content.findings:
-        parts += ["", "## Findings", "", *(f"- {line}" for line in content.findings)]
+    parts = [f"# {content.title}", ""]
 
     def figure_lines(figure: ReportFigure) -> list[str]:
         png = figure.png.relative_to(target).as_posix()
         svg = figure.svg.relative_to(target).as_posix()
         return [f"![{figure.stem}]({png})", "", f"*{figure.caption}* ([SVG]({svg}))", ""]
 
+    parts += [f"**{line}**" for line in content.answer]
     parts.append("")
-    for figure in content.figures[:1]:
+    for figure in content.lead:
         parts += figure_lines(figure)
-    parts += ["## Comparison", ""]
+    parts += [f"- {line}" for line in content.findings]
+    parts.append("")
+    for _, table in content.answer_tables:
+        parts += [to_markdown(table), ""]
+    parts += [_summary_line(content.runs), ""]
+    parts += [f"> Note: {line}." for line in content.warnings]
+    if content.tables:
+        parts += ["", "## Comparison", ""]
     for _, table in content.tables:
         parts += [to_markdown(table), ""]
     if content.decomposition:
         parts += ["## Decomposition of the reform's gain", ""]
         parts += [line for _, table in content.decomposition for line in (to_markdown(table), "")]
     parts += ["## Figures", ""]
-    for figure in content.figures[1:]:
+    for figure in content.figures:
         parts += figure_lines(figure)
     parts += [
-        "## All outcomes",
+        "## Appendix: every outcome",
         "",
         f"The tidy numbers of every table: [{content.csv.name}]({content.csv.name}).",
         "",

@@ -276,15 +276,32 @@ def _outcome_cells(row: pd.Series, reference: str) -> list[str]:
         return [*cells, "(reference)", ""]
     diff = format_difference(row["diff"], metric)
     change = relative(row.get("rel"))
+    if _unstable_change(row):
+        change = "—"
     if _too_few(row):
         return [*cells, f"{diff} [{TOO_FEW}]", f"{change} [{TOO_FEW}]"]
     if not missing(row.get("diff_low")):
         low = format_difference(row["diff_low"], metric)
         high = format_difference(row["diff_high"], metric)
         diff += f" [{low}, {high}]"
-    if not missing(row.get("rel_low")):
+    if not missing(row.get("rel_low")) and change != "—":
         change += f" [{relative(row['rel_low'])}, {relative(row['rel_high'])}]"
     return [*cells, diff, change]
+
+
+#: A relative change is left out (—) beyond this size, or when its interval is wider: the
+#: reference's mean is then too small or too uncertain to divide by.
+MAX_RELATIVE = 5.0
+
+
+def _unstable_change(row: pd.Series) -> bool:
+    """Whether the relative change is a division by a mean too close to zero to say much."""
+    rel, low, high = row.get("rel"), row.get("rel_low"), row.get("rel_high")
+    if missing(rel):
+        return False
+    if abs(float(rel)) > MAX_RELATIVE:
+        return True
+    return not missing(low) and float(high) - float(low) > MAX_RELATIVE
 
 
 def _too_few(row: pd.Series) -> bool:
@@ -349,7 +366,9 @@ def _note(comparison: pd.DataFrame) -> str:
         "replicates' values. Δ: mean paired difference from the reference policy, replicate by "
         "replicate on the same random numbers; change: Δ over the reference's mean. Brackets: "
         f"{interval_description(confidence, replicates)}; the change's interval is linearised "
-        "(delta method). n/a: undefined (a zero reference mean)."
+        "(delta method). n/a: undefined (a zero reference mean); —: left out, the reference's "
+        f"mean too close to zero to divide by (a change beyond ±{100 * MAX_RELATIVE:.0f}% or an "
+        f"interval wider than {100 * MAX_RELATIVE:.0f} points)."
     )
 
 

@@ -45,11 +45,11 @@ def test_html_report_holds_every_table_and_figure_embedded(report):
     page = report["html"].read_text(encoding="utf-8")
     for anchor in ("table-headline", "table-funnel", "table-all"):
         assert f'<section id="{anchor}">' in page
-    for figure in ("funnel", "weekly", "differences"):
+    for figure in ("gain", "funnel", "weekly", "differences"):
         assert f'<figure id="fig-{figure}">' in page
     assert 'download="comparison.csv" href="data:text/csv;base64,' in page
     images = embedded_images(page)
-    assert len(images) == 3
+    assert len(images) == 4
     assert all(b"<svg" in image[:2000] for image in images)
     # Self-contained: nothing is fetched from elsewhere.
     assert not re.search(r'(src|href)="(?!data:|#)', page)
@@ -68,13 +68,13 @@ def test_html_report_has_provenance_and_every_outcome(report, batch):
 def test_markdown_report_refers_to_figure_files_next_to_it(report):
     text = report["markdown"].read_text(encoding="utf-8")
     links = re.findall(r"\]\((figures/[^)]+)\)", text)
-    assert {Path(link).stem for link in links} == {"funnel", "weekly", "differences"}
+    assert {Path(link).stem for link in links} == {"gain", "funnel", "weekly", "differences"}
     assert {Path(link).suffix for link in links} == {".png", ".svg"}
     for link in links:
         assert (report["markdown"].parent / link).stat().st_size > 1000
     for stem in ("funnel", "weekly", "differences"):
         assert (report["figures"] / f"{stem}.png").read_bytes().startswith(b"\x89PNG")
-    assert text.count("\n### ") >= 4  # three tables and a provenance section
+    assert text.count("\n### ") >= 5  # the answer, three tables and a provenance section
     assert "Victims identified (persons)" in text and "Identification funnel" in text
 
 
@@ -134,48 +134,64 @@ def test_report_opens_in_a_headless_browser_without_errors(report, tmp_path):
         tables = driver.execute_script("return document.querySelectorAll('table').length;")
         errors = console_errors(driver)
     assert errors == []
-    assert len(state) == 3
+    assert len(state) == 4
     assert all(complete and width > 0 for complete, width in state), state
-    assert tables == 3
+    assert tables == 4
 
 
-def test_report_leads_with_findings_and_the_differences_figure(report):
+def test_report_leads_with_the_answer_and_the_gain_figure(report, batch):
+    """The first thing the report says is the computed answer the batch prints."""
+    from analysis.headline import answer_sentences
+    from analysis.main_answer import main_answer
+
     page = report["html"].read_text(encoding="utf-8")
-    findings = page.index("<h2>Findings</h2>")
-    assert findings < page.index('id="fig-differences"') < page.index("<h2>Comparison</h2>")
-    assert "Identification: Screening before detention identified" in page
-    assert "95% CI" in page and "not uncertainty about the world" in page
+    first = html.escape(answer_sentences(main_answer(batch))[0])
+    assert page.index('<section id="answer">') < page.index(first) < page.index('id="fig-gain"')
+    assert page.index('id="fig-gain"') < page.index("<h2>Comparison</h2>")
+    assert "creening before detention identified" in first
+    assert "not uncertainty about the world" in page
     # plain labels with units, and the distinct count named apart from the weekly stock
     assert "Victims identified (persons)" in page
     assert "Victims present during the run (distinct people) (persons)" in page
+    assert (
+        "victims_identified" not in page.split("<h2>Provenance</h2>")[0].split("comparison.csv")[0]
+    )
 
 
-def test_headline_sentence_says_more_or_fewer_with_its_interval():
-    from analysis.comparison import compare
-    from analysis.headline import headline_sentences
+def folder_of(tmp_path: Path, values: dict, world: str = "w", **frames) -> Path:
+    return write_folder(tmp_path / world, synthetic_summary(values, world=world), **frames)
 
-    summary = synthetic_summary(
+
+def test_answer_says_more_or_fewer_with_its_interval(tmp_path):
+    from analysis.headline import answer_sentences
+    from analysis.main_answer import main_answer
+
+    folder = folder_of(
+        tmp_path,
         {
             "detention_first": {"victims_identified": [10, 12, 14, 16, 18]},
             "screening_before_detention": {"victims_identified": [13, 15, 17, 19, 21]},
-        }
+        },
     )
-    comparison = compare(summary.assign(source="x"), metrics=["victims_identified"])
-    (sentence,) = headline_sentences(comparison, years=5)
+    answer = main_answer(folder, metrics=["victims_identified"])
+    assert answer.kind == "world"
+    (sentence,) = answer_sentences(answer)
     assert sentence.startswith(
-        "Identification: Over 5 years, screening before detention identified 3.00 more victims "
-        "(95% CI +3.00 to +3.00)"
+        "Screening before detention identified 3.00 more victims than detention first "
+        "(95% interval +3.00 to +3.00; more in 100% of the replicate pairs)"
     )
-    assert "t-interval of the mean paired difference over 5 replicates of w" in sentence
-    few = synthetic_summary(
+    few = folder_of(
+        tmp_path,
         {
             "detention_first": {"victims_identified": [10, 12, 14, 16]},
-            "screening_before_detention": {"victims_identified": [13, 15, 17, 19]},
-        }
+            "screening_before_detention": {"victims_identified": [9, 11, 13, 15]},
+        },
+        world="few",
     )
-    comparison = compare(few.assign(source="x"), metrics=["victims_identified"])
-    (sentence,) = headline_sentences(comparison, years=5)
-    assert "3.00 more victims (no interval: fewer than 5 paired replicates)" in sentence
+    (sentence,) = answer_sentences(main_answer(few, metrics=["victims_identified"]))
+    assert (
+        "identified 1.00 fewer victims than detention first (no interval: fewer than 5" in sentence
+    )
 
 
 def test_week_dates_follow_the_runs_start_year():
@@ -207,9 +223,13 @@ def test_report_fits_a_laptop_screen_without_horizontal_scroll(tmp_path, batch):
     assert widths[0] <= widths[1], widths
 
 
-def test_headline_gives_the_share_of_calibrated_worlds_where_the_reform_identified_more():
-    from analysis.comparison import compare
-    from analysis.headline import headline_sentences
+def test_over_an_ensemble_the_answer_is_the_weighted_mixture_over_members(tmp_path):
+    """Members' weights (ensemble.json) weigh the answer; the share of members is by weight."""
+    import json
+
+    from analysis.ensemble import ensemble_answer
+    from analysis.headline import answer_sentences
+    from analysis.main_answer import main_answer
 
     frames = []
     for i, gain in enumerate([2, 3, -1, 4]):  # the reform identifies more in 3 of 4 members
@@ -217,12 +237,29 @@ def test_headline_gives_the_share_of_calibrated_worlds_where_the_reform_identifi
             synthetic_summary(
                 {
                     "detention_first": {"victims_identified": [10, 12]},
-                    "screening_before_detention": {"victims_identified": [10 + gain, 12 + gain]},
+                    "screening_before_detention": {"victims_identified": [10 + gain, 13 + gain]},
                 },
                 world=f"member_{i:03d}",
             )
         )
-    runs = pd.concat(frames, ignore_index=True).assign(source="ensemble")
-    comparison = compare(runs, metrics=["victims_identified"])
-    (sentence,) = headline_sentences(comparison, years=5)
-    assert "identified more victims in 3 of 4 calibrated worlds (75%" in sentence
+    runs = pd.concat(frames, ignore_index=True)
+    for frame_id in range(len(runs)):
+        runs.loc[frame_id, "run_id"] = f"run-{frame_id}"
+    folder = write_folder(tmp_path / "ensemble", runs)
+    weights = {"member_000": 0.1, "member_001": 0.2, "member_002": 0.5, "member_003": 0.2}
+    members = [{"world": w, "weight": v} for w, v in weights.items()]
+    (folder / "ensemble.json").write_text(json.dumps({"members": members}))
+    answer = main_answer(folder, metrics=["victims_identified"])
+    assert answer.kind == "ensemble"
+    expected = ensemble_answer(
+        analysis.load(folder), metrics=["victims_identified"], weights=pd.Series(weights)
+    ).iloc[0]
+    row = answer.rows.iloc[0]
+    assert (row["mean"], row["low"], row["high"]) == (
+        expected["mean"],
+        expected["low"],
+        expected["high"],
+    )
+    assert row["share_more"] == pytest.approx(0.5)  # 0.1 + 0.2 + 0.2 by weight
+    (sentence,) = answer_sentences(answer)
+    assert "more in 50% of the members by weight" in sentence

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.main_answer import answer_text, ensemble_weights
+from analysis.headline import answer_text
+from analysis.main_answer import ensemble_weights
 from experiments.batch_config import load_batch
 from experiments.calibration.ensemble import draw_members, systematic_counts
 from experiments.cli import main as cli
@@ -141,17 +142,20 @@ def test_cli_runs_the_ensemble_then_the_decomposition_and_prints_both(tmp_path, 
     batch = write_ensemble_batch(tmp_path)
     assert cli(["batch", str(batch), "--workers", "1"]) == 0
     printed = capsys.readouterr().out
-    assert "over the calibrated ensemble" in printed
-    assert "Fit check: detention_first" in printed
-    assert "victims_identified" in printed and "P(more)" in printed
+    assert "## Answer over the calibrated ensemble" in printed
+    assert "Fit check: detention first" in printed
+    assert "Victims identified (persons)" in printed and "Probability of more" in printed
+    assert "victims_identified" not in printed  # outcomes in words, with units
     assert "Shapley attribution" in printed and "supported tier-2" in printed
+    assert "under the full reform" in printed
     out = tmp_path / "out"
     recorded = json.loads((out / "ensemble.json").read_text())
     assert sum(m["draws"] for m in recorded["members"]) == 8
     weights = ensemble_weights(out)
     assert weights.sum() == pytest.approx(1.0)
     assert (out / "decomposition" / "manifest.json").is_file()
-    assert answer_text(out).startswith("###")
+    assert answer_text(out).startswith("### Fit check")
+    assert answer_text(out) in printed  # the batch prints the one computed answer
     # Run again: both batches resume and nothing is run twice.
     assert cli(["batch", str(batch), "--workers", "1", "--quiet"]) == 0
     again = capsys.readouterr().out

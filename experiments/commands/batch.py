@@ -121,17 +121,27 @@ def _describe(report: BatchReport, quiet: bool) -> int:
 
 
 def print_comparison(folder: Path, finished: int) -> None:
-    """Print the policy comparison of the batch's finished runs (the README's main table)."""
+    """Print the batch's answer (the README's main output), then, for a plain batch, its tables.
+
+    The answer is :func:`analysis.main_answer.main_answer`, said by
+    :func:`analysis.headline.answer_text`: the same numbers ``tipsim compare`` and the report
+    lead with.
+    """
     if finished == 0:
         print("no finished runs to compare yet")
         return
     import analysis  # only the end of a batch needs the analysis layer
-    from analysis.main_answer import answer_text, ensemble_weights
+    from analysis.errors import AnalysisError
+    from analysis.headline import answer_text
+    from analysis.main_answer import ensemble_weights
 
     print()
-    if ensemble_weights(folder) is not None:
+    try:
         print(answer_text(folder), end="")
-    else:
+    except AnalysisError as err:  # one policy only, or no pairs yet: the tables say the rest
+        print(f"no answer yet: {err}")
+    if ensemble_weights(folder) is None:
+        print()
         print(analysis.comparison_text(folder), end="")
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from analysis.comparison import METRIC_GROUPS
 from analysis.decomposition import DEFAULT_METRICS, decomposition_text
+from analysis.errors import AnalysisError
+from analysis.headline import answer_text
 from analysis.statistics import CONFIDENCE
 from analysis.tables import FORMATS, comparison_text
 
@@ -45,6 +47,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not the screen")
 
 
+def _answers(args: argparse.Namespace) -> str:
+    """The answer of each folder, before its tables (Markdown only; CSV, LaTeX, HTML are tables).
+
+    The same computed answer the batch prints (:func:`analysis.main_answer.main_answer`).
+    """
+    if args.format != "md":
+        return ""
+    texts = []
+    for folder in args.folders:
+        try:
+            texts.append(answer_text(folder, args.reference, confidence=args.confidence))
+        except AnalysisError:
+            continue  # one policy only: nothing to answer, the tables still compare outcomes
+    return "\n".join(texts) + ("\n" if texts else "")
+
+
 def main(args: argparse.Namespace) -> int:
     """Print (or write) the comparison tables, or the decomposition of a factorial batch."""
     metrics = (
@@ -57,7 +75,7 @@ def main(args: argparse.Namespace) -> int:
             args.folders, args.reference, metrics, args.format, confidence=args.confidence
         )
     else:
-        text = comparison_text(
+        text = _answers(args) + comparison_text(
             args.folders,
             args.reference,
             ["all"] if metrics is None else metrics,

@@ -103,7 +103,10 @@ def answer_table(answer: Answer) -> Table:
         cells = [label(row.metric), number(row.reference_mean), number(row.alternative_mean)]
         cells.append(f"{signed(row.mean)}{interval}")
         if answer.kind == "ensemble":
-            cells += [f"{row.p_more:.0%}", f"{row.share_more:.0%}"]
+            stability = ""
+            if not missing(getattr(row, "p_more_low", None)):
+                stability = f" ({row.p_more_low:.0%}-{row.p_more_high:.0%})"
+            cells += [f"{row.p_more:.0%}{stability}", f"{row.share_more:.0%}"]
         elif answer.kind == "world":
             cells.append("" if missing(row.share_more) else f"{row.share_more:.0%}")
         rows.append([row.world, *cells] if many_worlds else cells)
@@ -197,10 +200,10 @@ def _interval(row, level: str, kind: str) -> str:
     else:
         text = f"{level} interval {signed(row.low)} to {signed(row.high)}"
     if kind == "ensemble":
-        text += (
-            f"; a {row.p_more:.0%} probability that it {_present(row.metric)} more; more in "
-            f"{row.share_more:.0%} of the members by weight"
-        )
+        text += f"; a {row.p_more:.0%} probability that it {_present(row.metric)} more"
+        if not missing(getattr(row, "p_more_low", None)):
+            text += f" ({row.p_more_low:.0%}-{row.p_more_high:.0%} over a bootstrap of members)"
+        text += f"; more in {row.share_more:.0%} of the members by weight"
     elif kind == "world" and not missing(row.share_more):
         text += f"; more in {row.share_more:.0%} of the replicate pairs"
     return text

@@ -94,7 +94,8 @@ class Answer:
         rows: One row per outcome (and world, for ``world`` answers): ``metric``, ``world``,
             ``reference_mean``, ``alternative_mean``, ``mean`` (of the paired difference),
             ``low``, ``high`` (its interval; NaN when none is given), ``p_more`` (probability
-            the alternative gives more; ensemble only), ``share_more`` (weighted share of
+            the alternative gives more; ensemble only, with ``p_more_low``/``p_more_high``,
+            its range over a bootstrap of the members), ``share_more`` (weighted share of
             members, or share of replicate pairs, with a positive difference), ``members``
             and ``pairs``.
         members: Per member (or world) and outcome: ``world``, ``weight``, ``metric``,
@@ -177,6 +178,8 @@ def _ensemble(runs, reference, alternative, metrics, weights, members, years, co
                 "low": row.low,
                 "high": row.high,
                 "p_more": row.p_more,
+                "p_more_low": getattr(row, "p_more_low", float("nan")),
+                "p_more_high": getattr(row, "p_more_high", float("nan")),
                 "share_more": row.share_members_more,
                 "members": int(row.members),
                 "pairs": int(row.pairs),
@@ -184,8 +187,8 @@ def _ensemble(runs, reference, alternative, metrics, weights, members, years, co
         )
     covers = (
         "parameter uncertainty (which member describes Hong Kong) and stochastic uncertainty "
-        "together: the mixture over members, weighted by the draw, of each member's mean "
-        "difference and its standard error; not model-structure uncertainty"
+        "together (law of total variance over members, weighted by the draw, and their runs; "
+        "see analysis/ensemble.py), not model-structure uncertainty"
     )
     return Answer(
         "ensemble", reference, alternative, pd.DataFrame(rows), members, covers, years, confidence

@@ -6,6 +6,11 @@ coordinates the run's world, policy, draw, replicate, seed and swept ``param:`` 
 summary outcomes, and ``run`` x ``week`` for the weekly series (variables prefixed
 ``weekly_``). The netCDF file is written with xarray through scipy's netCDF-3 writer, so no
 HDF5 library is needed; read it with ``xarray.open_dataset``.
+
+The weekly series carry the calendar ``date`` each week starts (the run's first 1 January plus
+its weeks, see :func:`analysis.labels.week_dates`; ``weekly_date`` in netCDF, ``run`` x
+``week``). A batch over a calibrated ensemble adds each run's ``member_weight``: its member's
+share of the draw (``ensemble.json``; the weights by which the answer averages members).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.labels import week_dates
+from analysis.main_answer import ensemble_weights
 from analysis.results import SOURCE, load, load_weekly, outcome_columns
 
 FORMATS = ("csv", "netcdf")
@@ -35,6 +42,11 @@ def export(folder: str | Path, fmt: str, out: str | Path | None = None) -> list[
         raise AnalysisError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")
     folder = Path(folder)
     summary = _plain(load(folder))
+    weights = ensemble_weights(folder)
+    if weights is not None:
+        share = weights / weights.sum()
+        position = summary.columns.get_loc("world") + 1
+        summary.insert(position, "member_weight", summary["world"].map(share).fillna(0.0))
     weekly = _weekly(folder)
     target = Path(out) if out is not None else folder / "export"
     if target.exists() and not target.is_dir():
@@ -58,7 +70,11 @@ def dataset(summary: pd.DataFrame, weekly: pd.DataFrame | None = None):
         import xarray as xr
     except ImportError as err:
         raise AnalysisError('netCDF export needs xarray: pip install -e ".[export]"') from err
-    coords = [c for c in summary.columns if c in RUN_COLUMNS[1:] or c.startswith("param:")]
+    coords = [
+        c
+        for c in summary.columns
+        if c in (*RUN_COLUMNS[1:], "member_weight") or c.startswith("param:")
+    ]
     outcomes = [c for c in outcome_columns(summary) if c not in coords]
     runs = summary.set_index("run_id")
     if "seed" in runs.columns:  # seeds may exceed netCDF-3's 32-bit integers
@@ -71,6 +87,8 @@ def dataset(summary: pd.DataFrame, weekly: pd.DataFrame | None = None):
     if weekly is not None:
         series = [c for c in outcome_columns(weekly) if c not in ("week", "year", "draw")]
         series = [c for c in series if c not in RUN_COLUMNS and not c.startswith("param:")]
+        if "date" in weekly.columns:
+            series.append("date")
         grid = weekly.set_index(["run_id", "week"])[series].to_xarray()
         grid = grid.rename({"run_id": "run"}).reindex(run=data["run"])
         for name in series:
@@ -80,10 +98,14 @@ def dataset(summary: pd.DataFrame, weekly: pd.DataFrame | None = None):
 
 
 def _weekly(folder: Path) -> pd.DataFrame | None:
+    """The weekly series with the calendar date each week starts, after the week index."""
     try:
-        return _plain(load_weekly(folder))
+        weekly = _plain(load_weekly(folder))
     except AnalysisError:
         return None  # a folder without weekly series exports its summaries alone
+    if "year" in weekly.columns:
+        weekly.insert(weekly.columns.get_loc("week") + 1, "date", week_dates(weekly))
+    return weekly
 
 
 def _plain(table: pd.DataFrame) -> pd.DataFrame:

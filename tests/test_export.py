@@ -28,6 +28,25 @@ def test_csv_export_round_trips_the_summaries_and_weekly_series(batch, tmp_path,
     assert merged["victims_identified"].tolist() == runs["victims_identified"].tolist()
     weekly = pd.read_csv(tmp_path / "weekly.csv")
     assert len(weekly) == 4 * 13 and "victims_present" in weekly
+    # Each week's calendar date: the run's first 1 January plus its weeks.
+    first = weekly[weekly["week"] == 0]
+    assert (first["date"] == first["year"].astype(str) + "-01-01").all()
+    assert (pd.to_datetime(weekly["date"]) - pd.to_datetime(first["date"].iloc[0])).max() == (
+        pd.Timedelta(weeks=12)
+    )
+    assert "member_weight" not in summary  # not an ensemble batch
+
+
+def test_an_ensemble_export_carries_each_runs_member_weight(batch, tmp_path):
+    import json
+    import shutil
+
+    folder = shutil.copytree(batch, tmp_path / "ensemble")
+    members = [{"world": "small", "weight": 0.25}, {"world": "other", "weight": 0.75}]
+    (folder / "ensemble.json").write_text(json.dumps({"members": members}))
+    assert tipsim(["export", str(folder), "--format", "csv", "--out", str(tmp_path / "x")]) == 0
+    summary = pd.read_csv(tmp_path / "x" / "summary.csv")
+    assert summary["member_weight"].tolist() == [0.25] * 4  # its share of the recorded weights
 
 
 def test_netcdf_export_has_runs_by_week(batch, tmp_path):
@@ -45,6 +64,7 @@ def test_netcdf_export_has_runs_by_week(batch, tmp_path):
         totals = data["weekly_victims_identified"].sum("week").values.tolist()
         assert totals == runs.loc[ids, "victims_identified"].tolist()
         assert set(data["policy"].values) == {"detention_first", "screening_before_detention"}
+        assert str(data["weekly_date"].dtype).startswith("datetime64")
 
 
 def test_export_of_a_missing_folder_exits_2(tmp_path, capsys):

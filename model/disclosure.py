@@ -9,18 +9,20 @@ A logistic model of named factors (``DisclosureParameters``)::
               + fear_of_punishment * fear_punishment * (1 - non-punishment relief)
               + debt * debt_months / 7
               + trauma * ptsd * (1 - trauma-informed relief) * (1 - session relief) ** sessions
+              + later_session * sessions
               + awareness * aware
               + interview_quality * quality
               + place term (office 0, arrest scene, detention, NGO)
               + trafficker_present * trafficker present
 
 The relief terms are the policy's levers; ``sessions`` counts the supported sessions the
-interviewee has already had in this screening. The **setting** of an interview is where it is
-held (:class:`Place`) and who is present (a lawyer, advocate or counsellor: ``supported``; the
-trafficker: ``trafficker_present``). Policies choose the setting; the terms of each setting are
-world parameters (``disclosure.at_arrest_scene``, ``disclosure.in_detention``,
-``disclosure.trafficker_present``, ``ngo.disclosure_boost``), so no policy carries a private
-multiplier of disclosure.
+interviewee has already had in this screening, and ``later_session`` is the rapport each of them
+builds (a reluctant interviewee is likelier to disclose at a second supported session). The
+**setting** of an interview is where it is held (:class:`Place`) and who is present (a lawyer,
+advocate or counsellor: ``supported``; the trafficker: ``trafficker_present``). Policies choose
+the setting; the terms of each setting are world parameters (``disclosure.at_arrest_scene``,
+``disclosure.in_detention``, ``disclosure.trafficker_present``, ``ngo.disclosure_boost``), so no
+policy carries a private multiplier of disclosure.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ def disclosure_log_odds(
         + c.interview_quality * setting.quality
         + place_terms(params)[np.asarray(setting.place, dtype=np.int64)]
         + c.trafficker_present * np.asarray(setting.trafficker_present, dtype=float)
+        + c.later_session * np.asarray(setting.sessions_before, dtype=float)
     )
 
 

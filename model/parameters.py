@@ -831,7 +831,11 @@ class DisclosureParameters(Section):
         unit="log-odds",
         ge=-10,
         le=10,
-        source=ASSUMPTION + ": seed article (2023) argues support lets victims disclose",
+        source=ASSUMPTION + ": seed article (2023) argues support lets victims disclose; the "
+        "Hong Kong worlds set +1.0, prior +0.4 to +1.7 (Eagly and Shafer 2015: represented "
+        "immigrants had 15 times the odds of seeking relief, confounded, an upper bound; "
+        "Hershkowitz, Lamb and Katz 2014: supportive protocol, more allegations; "
+        "docs/evidence.md, evidence table)",
         description="Effect of a lawyer, advocate or counsellor being present.",
     )
     trust: float = param(
@@ -855,7 +859,9 @@ class DisclosureParameters(Section):
         unit="log-odds per unit fear",
         ge=-10,
         le=10,
-        source=ASSUMPTION,
+        source=ASSUMPTION + "; the Hong Kong worlds set -1.0, prior -1.6 to -0.4 (Comino, "
+        "Mastrobuoni and Nicolo 2020: undocumented victims report 17% of crimes, about 20 "
+        "points more after the 1986 amnesty, +1.05 log-odds; docs/evidence.md, evidence table)",
         description="Effect of fear of criminal punishment or removal (0-1).",
     )
     debt: float = param(
@@ -898,6 +904,19 @@ class DisclosureParameters(Section):
         source=ASSUMPTION + ": social support adjusted odds ratio 0.64 for PTSD (Abas et al. 2013)",
         description="Share of the trauma effect removed by each supported session already held.",
     )
+    later_session: float = param(
+        0.0,
+        unit="log-odds per supported session held before",
+        ge=-10,
+        le=10,
+        source="0 by default (each session is a fresh draw, trauma relief aside); the Hong "
+        "Kong worlds set +0.7, prior +0.3 to +1.2 (Hershkowitz et al. 2021: 104 of 204 "
+        "children reluctant in a supportive first interview disclosed in a second; Faller and "
+        "Nelson-Gardell 2010, randomised: 56.6% against 29.5% credible disclosure with more "
+        "sessions; children, so a transfer; docs/evidence.md, evidence table)",
+        description="Rapport built by each supported session already held in this screening: "
+        "added to the log-odds of disclosure at each later session.",
+    )
     in_detention: float = param(
         -1.0,
         unit="log-odds",
@@ -905,7 +924,10 @@ class DisclosureParameters(Section):
         le=10,
         source=ASSUMPTION + ": seed article (2023): detained victims are treated as offenders, "
         "which 'leaves them reluctant to come forward'; -1 (odds of disclosure x0.37) is an "
-        "order of magnitude, for calibration to fit",
+        "order of magnitude; the Hong Kong worlds keep -1.0, prior -2.0 to -0.3 (Detention "
+        "Action 2017: of 16 detained men with indicators 9 referred, 2 recognised; the UK "
+        "small-boats data show the opposite sign where disclosure stops removal; "
+        "docs/evidence.md, evidence table)",
         description="Setting term of an interview held in immigration detention (against an "
         "interview at an office after a complaint, self-referral or visa application).",
     )
@@ -916,7 +938,8 @@ class DisclosureParameters(Section):
         le=10,
         source=ASSUMPTION + ": seed article (2023): victims met when 'arrested' are treated as "
         "offenders; half the detention term, since confinement and removal are not yet under "
-        "way, for calibration to fit",
+        "way; prior -1.0 to 0 in the Hong Kong calibration (no quantitative study: Ditmore "
+        "2009, qualitative; docs/evidence.md, evidence table)",
         description="Setting term of an interview at first contact after a raid or an overstay "
         "arrest.",
     )
@@ -926,7 +949,9 @@ class DisclosureParameters(Section):
         ge=-10,
         le=10,
         source=ASSUMPTION + ": victims fear the trafficker's retaliation (seed article, 2023); "
-        "taken as large as the detention term",
+        "taken as large as the detention term; prior -2.5 to -0.5 in the Hong Kong "
+        "calibration (no quantitative study; child-interview studies give the direction only: "
+        "Hershkowitz, Horowitz and Lamb 2005; docs/evidence.md, evidence table)",
         description="Setting term when the trafficker is present: a victim still under the "
         "trafficker's control met at the arrest scene.",
     )

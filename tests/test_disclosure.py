@@ -79,6 +79,15 @@ def test_supported_sessions_soften_trauma():
     assert p == pytest.approx([1 / (1 + math.exp(2.0)), 1 / (1 + math.exp(1.0))])
 
 
+def test_each_supported_session_held_adds_its_rapport_term():
+    coefficients = DisclosureParameters(**{**ZERO, "later_session": math.log(3)})
+    setting = InterviewSetting(
+        supported=np.array([True, True, True]), quality=0.0, sessions_before=np.array([0, 1, 2])
+    )
+    p = disclosure_probability(factors(3), setting, parameters(coefficients))
+    assert p == pytest.approx([0.5, 0.75, 0.9])
+
+
 def test_setting_terms_at_zero_give_the_office_probability_in_every_place():
     coefficients = DisclosureParameters(
         **{**ZERO, "intercept": -1.2, "support": 0.7, "in_detention": 0.0, "at_arrest_scene": 0.0}

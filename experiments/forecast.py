@@ -1,6 +1,6 @@
 """Out-of-sample forecast: the calibrated ensemble replayed past the years it was fitted to.
 
-Members are drawn from the ensemble by ABC weight (:func:`~experiments.calibration.ensemble.
+Members are drawn from the ensemble by ABC weight (:func:`~experiments.ensemble.
 draw_members`); each member is replayed from its scenario's start (2016) for ``years`` years
 under the policy of the time, on ``replicates`` seeds. The scenario's timeline after the
 calibration years holds *inputs* only (enforcement, populations, screening posts, NGO
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration import published
-from experiments.calibration.ensemble import draw_members, member_levers
+from experiments.ensemble import draw_members, member_levers
 from experiments.replay import replay
 from experiments.seeds import run_seed
 from scenarios.loader import load_scenario

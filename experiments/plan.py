@@ -233,7 +233,7 @@ def _member_levers(config: BatchConfig, batch_file: Path) -> dict[Path, dict[str
     """
     if config.ensemble is None:
         return {}
-    from experiments.calibration.ensemble import member_levers
+    from experiments.ensemble import member_levers
 
     rows = drawn_members(config, batch_file).to_dict("records")
     return {Path(str(row["path"])).resolve(): member_levers(row) for row in rows}

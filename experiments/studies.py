@@ -6,13 +6,28 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analysis.errors import AnalysisError
-from experiments.calibration.config import ConfigError, resolve_relative
 from experiments.errors import UserError
 from model.parameters import Parameters
 from scenarios.loader import load_scenario, resolve_path
+
+MAX_FILE_BYTES = 1_000_000
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class ConfigError(ValueError):
+    """A calibration or sensitivity file that cannot be used."""
+
+
+class Strict(BaseModel):
+    """Unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True)
@@ -78,3 +93,51 @@ def refuse_timeline_fields(world: Parameters, names: list[str], scenario: Path) 
             f"{scenario}: its timeline sets {', '.join(clash)}, so varying them would be "
             "overridden during the run; choose other parameters"
         )
+
+
+def read_mapping(path: Path) -> dict:
+    """Read a YAML mapping safely.
+
+    Raises:
+        ConfigError: If the file is missing, too large, not YAML or not a mapping.
+    """
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ConfigError(f"{path}: larger than 1 MB")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid YAML ({err})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the file must be a mapping (key: value)")
+    return data
+
+
+def validate_file(path: Path, model: type[ModelT]) -> ModelT:
+    """Validate a YAML file against ``model``.
+
+    Raises:
+        ConfigError: Listing each problem as ``field: message``.
+    """
+    try:
+        return model.model_validate(read_mapping(path))
+    except ValidationError as err:
+        lines = problem_lines(err)
+        raise ConfigError(f"{path}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+
+
+def problem_lines(err: ValidationError) -> list[str]:
+    """One ``  - field: message`` line per problem of a validation error."""
+    lines = []
+    for item in err.errors():
+        field = ".".join(str(p) for p in item["loc"]) or "(file)"
+        message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
+        lines.append(f"  - {field}: {message}")
+    return lines
+
+
+def resolve_relative(path: Path, value: str) -> Path:
+    """A path written in ``path``: relative to that file's folder, else as given."""
+    candidate = path.parent / value
+    return candidate if candidate.exists() else Path(value)

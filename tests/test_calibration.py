@@ -13,8 +13,8 @@ from analysis.calibration.official import YEARLY_FLOWS, official_statistics
 from analysis.calibration.patterns import build_pattern, combined_distance
 from analysis.calibration.published import load_figures
 from experiments.calibration import abc
-from experiments.calibration.ensemble import read_ensemble
 from experiments.cli import main as tipsim
+from experiments.ensemble import read_ensemble
 from experiments.executors import InProcessExecutor, open_workers
 from experiments.parameter_space import ParameterRange, ParameterSpace
 from experiments.replay import replay, scale_world

@@ -21,8 +21,8 @@ import yaml
 from analysis.headline import answer_text
 from analysis.main_answer import ensemble_weights
 from experiments.batch_config import load_batch
-from experiments.calibration.ensemble import draw_members, systematic_counts
 from experiments.cli import main as cli
+from experiments.ensemble import draw_members, systematic_counts
 from experiments.errors import UserError
 from experiments.forecast import summarise, weighted_quantiles
 from tests.batch_support import SMALL
@@ -248,7 +248,7 @@ def test_the_fit_check_uses_the_shipped_calibrations_tolerances():
 def test_the_main_job_draws_from_the_shipped_ensemble_then_decomposes_at_one_member():
     """The README's first command: a sample of the shipped posterior, both policies, CRN."""
     from experiments.batch_config import decomposition_file, drawn_members
-    from experiments.calibration.ensemble import read_ensemble
+    from experiments.ensemble import read_ensemble
     from experiments.plan import build_plan
 
     root = Path(__file__).resolve().parents[1]
@@ -285,7 +285,7 @@ def test_the_main_job_draws_from_the_shipped_ensemble_then_decomposes_at_one_mem
 
 def test_calibrated_screening_levers_reach_every_run_of_their_member(tmp_path):
     """Levers cannot live in a world file: the listing carries them, the batch applies them."""
-    from experiments.calibration.ensemble import member_document
+    from experiments.ensemble import member_document
     from experiments.plan import build_plan
 
     document = member_document(

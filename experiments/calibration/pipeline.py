@@ -30,7 +30,7 @@ from analysis.calibration.patterns import Pattern, build_pattern
 from analysis.calibration.published import load_figures
 from experiments.calibration import abc, pyabc_smc
 from experiments.calibration.config import CalibrationConfig
-from experiments.calibration.ensemble import ENSEMBLE_DIR, write_ensemble
+from experiments.ensemble import ENSEMBLE_DIR, write_ensemble
 from experiments.errors import UserError
 from experiments.executors import open_workers
 from experiments.manifest import write_study_manifest

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from experiments.calibration.config import CalibrationConfig, load_calibration, problem_lines
+from experiments.calibration.config import CalibrationConfig, load_calibration
 from experiments.calibration.pipeline import run_calibration
 from experiments.commands.options import add_executor_arguments
 from experiments.errors import UserError
-from experiments.studies import StudyOptions, as_user_error
+from experiments.studies import StudyOptions, as_user_error, problem_lines
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,9 +36,7 @@ def main(args: argparse.Namespace) -> int:
     done = run_calibration(config, args.config, StudyOptions.from_args(args))
     for warning in done.warnings:
         print(f"calibrate: warning: {warning}", file=sys.stderr)
-    _print_summary(
-        config, done.result, done.fit, done.folder, done.executor, done.ensemble_written
-    )
+    _print_summary(config, done.result, done.fit, done.folder, done.executor, done.ensemble_written)
     return 0
 
 

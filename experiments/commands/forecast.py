@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.calibration.ensemble import listing_path
+from experiments.ensemble import listing_path
 from experiments.errors import UserError
 from experiments.executors import open_workers
 from experiments.forecast import LEVEL, plan_forecast, run_member, summarise

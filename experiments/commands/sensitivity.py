@@ -14,12 +14,11 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from experiments.calibration.config import problem_lines
 from experiments.commands.options import add_executor_arguments
 from experiments.errors import UserError
 from experiments.sensitivity.config import SensitivityConfig, load_sensitivity
 from experiments.sensitivity.pipeline import run_sensitivity
-from experiments.studies import StudyOptions, as_user_error
+from experiments.studies import StudyOptions, as_user_error, problem_lines
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
-from experiments.calibration.config import Strict, validate_file
 from experiments.parameter_space import FixedValues, ParameterRanges, ParameterSpace
+from experiments.studies import Strict, validate_file
 from model.outcomes import FLOWS
 
 
@@ -102,6 +102,6 @@ def load_sensitivity(path: str | Path) -> SensitivityConfig:
     """Read and validate a sensitivity file.
 
     Raises:
-        experiments.calibration.config.ConfigError: If the file cannot be used.
+        experiments.studies.ConfigError: If the file cannot be used.
     """
     return validate_file(Path(path), SensitivityConfig)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from analysis.errors import AnalysisError
+from analysis.integrity import file_problem
 from analysis.layout import (
     ID_COLUMNS,
     MANIFEST,
@@ -146,6 +147,12 @@ def _labelled(folders: Folders) -> list[tuple[Path, str]]:
     paths = [_existing_folder(folder) for folder in folders]
     if not paths:
         raise AnalysisError("no result folder given")
+    twice = sorted({str(path) for path in paths if paths.count(path) > 1})
+    if twice:
+        raise AnalysisError(
+            f"{', '.join(twice)}: given twice; each result folder counts once (its runs "
+            "would be counted as more replicates)"
+        )
     labels = [path.name for path in paths]
     if len(set(labels)) < len(labels):
         labels = [f"{path.parent.name}/{path.name}" for path in paths]
@@ -164,11 +171,12 @@ def _existing_folder(folder: str | Path) -> Path:
 
 
 def _read_summary(path: Path, label: str) -> pd.DataFrame:
-    files = sorted((path / SUMMARY_DIR).glob("*.parquet"))
+    files = listed_files(path, SUMMARY_DIR)
     if files:
         table = _read_many(files)
         _require_columns(table, ID_COLUMNS, path / SUMMARY_DIR)
-    elif (path / RUN_SUMMARY).exists():
+        _require_listed_runs(table, files, path / SUMMARY_DIR)
+    elif files is None and (path / RUN_SUMMARY).exists():
         table = _from_single_run(read_result_table(path / RUN_SUMMARY), path)
     else:
         raise AnalysisError(f"{path}: no finished runs ({_status_note(path)})")
@@ -177,11 +185,12 @@ def _read_summary(path: Path, label: str) -> pd.DataFrame:
 
 
 def _read_weekly(path: Path, label: str, outcomes: list[str] | None) -> pd.DataFrame:
-    files = sorted((path / WEEKLY_DIR).glob("*.parquet"))
+    files = listed_files(path, WEEKLY_DIR)
     wanted = None if outcomes is None else {*ID_COLUMNS, *TIME_COLUMNS, *outcomes}
     if files:
         table = _read_many(files, wanted)
-    elif (path / RUN_WEEKLY).exists():
+        _require_listed_runs(table, files, path / WEEKLY_DIR)
+    elif files is None and (path / RUN_WEEKLY).exists():
         table = _from_single_run(read_result_table(path / RUN_WEEKLY), path)
     else:
         raise AnalysisError(f"{path}: no weekly series ({_status_note(path)})")
@@ -194,6 +203,66 @@ def _read_weekly(path: Path, label: str, outcomes: list[str] | None) -> pd.DataF
         table = table[keep + [c for c in outcomes if c not in keep]]
     table.insert(0, SOURCE, label)
     return table
+
+
+def listed_files(path: Path, kind: str) -> list[Path] | None:
+    """The result files of the runs a batch manifest lists as done, each checked.
+
+    Only these are read: a stray file in the folder (a copy, another batch's table) is never
+    counted. Each is checked against the row count and checksum recorded with its run.
+
+    Args:
+        path: The result folder.
+        kind: ``summary`` or ``weekly``.
+
+    Returns:
+        The files, in run order; ``None`` for a folder without a batch manifest (a
+        ``tipsim run`` folder).
+
+    Raises:
+        AnalysisError: For a batch-layout folder without a manifest, or a manifest whose run
+            entries are damaged.
+        DamagedResultError: Naming a listed file that is missing or not the one written.
+    """
+    manifest = load_manifest(path)
+    if not manifest:
+        if (path / kind).is_dir():
+            raise AnalysisError(
+                f"{path}: has a {kind}/ folder but no {MANIFEST}; only the runs a batch's "
+                "manifest lists are read"
+            )
+        return None
+    runs = manifest.get("runs")
+    if not isinstance(runs, dict) or not all(isinstance(e, dict) for e in runs.values()):
+        raise AnalysisError(f"{path / MANIFEST}: 'runs' must map each run id to its entry")
+    if not (path / kind).is_dir():
+        return []  # none of this kind stored (a folder written without weekly series)
+    files = []
+    for run_id, entry in runs.items():
+        if entry.get("status") != "done":
+            continue
+        file = path / kind / f"{run_id}.parquet"
+        records = entry.get("files")
+        record = records.get(kind) if isinstance(records, dict) else None
+        problem = file_problem(file, record)
+        if problem is not None:
+            raise DamagedResultError(
+                f"{file} (run {run_id}) {problem}; running the batch again re-runs the "
+                "damaged run"
+            )
+        files.append(file)
+    return files
+
+
+def _require_listed_runs(table: pd.DataFrame, files: list[Path], where: Path) -> None:
+    """Refuse rows of a run the manifest does not list (a file replaced by another batch's)."""
+    listed = {file.stem for file in files}
+    stray = sorted(set(table["run_id"].astype(str)) - listed) if "run_id" in table else []
+    if stray:
+        raise DamagedResultError(
+            f"{where}: a file holds run(s) {', '.join(stray[:3])} that the manifest does not "
+            "list (a table of another batch?); running the batch again re-runs the damaged run"
+        )
 
 
 def _from_single_run(table: pd.DataFrame, path: Path) -> pd.DataFrame:

@@ -20,9 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
+from analysis.integrity import file_problem
 from analysis.layout import (
     ENSEMBLE_WEIGHTS,
     MANIFEST,
@@ -317,7 +315,7 @@ def _select(
     for task in plan.tasks:
         entry = manifest.runs[task.run_id]
         if entry["status"] == DONE:
-            problem = damage(manifest.folder, task)
+            problem = damage(manifest.folder, task, entry)
             if problem is None:
                 skipped += 1
                 continue
@@ -332,25 +330,29 @@ def _select(
     return todo, report
 
 
-def damage(folder: Path, task: RunTask) -> str | None:
-    """What is wrong with a finished run's files (``None`` if both are intact).
+def damage(folder: Path, task: RunTask, entry: dict | None = None) -> str | None:
+    """What is wrong with a finished run's files (``None`` if each is the one written).
 
-    Reads only each Parquet file's footer: a truncated or overwritten file has none, and the
-    row counts must be one summary row and one weekly row per simulated week.
+    Each file is checked against the row count and checksum recorded with the run (so a file
+    damaged inside, its footer intact, or replaced by another is found); a run recorded
+    without them is checked by its Parquet footer's row count: one summary row and one weekly
+    row per simulated week.
+
+    Args:
+        folder: The batch folder.
+        task: The run.
+        entry: Its manifest entry (with ``files``, the records written with it).
     """
+    recorded = (entry or {}).get("files") or {}
     expected = {
-        summary_path(folder, task.run_id): 1,
-        weekly_path(folder, task.run_id): weeks(task.years),
+        SUMMARY_DIR: (summary_path(folder, task.run_id), 1),
+        WEEKLY_DIR: (weekly_path(folder, task.run_id), weeks(task.years)),
     }
-    for path, rows in expected.items():
-        if not path.exists():
-            return f"{path.parent.name}/{path.name} is missing"
-        try:
-            found = pq.read_metadata(path).num_rows
-        except (OSError, pa.ArrowException) as err:
-            return f"{path.parent.name}/{path.name} is not a readable Parquet file ({err})"
-        if found != rows:
-            return f"{path.parent.name}/{path.name} has {found} rows, not {rows}"
+    for kind, (path, rows) in expected.items():
+        record = recorded.get(kind) if isinstance(recorded, dict) else None
+        problem = file_problem(path, record, rows)
+        if problem is not None:
+            return f"{kind}/{path.name} {problem}"
     return None
 
 
@@ -433,9 +435,15 @@ def _store(manifest: Manifest, task: RunTask, result: RunResult, report: BatchRe
             manifest.mark_failed(task.run_id, result.error or "", result.traceback, result.seconds)
             report.failed_now.append(task.run_id)
         else:
-            write_parquet_atomic(result.weekly, weekly_path(manifest.folder, task.run_id))
-            write_parquet_atomic(result.summary, summary_path(manifest.folder, task.run_id))
-            manifest.mark_done(task.run_id, result.seconds)
+            files = {
+                WEEKLY_DIR: write_parquet_atomic(
+                    result.weekly, weekly_path(manifest.folder, task.run_id)
+                ),
+                SUMMARY_DIR: write_parquet_atomic(
+                    result.summary, summary_path(manifest.folder, task.run_id)
+                ),
+            }
+            manifest.mark_done(task.run_id, result.seconds, files)
     except OSError as err:
         reason = (err.strerror or str(err)).lower()
         where = f" {err.filename}" if err.filename else ""

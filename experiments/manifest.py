@@ -345,9 +345,18 @@ class Manifest:
                 "(entropy and spawn_key), so it cannot be re-run from this manifest"
             ) from None
 
-    def mark_done(self, run_id: str, seconds: float) -> None:
-        """Record a finished run (appended to the run log at once)."""
-        self._record({"run": run_id, "status": DONE, "finished": now(), "seconds": seconds})
+    def mark_done(
+        self, run_id: str, seconds: float, files: dict[str, dict[str, Any]] | None = None
+    ) -> None:
+        """Record a finished run (appended to the run log at once).
+
+        Args:
+            run_id: The run.
+            seconds: How long it took.
+            files: Each result file's record (rows and checksum), by kind (``summary``, ...).
+        """
+        change = {"run": run_id, "status": DONE, "finished": now(), "seconds": seconds}
+        self._record({**change, "files": files})
 
     def mark_failed(self, run_id: str, error: str, trace: str | None, seconds: float) -> None:
         """Record a run that raised, with its error and traceback (appended to the run log)."""

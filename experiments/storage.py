@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from analysis.integrity import file_check
 
-def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` to ``path`` as Parquet; a reader never sees a half-written file."""
+
+def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
+    """Write ``frame`` to ``path`` as Parquet; a reader never sees a half-written file.
+
+    Returns:
+        The file's record: its row count and the SHA-256 of its bytes
+        (:func:`analysis.integrity.file_check`), for a reader to check it against.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         frame.to_parquet(tmp, index=False)
+        check = file_check(tmp, len(frame))
         os.replace(tmp, path)
+        return check
     finally:
         if tmp.exists():
             tmp.unlink()

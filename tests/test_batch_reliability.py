@@ -236,4 +236,5 @@ def test_report_on_a_truncated_weekly_file_names_it(tmp_path, capsys):
     assert tipsim(["report", str(folder), "--out", str(tmp_path / "report")]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("tipsim: error:") == 1
-    assert str(weekly) in err and "not a readable Parquet result file" in err
+    assert str(weekly) in err and "is not the file written" in err
+    assert "running the batch again re-runs the damaged run" in err

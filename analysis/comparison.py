@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.cost_effectiveness import METRICS as COST_METRICS
+from analysis.cost_effectiveness import cost_rows
 from analysis.errors import AnalysisError
 from analysis.results import SOURCE, outcome_columns, parameter_columns
 from analysis.statistics import CONFIDENCE, paired_summary, replicate_summary
@@ -60,6 +62,10 @@ def compare(
             every outcome, the funnel first.
         confidence: Coverage of the t-intervals (see :mod:`analysis.statistics`).
 
+    When ``cost_hkd`` is among the metrics, the cost per victim identified, the cost per
+    prosecution and the incremental cost per extra victim identified follow it
+    (:mod:`analysis.cost_effectiveness`; the last has its value in ``diff``).
+
     Returns:
         One row per source, world, draw (with its ``param:`` values), policy and metric:
         ``reference``, ``n``, ``mean``, ``median``, ``low``/``high`` (central interval of the
@@ -81,6 +87,12 @@ def compare(
     paired = paired_summary(table, ref, by, chosen, confidence)
     stats["policy"] = stats["policy"].astype(str)
     result = stats.merge(paired, on=[*by, "policy", "metric"], how="left")
+    if "cost_hkd" in chosen:  # cost per victim found, after the cost itself
+        costs = cost_rows(table, ref, by, confidence)
+        if not costs.empty:
+            result = pd.concat([result, costs], ignore_index=True)
+            at = chosen.index("cost_hkd") + 1
+            chosen = [*chosen[:at], *COST_METRICS, *chosen[at:]]
     result.insert(len(by) + 1, "reference", ref)
     for name in PAIRED_COLUMNS:
         if name not in result:

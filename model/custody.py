@@ -187,6 +187,7 @@ class Custody:
             return
         unidentified = pop.is_victim(removed) & ~pop.identified[removed]
         model.outcomes.add("removed", len(removed))
+        model.outcomes.add("cost_hkd", len(removed) * model.params.costs.removal_hkd)
         model.outcomes.add("victims_removed_unidentified", int(np.count_nonzero(unidentified)))
         self._close(removed)
         pop.release(removed)

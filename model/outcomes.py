@@ -66,7 +66,7 @@ FLOWS: dict[str, str] = {
     "outbound_screened": "returning Hong Kong residents trafficked abroad who were screened "
     "(outbound stream; not in the inbound counts)",
     "outbound_identified": "of them, identified as victims (outbound stream)",
-    "cost_hkd": "screening, detention and support costs (HK$)",
+    "cost_hkd": "screening, detention, support and removal costs (HK$)",
 }
 
 #: Stocks read at the end of each week.

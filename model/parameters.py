@@ -997,7 +997,13 @@ class DetentionParameters(Section):
         unit="HK$ per person-day",
         ge=0,
         le=100_000,
-        source=ASSUMPTION,
+        source="Immigration Department reply RDCD-0000297-23 (2 June 2023): Castle Peak Bay "
+        "Immigration Centre cost HK$165.44M in 2022-23 (staff 123.65, medical 13.24, "
+        "facilities 11.63, meals 9.01, other treatment 7.91); inference: over its 400-500 "
+        "places (GovHK 2010; Secretary for Security 2021) that is HK$907-1,133 a detainee-day "
+        "at full occupancy (more if not full); the HK$530 'detention quarter charge' "
+        "(Immigration Department, 2021-23) is a recoverable tariff, a lower bound. Range "
+        "530-1,500",
         description="Cost of one day of immigration detention.",
     )
 
@@ -1218,14 +1224,25 @@ class TraffickerParameters(Section):
 
 
 class CostParameters(Section):
-    """Unit costs in Hong Kong dollars."""
+    """Unit costs in Hong Kong dollars (2019-2023 prices; detention's is in ``detention``).
+
+    No Hong Kong source gives a unit cost of a screening, a tier-2 session, a week of support or
+    a removal: each is inferred from published totals, and says how. Costs are booked as they
+    happen (screenings, sessions, support weeks, detention days, removals) into ``cost_hkd``;
+    they change no decision in the model.
+    """
 
     tier1_screening_hkd: float = param(
         500.0,
         unit="HK$ per screening",
         ge=0,
         le=1e6,
-        source=ASSUMPTION,
+        source="inference: HK$62M recurrent for 98 new anti-trafficking posts in the 2019-20 "
+        "Budget (Chief Secretary's blog, 10 March 2019) is ~HK$633,000 a post-year, ~HK$350 "
+        "an officer-hour over ~1,800 working hours; an initial screening is a questionnaire "
+        "of about 1-1.5 officer-hours. Range 300-2,000; the upper bound HK$8,000-9,000 "
+        "(HK$62M over the 6,900-7,700 screenings a year of 2019-2021) charges every new post "
+        "to screening",
         description="Cost of one indicator (tier-1) screening.",
     )
     tier2_session_hkd: float = param(
@@ -1233,7 +1250,9 @@ class CostParameters(Section):
         unit="HK$ per session",
         ge=0,
         le=1e6,
-        source=ASSUMPTION,
+        source="inference: an in-depth interview runs 'many hours' (US TIP report 2022): about "
+        "a working day of an officer (~HK$2,800 at HK$350 an hour, as for tier1_screening_hkd) "
+        "plus an interpreter; no Hong Kong figure. Range 2,000-20,000",
         description="Cost of one in-depth (tier-2) session, support included.",
     )
     victim_support_week_hkd: float = param(
@@ -1241,8 +1260,27 @@ class CostParameters(Section):
         unit="HK$ per victim-week",
         ge=0,
         le=1e6,
-        source=ASSUMPTION + ": shelter, medical and financial support under the Action Plan",
+        source="inference: no unit cost of the government-subvented shelters is published; "
+        "Bethune House (NGO shelter, ~700 residents a year on ~HK$1M, SCMP 2018) is ~HK$90 a "
+        "bed-night, a volunteer-run lower bound (HK$630 a week); a detainee-day at Castle Peak "
+        "Bay costs ~HK$907-1,133 (see detention.cost_per_day_hkd), an institutional upper "
+        "bound of ~HK$7,900 a week. HK$3,500 (HK$500 a day: shelter, medical and financial "
+        "support) lies between. Range 630-10,500",
         description="Cost of supporting an identified victim for a week.",
+    )
+    removal_hkd: float = param(
+        10_000.0,
+        unit="HK$ per removal",
+        ge=0,
+        le=1e6,
+        source="inference: no Hong Kong cost per removal is published (the Security Bureau's "
+        "HK$45M for repatriating rejected non-refoulement claimants and HK$9.6M 'total "
+        "expenditure on repatriation' in 2019-20 conflict, access-to-information request "
+        "'Expenditure on repatriation', 2021); Australia spent A$4,081 a removal in 2006-07 "
+        "(airfare and escorts); a one-way fare to Manila or Jakarta with an escort for some "
+        "gives HK$5,000-25,000. 0 leaves removals out of the cost",
+        description="Cost of removing one migrant from Hong Kong (travel document, passage, "
+        "escort), booked in the week of removal.",
     )
 
 

@@ -26,6 +26,7 @@ from model.outbound import screen_returnees
 from model.outcomes import Outcomes, summarise
 from model.parameters import Parameters
 from model.policies import ScreeningPolicy
+from model.policy_start import begin_with_status_quo, start_policy_if_due
 from model.population import Population, draw_arrivals, draw_stay_weeks, group_sizes
 from model.run_spec import RunSpec, nested_overrides, specify
 from model.screening import ScreeningService
@@ -119,6 +120,8 @@ class IdentificationModel(Model):
         self.params = spec.params.model_copy(deep=True)
         self.policy: ScreeningPolicy = spec.strategy(self)
         self.policy.name = spec.policy_name  # a policy file's own name, e.g. ..._plus
+        self.spec = spec
+        begin_with_status_quo(self, spec)  # today's practice until time.policy_start_year
         self.horizon = None if years is None else weeks(years)
 
         # Index of the current week: 0 during the first reported step, negative in the warm-up.
@@ -187,6 +190,7 @@ class IdentificationModel(Model):
 
     def step(self) -> None:
         """Advance the model by one week."""
+        start_policy_if_due(self, self.spec)
         apply_timeline(self)
         self.screening.start_week()
         depart(self)

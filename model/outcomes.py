@@ -116,7 +116,7 @@ def summarise(model: IdentificationModel) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "policy": model.policy.name,
         "seed": model.seed,
-        "years": model.week / 52,
+        "years": (model.week - model.counted_from_week) / 52,
         "victims_present": int(victims),
         "victims_present_end": model.victims_present,
         "identification_rate": totals["victims_identified"] / victims if victims else 0.0,

@@ -1,21 +1,19 @@
-"""The project's ABC-SMC against pyabc's on a problem whose posterior is known exactly.
+"""The project's ABC-SMC on a problem whose posterior is known exactly.
 
-The problem is :mod:`experiments.calibration.known_posterior`: two normal means with known
-covariance (posterior sds 0.3 and 0.5, correlation 0.5), a uniform prior 10 wide on each
-(over 30 posterior sds), Mahalanobis distance of the simulated sample mean. Both samplers get
-the same simulator, distance, population and budget of simulations, and the same tolerance
-rule (the median of the previous population's distances); pyabc runs as ``abc.method: pyabc``
-runs it (:mod:`experiments.calibration.pyabc_smc`: its default kernel, a multivariate normal of
-Silverman's bandwidth). The project's sampler is also run with 2 and 4 times the budget, to see
-what it needs to match pyabc. Each is run with
-``--seeds`` seeds; the table gives the mean over seeds of the final tolerance, the error of the
-posterior mean and the ratio of the posterior sd to the exact one (worst parameter), the
-1-Wasserstein distance of the marginals (worst parameter) and the energy distance of the joint
-sample to 2,000 exact draws (in posterior sds), the final ESS, the simulations used and the
-wall time. Wall time here is the samplers' own overhead (a simulation costs microseconds);
-with the model a simulation costs seconds, so simulations are the cost that counts.
+The problem is :mod:`tests.known_posterior`: two normal means with known covariance (posterior
+sds 0.3 and 0.5, correlation 0.5), a uniform prior 10 wide on each (over 30 posterior sds),
+Mahalanobis distance of the simulated sample mean, the tolerance rule the median of the
+previous population's distances. The sampler is run with the budget and with 2 and 4 times it
+(the comparison with pyabc that chose this sampler: ``benchmarks/README.md``, "ABC library").
+Each is run with ``--seeds`` seeds; the table gives the mean over seeds of the final tolerance,
+the error of the posterior mean and the ratio of the posterior sd to the exact one (worst
+parameter), the 1-Wasserstein distance of the marginals (worst parameter) and the energy
+distance of the joint sample to 2,000 exact draws (in posterior sds), the final ESS, the
+simulations used and the wall time. Wall time here is the samplers' own overhead (a simulation
+costs microseconds); with the model a simulation costs seconds, so simulations are the cost that
+counts.
 
-pyabc is optional: without it only the project's sampler is measured. Usage::
+Usage::
 
     python benchmarks/abc_posterior.py [--population 200] [--budget 4000] [--seeds 5]
         [--workers 2]
@@ -28,15 +26,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 from experiments.calibration import abc
-from experiments.calibration import known_posterior as kp
 from experiments.executors import InProcessExecutor, open_workers
+from tests import known_posterior as kp
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -59,35 +56,6 @@ def project(seed: int, population: int, budget: int, workers: int) -> dict:
         "tolerance": result.final_tolerance,
         "generations": len(result.tolerances) - 1,
         "simulations": len(result.simulations),
-        "seconds": seconds,
-    }
-
-
-def pyabc_run(seed: int, population: int, budget: int, workers: int) -> dict:
-    """pyabc's ABC-SMC as ``abc.method: pyabc`` runs it, on the same problem."""
-    from experiments.calibration.pyabc_smc import pyabc_smc
-
-    start = time.perf_counter()
-    settings = dict(population=population, generations=50, max_simulations=budget)
-    problem = kp.GaussianMeans(seed=seed)
-    with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "pyabc.db"
-        if workers > 1:
-            with open_workers("local", workers) as opened:
-                result = pyabc_smc(
-                    problem, opened.executor, workers=workers, database=database, **settings
-                )
-        else:
-            result = pyabc_smc(
-                problem, InProcessExecutor(), workers=1, database=database, **settings
-            )
-    seconds = time.perf_counter() - start
-    return {
-        "values": result.accepted[list(kp.NAMES)].to_numpy(),
-        "weights": result.accepted["weight"].to_numpy(),
-        "tolerance": result.final_tolerance,
-        "generations": len(result.tolerances) - 1,
-        "simulations": int(result.generations["simulations"].sum()),
         "seconds": seconds,
     }
 
@@ -123,31 +91,22 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     exact = kp.exact_sample(2000, np.random.default_rng(0))
-    try:
-        import pyabc
-
-        version = pyabc.__version__
-    except ImportError:
-        version = None
-    samplers = {"project smc": project} | ({f"pyabc {version}": pyabc_run} if version else {})
     load = os.getloadavg()[0]
     seeds = range(1, args.seeds + 1)
     table = {}
-    for label, sampler in samplers.items():
-        runs = [sampler(s, args.population, args.budget, 1) for s in seeds]
-        table[f"{label}, budget {args.budget}, 1 worker"] = summary(runs, exact)
-        if args.workers > 1:
-            runs = [sampler(1, args.population, args.budget, args.workers)]
-            table[f"{label}, budget {args.budget}, {args.workers} workers, seed 1"] = summary(
-                runs, exact
-            )
+    runs = [project(s, args.population, args.budget, 1) for s in seeds]
+    table[f"project smc, budget {args.budget}, 1 worker"] = summary(runs, exact)
+    if args.workers > 1:
+        runs = [project(1, args.population, args.budget, args.workers)]
+        table[f"project smc, budget {args.budget}, {args.workers} workers, seed 1"] = summary(
+            runs, exact
+        )
     for factor in (2, 4):
         runs = [project(s, args.population, factor * args.budget, 1) for s in seeds]
         table[f"project smc, budget {factor * args.budget}, 1 worker"] = summary(runs, exact)
     print(
         f"population {args.population}; load {load:.1f} -> {os.getloadavg()[0]:.1f}; means "
-        f"over {args.seeds} seeds unless one seed is named; simulations include pyabc's "
-        "calibration sample and its overshoot of the budget"
+        f"over {args.seeds} seeds unless one seed is named"
     )
     print(
         "| sampler | final tolerance | generations | mean error (sd) | sd ratio | "
@@ -170,7 +129,6 @@ def main() -> None:
                 "budget": args.budget,
                 "seeds": args.seeds,
                 "load_before": load,
-                "pyabc": version,
                 "table": table,
             },
             indent=2,

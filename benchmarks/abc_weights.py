@@ -8,15 +8,15 @@ posterior lies over 3 sds inside the box), and the distance the calibration uses
 square over parameters of the error in sds. The same tolerance rule (the median of the previous
 distances) and budget (3,000 simulations) as ``experiments/calibration_hong_kong.yaml``.
 
-Both the project's ``smc`` and, where installed (the ``abc`` extra), pyabc's ABC-SMC as
-``abc.method: pyabc`` runs it on one worker (``--samplers``). For each sampler, population
-(``--populations``) and seed: completed generations, final tolerance, the
+For each population (``--populations``) and seed: completed generations, final tolerance, the
 lowest and final ESS, and the ratio of the weighted posterior sd to the exact one (median over
 parameters: above 1 the ABC posterior is wider than the exact one, as a tolerance above 0
 makes it; below 1 the weights have collapsed onto a few sets). Usage::
 
     python benchmarks/abc_weights.py [--populations 50 100] [--budget 3000] [--seeds 3]
-        [--samplers smc pyabc]
+
+(The same table with pyabc's ABC-SMC beside it, which weighed in the choice of sampler, is in
+``benchmarks/README.md``, "ABC weights".)
 
 Writes ``benchmarks/results/abc_weights.json``.
 """
@@ -26,16 +26,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 from experiments.calibration import abc
-from experiments.calibration import known_posterior as kp
-from experiments.calibration.pyabc_smc import available as pyabc_available
 from experiments.executors import InProcessExecutor
+from tests import known_posterior as kp
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DIMENSIONS = 12
@@ -45,7 +43,7 @@ OBSERVED = np.linspace(-0.5, 0.5, DIMENSIONS)
 
 
 def twelve_means(seed: int) -> kp.GaussianMeans:
-    """The test problem: :mod:`experiments.calibration.known_posterior`'s means, 12 of them."""
+    """The test problem: :mod:`tests.known_posterior`'s means, 12 of them."""
     return kp.GaussianMeans(
         seed=seed,
         names=NAMES,
@@ -57,22 +55,10 @@ def twelve_means(seed: int) -> kp.GaussianMeans:
     )
 
 
-def measure(population: int, budget: int, seed: int, sampler: str = "smc") -> dict:
-    """One calibration of the test problem by the project's ``smc`` or by ``pyabc``."""
+def measure(population: int, budget: int, seed: int) -> dict:
+    """One calibration of the test problem by the project's ABC-SMC."""
     settings = dict(population=population, generations=50, quantile=0.5, max_simulations=budget)
-    if sampler == "pyabc":
-        from experiments.calibration.pyabc_smc import pyabc_smc
-
-        with tempfile.TemporaryDirectory() as folder:
-            result = pyabc_smc(
-                twelve_means(seed),
-                InProcessExecutor(),
-                workers=1,
-                database=Path(folder) / "pyabc.db",
-                **settings,
-            )
-    else:
-        result = abc.smc(twelve_means(seed), InProcessExecutor(), **settings)
+    result = abc.smc(twelve_means(seed), InProcessExecutor(), **settings)
     weights = result.accepted["weight"].to_numpy()
     values = result.accepted[list(NAMES)].to_numpy()
     mean = weights @ values
@@ -94,20 +80,13 @@ def main() -> None:
     parser.add_argument("--populations", type=int, nargs="+", default=[50, 100])
     parser.add_argument("--budget", type=int, default=3000)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--samplers", nargs="+", default=["smc", "pyabc"], choices=["smc", "pyabc"])
     args = parser.parse_args()
-    samplers = [s for s in args.samplers if s != "pyabc" or pyabc_available()]
     load = os.getloadavg()[0]
     rows = []
-    for sampler in samplers:
-        for population in args.populations:
-            for seed in range(1, args.seeds + 1):
-                row = {"sampler": sampler, "population": population, "seed": seed}
-                try:
-                    row |= measure(population, args.budget, seed, sampler)
-                except AssertionError as err:  # pyabc refuses a population whose weights are nan
-                    row["failed"] = str(err)
-                rows.append(row)
+    for population in args.populations:
+        for seed in range(1, args.seeds + 1):
+            row = {"sampler": "smc", "population": population, "seed": seed}
+            rows.append(row | measure(population, args.budget, seed))
     print(f"budget {args.budget}; load {load:.1f}")
     print(
         "| sampler | population | seed | generations | final tolerance | lowest ESS | "
@@ -115,9 +94,6 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        if "failed" in r:
-            print(f"| {r['sampler']} | {r['population']} | {r['seed']} | failed: {r['failed']} |")
-            continue
         print(
             f"| {r['sampler']} | {r['population']} | {r['seed']} | {r['generations']} | "
             f"{r['tolerance']:.2f} | {r['ess_lowest']:.0f} | {r['ess_final']:.0f} | "

@@ -1,13 +1,14 @@
 """What a 1,000-run calibration generation costs at full scale, measured on a smaller one.
 
 Runs the shipped calibration (``experiments/calibration_hong_kong.yaml``: the 2016-2020 replay,
-5 years, detention first) at full scale (``scale: 1``) as ABC rejection with ``--runs`` sets
-drawn from the prior, through ``tipsim calibrate``'s own code path (fresh process, worker pool,
-result files), and extrapolates the wall time to 1,000 runs (one generation of a 1,000-set
-ABC-SMC, or a 1,000-draw rejection). Start-up of the command and the pool is paid once and is
-not scaled. Then ``--cpu-sample`` prior draws are replayed in this process one after another,
-recording each run's CPU time, which a busy machine inflates much less than wall time: their
-mean times 1,000 / workers estimates the generation on a quiet machine. Usage::
+5 years, detention first) at full scale (``scale: 1``) with ``--runs`` runs (ABC-SMC with a
+population of half of them: the prior population, then one batch of as many proposals), through
+``tipsim calibrate``'s own code path (fresh process, worker pool, result files), and
+extrapolates the wall time to 1,000 runs (one generation of a 1,000-set ABC-SMC). Start-up of
+the command and the pool is paid once and is not scaled. Then ``--cpu-sample`` prior draws are
+replayed in this process one after another, recording each run's CPU time, which a busy machine
+inflates much less than wall time: their mean times 1,000 / workers estimates the generation on
+a quiet machine. Usage::
 
     python benchmarks/calibration_cost.py [--runs 40] [--workers 2] [--cpu-sample 8]
 
@@ -33,11 +34,11 @@ CONFIG = ROOT / "experiments" / "calibration_hong_kong.yaml"
 
 
 def run(runs: int, workers: int, folder: Path) -> float:
-    """Run the calibration with ``runs`` prior draws; returns wall seconds."""
+    """Run the calibration with ``runs`` runs in all; returns wall seconds."""
     config = yaml.safe_load(CONFIG.read_text())
     config["scenario"] = str((CONFIG.parent / config["scenario"]).resolve())
     config["scale"] = 1.0
-    config["abc"].update(method="rejection", population=2, max_simulations=runs)
+    config["abc"].update(population=runs // 2, generations=1, max_simulations=2 * (runs // 2))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "calibration_full_scale.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))

@@ -250,23 +250,6 @@ def assert_recovered(result, names, tolerances):
         assert accepted[name].max() - accepted[name].min() < prior_width / 2, name
 
 
-def test_abc_rejection_recovers_two_parameters_the_model_generated(small_world):
-    """Truth: trafficked share 0.03 (prior 0.01-0.05), raid rate 0.25 (prior 0.05-0.6).
-
-    Tolerance: the accepted mean within 0.006 of the share and 0.08 of the rate, and the
-    accepted sets span less than half of each prior.
-    """
-    names = list(TRUTH)
-    problem = recovery_problem(small_world, names)
-    result = abc.rejection(problem, InProcessExecutor(), population=5, max_simulations=32)
-    assert len(result.accepted) == 5
-    assert_recovered(
-        result,
-        names,
-        {"prevalence.trafficked_share_domestic": 0.006, "encounters.raid_rate_per_year": 0.08},
-    )
-
-
 def test_abc_smc_narrows_the_tolerance_and_recovers_a_parameter(small_world):
     """Truth: trafficked share 0.03 (prior 0.01-0.05); tolerance 0.005 on the weighted mean."""
     names = ["prevalence.trafficked_share_domestic"]
@@ -316,14 +299,17 @@ def test_replicates_measure_the_distance_on_the_mean_of_a_sets_runs(small_world)
     pd.testing.assert_frame_equal(single.task(7, internal).run().yearly, runs[0])
 
 
-def test_rejection_is_identical_in_process_and_in_a_process_pool(small_world):
+def test_abc_smc_is_identical_in_process_and_in_a_process_pool(small_world):
+    """The reason the project keeps its own sampler (docs/architecture.md, "One ABC path")."""
     problem = raid_rate_problem(small_world)
-    serial = abc.rejection(problem, InProcessExecutor(), population=2, max_simulations=4)
+    settings = {"population": 2, "generations": 1, "quantile": 0.5, "max_simulations": 6}
+    serial = abc.smc(problem, InProcessExecutor(), **settings)
     with open_workers("local", 2) as workers:
-        pooled = abc.rejection(problem, workers.executor, population=2, max_simulations=4)
+        pooled = abc.smc(problem, workers.executor, **settings)
+    assert len(serial.simulations) > 2  # proposals of generation 1 were run
     pd.testing.assert_frame_equal(serial.simulations, pooled.simulations)
     pd.testing.assert_frame_equal(serial.accepted, pooled.accepted)
-    assert np.isclose(serial.accepted["distance"].max(), serial.tolerances[0])
+    assert serial.tolerances == pooled.tolerances
 
 
 def write_config(tmp_path, scenario, **changes):
@@ -338,7 +324,7 @@ def write_config(tmp_path, scenario, **changes):
             "identified_mechanism": {"years": [2016], "relative": 0.5, "absolute": 4},
             "prevalence_domestic": {"years": [2016], "relative": 0.2},
         },
-        "abc": {"method": "rejection", "population": 2, "max_simulations": 4},
+        "abc": {"population": 2, "generations": 1, "max_simulations": 4},
         "output": str(tmp_path / "out"),
     }
     config.update(changes)
@@ -364,7 +350,9 @@ def small_replay(tmp_path, small_scenario_path):
 
 
 def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_replay, capsys):
-    config = write_config(tmp_path, small_replay)
+    config = write_config(
+        tmp_path, small_replay, abc={"population": 2, "generations": 1, "max_simulations": 12}
+    )
     assert tipsim(["calibrate", str(config), "--workers", "1", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "2 sets accepted" in out and "identified_mechanism" in out
@@ -415,6 +403,10 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
         ),
         ({"patterns": {"ngo_yield": {"years": [2030], "relative": 0.1}}}, "fall outside the run"),
         ({"replicates": 0}, "replicates: Input should be greater than or equal to 1"),
+        (
+            {"abc": {"method": "pyabc", "population": 2, "max_simulations": 4}},
+            "abc.method: Input should be 'smc'",
+        ),
         (
             {"patterns": {"ngo_yield": {"years": [2016], "relative": 0.1, "over_years": "min"}}},
             "over_years: Input should be 'rms' or 'max'",
@@ -526,7 +518,6 @@ def test_ranking_counts_members_where_the_alternative_wins(tmp_path):
     ("abc_settings", "words"),
     [
         ({"method": "smc", "population": 10, "max_simulations": 16}, "cannot complete one SMC"),
-        ({"method": "rejection", "population": 10, "max_simulations": 12}, "would be the prior"),
     ],
 )
 def test_cli_calibrate_refuses_a_budget_that_can_only_return_the_prior(
@@ -555,7 +546,7 @@ def test_abc_smc_recovers_the_exact_posterior_of_two_normal_means():
     benchmarks/README.md): the weighted means lie within 0.5 exact sds of the truth and the sds
     within 1x-3x; the tolerance path is recorded with the ESS of each generation.
     """
-    from experiments.calibration import known_posterior as kp
+    from tests import known_posterior as kp
 
     result = abc.smc(
         kp.GaussianMeans(seed=3),
@@ -578,22 +569,6 @@ def test_abc_smc_recovers_the_exact_posterior_of_two_normal_means():
     assert path["simulations"].sum() <= len(result.simulations) <= 2500
     assert (path["ess"] <= 100).all() and (path["ess"] > 1).all()
     assert path["ess"].iloc[-1] == pytest.approx(result.ess)
-
-
-def test_rejection_reports_its_tolerance_and_equal_weights_ess(small_world):
-    names = ["prevalence.trafficked_share_domestic"]
-    problem = recovery_problem(small_world, names, ["prevalence_domestic"])
-    result = abc.rejection(problem, InProcessExecutor(), population=3, max_simulations=6)
-    assert result.ess == pytest.approx(3)
-    assert result.generations.to_dict("records") == [
-        {
-            "generation": 0,
-            "tolerance": result.final_tolerance,
-            "accepted": 3,
-            "simulations": 6,
-            "ess": pytest.approx(3),
-        }
-    ]
 
 
 def test_cli_calibrate_counts_progress_in_parameter_sets_when_sets_have_replicates(
@@ -684,90 +659,6 @@ def test_a_low_effective_sample_size_is_warned_about():
         accepted.assign(weight=0.25), pd.DataFrame(), pd.DataFrame(), [math.inf, 0.5], "smc"
     )
     assert budget_warnings(config, even) == []
-
-
-def test_pyabc_recovers_the_exact_posterior_and_repeats_itself_on_one_worker(tmp_path):
-    """Known answer as for the project's ABC-SMC (sds 0.3 and 0.5); pyabc reaches a smaller
-    tolerance with these runs, so the bounds are tighter: means within 0.5 exact sds, sds
-    within 0.7x-1.6x. With one worker (single-core sampler, seeded) a rerun is identical."""
-    pytest.importorskip("pyabc")
-    from experiments.calibration import known_posterior as kp
-    from experiments.calibration.pyabc_smc import pyabc_smc
-
-    def run():
-        return pyabc_smc(
-            kp.GaussianMeans(seed=3),
-            InProcessExecutor(),
-            population=100,
-            generations=20,
-            max_simulations=2500,
-            workers=1,
-            database=tmp_path / "pyabc.db",
-        )
-
-    result = run()
-    exact = kp.exact_sample(2000, np.random.default_rng(0))
-    values = result.accepted[list(kp.NAMES)].to_numpy()
-    errors = kp.posterior_errors(values, result.accepted["weight"].to_numpy(), exact)
-    for name in kp.NAMES:
-        assert abs(errors[name]["mean_error_sd"]) < 0.5, (name, errors[name])
-        assert 0.7 < errors[name]["sd_ratio"] < 1.6, (name, errors[name])
-    path = result.generations
-    assert path["tolerance"].iloc[0] == math.inf and list(path["tolerance"]) == result.tolerances
-    assert path["simulations"].sum() >= 2500  # pyabc stops after exceeding the budget
-    assert result.accepted["weight"].sum() == pytest.approx(1.0)
-    pd.testing.assert_frame_equal(run().accepted, result.accepted)
-
-
-@pytest.mark.parametrize("workers", ["1", "2"])  # single-core sampler; on the process pool
-def test_cli_calibrate_with_pyabc_writes_the_same_result_files(
-    tmp_path, small_replay, capsys, workers
-):
-    pytest.importorskip("pyabc")
-    config = write_config(
-        tmp_path,
-        small_replay,
-        abc={"method": "pyabc", "population": 2, "generations": 1, "max_simulations": 4},
-    )
-    assert tipsim(["calibrate", str(config), "--workers", workers, "--quiet"]) == 0
-    out = capsys.readouterr().out
-    assert "pyabc" in out and "2 sets accepted" in out and "tolerance path" in out
-    folder = tmp_path / "out" / "tiny"
-    for name in (
-        "simulations.parquet",
-        "yearly.parquet",
-        "accepted.csv",
-        "generations.csv",
-        "fit.csv",
-        "comparison.csv",
-        "fit.png",
-        "pyabc.db",
-    ):
-        assert (folder / name).is_file(), name
-    path = pd.read_csv(folder / "generations.csv")
-    assert list(path["generation"]) == [0, 1] and math.isfinite(path["tolerance"].iloc[1])
-    listing = read_ensemble(folder)
-    assert len(listing) == 2
-    manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["method"] == "pyabc" and len(manifest["ensemble"]) == 2
-    assert manifest["simulations"] == path["simulations"].sum()  # rejected runs counted too
-
-
-def test_cli_calibrate_says_how_to_install_pyabc_when_it_is_missing(
-    tmp_path, small_replay, capsys, monkeypatch
-):
-    from experiments.calibration import pyabc_smc
-
-    monkeypatch.setattr(pyabc_smc, "available", lambda: False)
-    config = write_config(
-        tmp_path,
-        small_replay,
-        abc={"method": "pyabc", "population": 2, "generations": 1, "max_simulations": 4},
-    )
-    assert tipsim(["calibrate", str(config), "--quiet"]) == 2
-    err = capsys.readouterr().err
-    assert "abc.method pyabc" in err and ".[abc]" in err and "Traceback" not in err
-    assert not (tmp_path / "out").exists()
 
 
 def test_the_replays_screening_posts_follow_the_published_screenings():

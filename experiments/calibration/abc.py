@@ -1,15 +1,13 @@
-"""Approximate Bayesian computation: rejection and ABC-SMC, on any executor.
+"""Approximate Bayesian computation by ABC-SMC, on any executor: the project's one ABC sampler.
 
-* **Rejection**: draw ``max_simulations`` parameter sets from the prior, run each once, and
-  accept the ``population`` closest to the published patterns.
-* **ABC-SMC** (the population Monte Carlo scheme of Beaumont et al. 2009, *Biometrika* 96(4), with
-  adaptive tolerances): a first population drawn from the prior; then, each generation, sets are
-  drawn from the previous population by weight, perturbed with a Gaussian kernel of twice the
-  weighted covariance (:mod:`experiments.calibration.kernels`), and kept when their distance
-  is within the tolerance, the ``quantile`` of the previous population's distances.
-  Importance weights correct for the perturbation.
-  A generation that cannot fill its population within the budget is dropped, and the last
-  complete one is returned.
+The population Monte Carlo scheme of Beaumont et al. 2009 (*Biometrika* 96(4)) with adaptive
+tolerances: a first population drawn from the prior; then, each generation, sets are drawn from
+the previous population by weight, perturbed with a Gaussian kernel of twice the weighted
+covariance (:mod:`experiments.calibration.kernels`), and kept when their distance is within
+the tolerance, the ``quantile`` of the previous population's distances. Importance weights
+correct for the perturbation. A generation that cannot fill its population within the budget
+is dropped, and the last complete one is returned. Why this sampler and not pyabc's:
+``docs/architecture.md``, "One ABC path".
 
 Priors are uniform in the sampling scale (log-uniform for log ranges). Seeds follow
 :mod:`experiments.seeds`: run *k* (in submission order) gets the calibration seed's child *k*,
@@ -165,7 +163,7 @@ class Result:
             ``tolerance`` of its generation and ``accepted``.
         yearly: Yearly official statistics of every run (long: ``number``, ``year``, views).
         tolerances: Tolerance of each generation (``inf`` for the prior one).
-        method: ``"smc"`` or ``"rejection"``.
+        method: The sampler, ``"smc"`` (recorded in the result folder's manifest).
         generations: One row per completed generation: ``generation``, ``tolerance``,
             ``accepted`` (its population), ``simulations`` (runs it took, including those
             rejected) and ``ess`` (Kish effective sample size of its weights). An SMC
@@ -181,9 +179,8 @@ class Result:
 
     @property
     def runs(self) -> int:
-        """Simulations run in all (pyabc's results store only accepted ones)."""
-        counted = int(self.generations["simulations"].sum()) if len(self.generations) else 0
-        return max(len(self.simulations), counted)
+        """Simulations run in all (those of an incomplete last generation too)."""
+        return len(self.simulations)
 
     @property
     def final_tolerance(self) -> float:
@@ -214,9 +211,7 @@ def effective_sample_size(weights: np.ndarray) -> float:
 class Runner:
     """Runs batches of simulations on an executor and keeps every outcome."""
 
-    def __init__(
-        self, problem: FitProblem, executor: Executor, progress: Progress | None
-    ) -> None:
+    def __init__(self, problem: FitProblem, executor: Executor, progress: Progress | None) -> None:
         self.problem = problem
         self.executor = executor
         self.progress = progress
@@ -245,37 +240,6 @@ class Runner:
 
 def _run_task(task: Task) -> Outcome:
     return task.run()
-
-
-def rejection(
-    problem: FitProblem,
-    executor: Executor,
-    *,
-    population: int,
-    max_simulations: int,
-    progress: Progress | None = None,
-) -> Result:
-    """ABC rejection: keep the ``population`` sets closest to the patterns.
-
-    Args:
-        problem: What to fit.
-        executor: Where runs execute.
-        population: Sets to accept.
-        max_simulations: Sets drawn from the prior (at least ``population``).
-        progress: Optional progress callback.
-    """
-    if max_simulations < population:
-        raise ValueError(f"max_simulations {max_simulations} is below population {population}")
-    rng = sampler_rng(problem.seed)
-    runner = Runner(problem, executor, progress)
-    points = problem.space.from_unit(rng.random((max_simulations, len(problem.space))))
-    outcomes = runner.run(points, 0, float("inf"), max_simulations)
-    order = np.argsort([o.distance for o in outcomes], kind="stable")[:population]
-    chosen = [outcomes[i] for i in order]
-    tolerance = chosen[-1].distance
-    weights = np.full(len(chosen), 1.0 / len(chosen))
-    path = [_generation(0, tolerance, len(chosen), max_simulations, weights)]
-    return _result(runner, chosen, weights, [tolerance], "rejection", path)
 
 
 def smc(

@@ -32,24 +32,19 @@ class PatternSpec(Strict):
 class ABCSettings(Strict):
     """Approximate Bayesian computation settings (the budget)."""
 
-    method: Literal["smc", "rejection", "pyabc"] = Field(
+    method: Literal["smc"] = Field(
         "smc",
         description=(
-            "smc: the project's ABC-SMC (reproducible on any executor); pyabc: pyabc's "
-            "ABC-SMC (the 'abc' extra; fewer runs for the same posterior, reproducible with "
-            "--workers 1 only); rejection: keep the closest of max_simulations prior draws."
+            "The project's ABC-SMC, the one sampler (reproducible on any executor; "
+            "docs/architecture.md, 'One ABC path')."
         ),
     )
     population: int = Field(20, ge=2, le=100_000, description="Accepted sets wanted.")
-    generations: int = Field(
-        3, ge=1, le=50, description="SMC generations after the prior one (ignored by rejection)."
-    )
+    generations: int = Field(3, ge=1, le=50, description="SMC generations after the prior one.")
     quantile: float = Field(
         0.5, gt=0, lt=1, description="SMC: next tolerance is this quantile of the distances."
     )
-    max_simulations: int = Field(
-        200, ge=2, le=10_000_000, description="Most runs in all (rejection draws this many)."
-    )
+    max_simulations: int = Field(200, ge=2, le=10_000_000, description="Most runs in all.")
 
 
 class CalibrationConfig(Strict):

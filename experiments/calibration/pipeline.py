@@ -9,10 +9,10 @@ official statistics: published against the accepted runs, fitted or not), ``fit.
 scenario ensemble under ``ensemble/``.
 
 **No ensemble from a run that never applied a tolerance.** When the final tolerance is not
-finite (SMC never completed a generation after the prior; or a rejection run whose distances
-are not finite), the accepted sets are draws from the prior, not a fit: no ensemble is
-written, and a warning says so. A final effective sample size below
-:data:`LOW_ESS_SHARE` of the population is warned about too (a few sets carry the weight).
+finite (SMC never completed a generation after the prior), the accepted sets are draws from
+the prior, not a fit: no ensemble is written, and a warning says so. A final effective sample
+size below :data:`LOW_ESS_SHARE` of the population is warned about too (a few sets carry the
+weight).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from analysis.calibration.figures import plot_fit
 from analysis.calibration.fit import pattern_table, published_comparison
 from analysis.calibration.patterns import Pattern, build_pattern
 from analysis.calibration.published import load_figures
-from experiments.calibration import abc, pyabc_smc
+from experiments.calibration import abc
 from experiments.calibration.config import CalibrationConfig
 from experiments.ensemble import ENSEMBLE_DIR, write_ensemble
 from experiments.errors import UserError
@@ -72,11 +72,6 @@ def run_calibration(
         UserError: For an unusable scenario, policy, figures file or pattern.
     """
     refuse_meaningless_budget(config, config_path)
-    if config.abc.method == "pyabc" and not pyabc_smc.available():
-        raise UserError(
-            f"{config_path}: abc.method pyabc needs the pyabc package, which is not installed; "
-            "install it with pip install -e '.[abc]', or use abc.method smc"
-        )
     scenario, world = load_world(config_path, config.scenario)
     get_policy(config.policy)
     refuse_timeline_fields(world, list(config.parameters), scenario)
@@ -109,36 +104,15 @@ def run_calibration(
         bar.set_done(done, message)
 
     with bar, open_workers(options.executor, options.workers, options.scheduler) as opened:
-        if config.abc.method == "rejection":
-            result = abc.rejection(
-                problem,
-                opened.executor,
-                population=config.abc.population,
-                max_simulations=config.abc.max_simulations,
-                progress=update,
-            )
-        elif config.abc.method == "pyabc":
-            result = pyabc_smc.pyabc_smc(
-                problem,
-                opened.executor,
-                population=config.abc.population,
-                generations=config.abc.generations,
-                max_simulations=config.abc.max_simulations,
-                workers=opened.slots(),
-                quantile=config.abc.quantile,
-                database=folder / "pyabc.db",
-                progress=update,
-            )
-        else:
-            result = abc.smc(
-                problem,
-                opened.executor,
-                population=config.abc.population,
-                generations=config.abc.generations,
-                quantile=config.abc.quantile,
-                max_simulations=config.abc.max_simulations,
-                progress=update,
-            )
+        result = abc.smc(
+            problem,
+            opened.executor,
+            population=config.abc.population,
+            generations=config.abc.generations,
+            quantile=config.abc.quantile,
+            max_simulations=config.abc.max_simulations,
+            progress=update,
+        )
         where = opened.description
 
     write_parquet_atomic(result.simulations, folder / "simulations.parquet")
@@ -194,23 +168,16 @@ def budget_warnings(config: CalibrationConfig, result: abc.Result) -> list[str]:
     warnings = []
     completed = len(result.tolerances) - 1
     if not math.isfinite(result.final_tolerance):
-        if result.method == "smc":
-            why = (
-                f"the budget ({config.abc.max_simulations} runs) ran out before the first SMC "
-                "generation after the prior was complete"
-            )
-            fix = (
-                "Raise abc.max_simulations (--max-simulations) to at least "
-                f"{smc_budget(config)}."
-            )
-        else:
-            why = "no accepted set has a finite distance to the patterns"
-            fix = "Check the patterns and the parameter ranges."
+        why = (
+            f"the budget ({config.abc.max_simulations} runs) ran out before the first SMC "
+            "generation after the prior was complete"
+        )
+        fix = f"Raise abc.max_simulations (--max-simulations) to at least {smc_budget(config)}."
         warnings.append(
             f"{why}, so the final tolerance is infinite and the accepted sets are draws from "
             f"the prior, not a fit: no ensemble written. {fix}"
         )
-    elif result.method in ("smc", "pyabc") and completed < config.abc.generations:
+    elif completed < config.abc.generations:
         warnings.append(
             f"only {completed} of {config.abc.generations} SMC generations completed within "
             f"{config.abc.max_simulations} runs; the ensemble is a rough fit"
@@ -239,13 +206,7 @@ def smc_budget(config: CalibrationConfig) -> int:
 def refuse_meaningless_budget(config: CalibrationConfig, path: Path) -> None:
     """Refuse a budget that can only return draws from the prior."""
     settings = config.abc
-    if settings.method == "rejection" and settings.max_simulations < 2 * settings.population:
-        raise UserError(
-            f"{path}: abc.max_simulations {settings.max_simulations} keeps {settings.population} "
-            "sets out of fewer than twice as many draws, so the accepted sets would be the prior; "
-            f"give at least {2 * settings.population} (10x the population is usual)"
-        )
-    if settings.method != "rejection" and settings.max_simulations < 2 * settings.population:
+    if settings.max_simulations < 2 * settings.population:
         raise UserError(
             f"{path}: abc.max_simulations {settings.max_simulations} cannot complete one SMC "
             f"generation after the prior ({settings.population} sets each), so the ensemble "

@@ -9,7 +9,7 @@ standard deviations from the observed mean on each side, so the truncation is ne
 A simulation draws the sample mean at a parameter set (seeded per run by
 :mod:`experiments.seeds`, so the samplers stay deterministic) and its distance is the
 Mahalanobis distance to the observed mean under ``Σ / n``. As the tolerance shrinks, the ABC
-posterior tends to the exact one. Used by ``benchmarks/abc_posterior.py`` and the tests;
+posterior tends to the exact one. Used by the tests and ``benchmarks/abc_posterior.py``;
 :class:`GaussianMeans` also takes any other number of means (``benchmarks/abc_weights.py``
 uses 12).
 """

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.atomic import atomic_target
 from analysis.errors import AnalysisError
 from analysis.labels import week_dates
 from analysis.main_answer import ensemble_weights
-from analysis.results import SOURCE, load, load_weekly, outcome_columns
+from analysis.results import SOURCE, DamagedResultError, load, load_weekly, outcome_columns
 
 FORMATS = ("csv", "netcdf")
 #: Columns that identify a run.
@@ -53,14 +54,18 @@ def export(folder: str | Path, fmt: str, out: str | Path | None = None) -> list[
         raise AnalysisError(f"{target}: --out must be a folder")
     target.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        paths = [target / "summary.csv"]
-        summary.to_csv(paths[0], index=False)
-        if weekly is not None:
-            paths.append(target / "weekly.csv")
-            weekly.to_csv(paths[1], index=False)
+        tables = {"summary.csv": summary, "weekly.csv": weekly}
+        paths = []
+        for name, table in tables.items():
+            if table is not None:
+                with atomic_target(target / name) as tmp:  # never a 0-byte or partial CSV
+                    table.to_csv(tmp, index=False)
+                paths.append(target / name)
         return paths
     path = target / "results.nc"
-    dataset(summary, weekly).to_netcdf(path, engine="scipy")
+    data = dataset(summary, weekly)
+    with atomic_target(path) as tmp:
+        data.to_netcdf(tmp, engine="scipy")
     return [path]
 
 
@@ -101,6 +106,8 @@ def _weekly(folder: Path) -> pd.DataFrame | None:
     """The weekly series with the calendar date each week starts, after the week index."""
     try:
         weekly = _plain(load_weekly(folder))
+    except DamagedResultError:
+        raise  # a damaged weekly file is named, never silently left out
     except AnalysisError:
         return None  # a folder without weekly series exports its summaries alone
     if "year" in weekly.columns:

@@ -178,11 +178,16 @@ def main(argv: list[str] | None = None) -> int:
         print("tipsim: interrupted", file=sys.stderr)
         return 130
     except Exception as err:
-        message = describe(err)
+        message = describe(err, output=_output(args))
         if message is None:
             raise
         print(f"tipsim: error: {message}", file=sys.stderr)
         return 2
+
+
+def _output(args: argparse.Namespace) -> object:
+    """What the command writes (its ``--out`` or ``--csv``), to name when a write fails."""
+    return getattr(args, "out", None) or getattr(args, "csv", None)
 
 
 def _code_allowed(args: argparse.Namespace) -> contextlib.AbstractContextManager:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import platform
 import subprocess
 from collections.abc import Iterable
@@ -32,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from analysis.atomic import write_text_atomic
 from analysis.layout import MANIFEST
 from analysis.run_log import RUN_LOG, apply_record, apply_run_log
 from experiments.errors import UserError
@@ -119,14 +119,7 @@ def provenance(code: dict[str, Any] | None = None) -> dict[str, Any]:
 
 def write_json_atomic(path: Path, data: dict[str, Any], *, indent: int = 1) -> Path:
     """Write ``data`` as JSON to ``path``; a reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=indent, default=str), encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves no temporary file
-    return path
+    return write_text_atomic(json.dumps(data, indent=indent, default=str), path)
 
 
 def write_study_manifest(

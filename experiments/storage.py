@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analysis.atomic import atomic_target, write_text_atomic
 from analysis.integrity import file_check
+
+__all__ = ["read_tables", "write_parquet_atomic", "write_text_atomic"]
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
@@ -18,28 +20,10 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
         The file's record: its row count and the SHA-256 of its bytes
         (:func:`analysis.integrity.file_check`), for a reader to check it against.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_target(path) as tmp:
         frame.to_parquet(tmp, index=False)
         check = file_check(tmp, len(frame))
-        os.replace(tmp, path)
-        return check
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def write_text_atomic(text: str, path: Path) -> None:
-    """Write ``text`` to ``path`` (UTF-8); a reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    return check
 
 
 def read_tables(folder: Path) -> pd.DataFrame:

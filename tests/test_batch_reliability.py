@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import analysis.atomic
 import experiments.batch
 import experiments.manifest
 from analysis.errors import AnalysisError
@@ -172,14 +173,14 @@ def test_finished_runs_are_logged_not_rewritten_into_the_manifest(tmp_path, monk
     # Older code rewrote the manifest at most every MANIFEST_INTERVAL seconds: make that "always".
     monkeypatch.setattr(experiments.batch, "MANIFEST_INTERVAL", 0.0, raising=False)
     writes = []
-    real_replace = experiments.manifest.os.replace
+    real_replace = analysis.atomic.os.replace
 
     def counting(source, target):
         if str(target).endswith("manifest.json"):
             writes.append(target)
         real_replace(source, target)
 
-    monkeypatch.setattr(experiments.manifest.os, "replace", counting)
+    monkeypatch.setattr(analysis.atomic.os, "replace", counting)
     report = run(batch, workers=1)
     assert report.ran == 10
     assert len(writes) <= 3  # created, session start, session end: not once per run

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from analysis.atomic import write_text_atomic
 from analysis.comparison import METRIC_GROUPS
 from analysis.decomposition import DEFAULT_METRICS, decomposition_text
 from analysis.errors import AnalysisError
@@ -85,7 +86,6 @@ def main(args: argparse.Namespace) -> int:
     if args.out is None:
         print(text, end="")
         return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    write_text_atomic(text, args.out)
     print(f"comparison written to {args.out}")
     return 0

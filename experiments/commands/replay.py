@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.atomic import atomic_target
 from analysis.calibration.fit import published_comparison
 from analysis.calibration.published import load_figures
 from experiments.errors import UserError
@@ -77,5 +78,6 @@ def main(args: argparse.Namespace) -> int:
         "(see analysis/data/hong_kong_figures.csv)"
     )
     if args.csv:
-        table.to_csv(args.csv)
+        with atomic_target(args.csv) as tmp:
+            table.to_csv(tmp)
     return 0

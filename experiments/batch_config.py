@@ -280,12 +280,17 @@ def decomposition_file(config: BatchConfig, path: Path) -> Path | None:
     return found.resolve()
 
 
-def batch_problems(err: ValidationError) -> list[str]:
-    """One line per problem; unknown keys get the closest allowed name and the allowed names."""
+def batch_problems(err: ValidationError, root: type[BaseModel] | None = None) -> list[str]:
+    """One line per problem; unknown keys get the closest allowed name and the allowed names.
+
+    Args:
+        err: The validation error.
+        root: The model validated (default: :class:`BatchConfig`).
+    """
     problems = []
     for item, line in zip(err.errors(), validation_problems(err), strict=True):
         if item["type"] == "extra_forbidden":
-            allowed = _allowed_keys(item["loc"][:-1])
+            allowed = _allowed_keys(item["loc"][:-1], root or BatchConfig)
             close = difflib.get_close_matches(str(item["loc"][-1]), allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             line = f"{line}{hint} Allowed: {', '.join(allowed)}"
@@ -295,8 +300,7 @@ def batch_problems(err: ValidationError) -> list[str]:
     return problems
 
 
-def _allowed_keys(location: tuple[Any, ...]) -> list[str]:
-    model: type[BaseModel] = BatchConfig
+def _allowed_keys(location: tuple[Any, ...], model: type[BaseModel]) -> list[str]:
     for part in location:
         annotation = model.model_fields[str(part)].annotation
         nested = [a for a in getattr(annotation, "__args__", (annotation,)) if _is_model(a)]

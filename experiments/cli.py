@@ -50,6 +50,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "experiments.commands.rerun",
         "re-run one run of a batch from its manifest and check it matches the stored summary",
     ),
+    "pilot": (
+        "experiments.commands.pilot",
+        "value of information over the calibrated ensemble, and the power of pilot designs",
+    ),
     "calibrate": (
         "experiments.commands.calibrate",
         "fit uncertain parameters to published figures (ABC) and save the accepted sets",

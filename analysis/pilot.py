@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.ensemble import mixture_interval, pooled_sd
+from analysis.ensemble import expected_gains, mixture_interval, pooled_sd
 from analysis.errors import AnalysisError
 from analysis.statistics import CONFIDENCE
 
@@ -138,8 +138,7 @@ def power(control: float, pilot: float, share: float, alpha: float = 0.05) -> fl
 
 def design_table(
     weekly: pd.DataFrame,
-    gains: pd.Series,
-    gain_errors: pd.Series,
+    pairs: pd.DataFrame,
     weights: pd.Series,
     designs: Sequence[PilotDesign],
     reference: str = "detention_first",
@@ -153,8 +152,8 @@ def design_table(
 
     Args:
         weekly: Weekly rows of a batch over the ensemble's members, both policies.
-        gains: Each member's mean gain over the batch horizon (the decision's objective).
-        gain_errors: Standard error of each member's mean gain.
+        pairs: The gain over the batch horizon (the decision's objective) in each replicate
+            pair: ``world`` and ``gain``.
         weights: Weight of each member.
         designs: The pilots to assess.
         reference: The status quo (control arm).
@@ -171,15 +170,18 @@ def design_table(
         system), ``power``, ``assurance``, ``width_before``, ``width_after`` (expected) and
         ``narrowing`` (1 - after / before).
     """
-    members = [m for m in gains.index if m in weights.index]
+    grouped = pairs.groupby(pairs["world"].astype(str))["gain"]
+    members = [m for m in grouped.groups if m in weights.index]
     w = weights.reindex(members).to_numpy(dtype=float)
     if not len(members) or not w.sum() > 0:
         raise AnalysisError("no member has both a gain and a weight")
     w = w / w.sum()
-    g = gains.reindex(members).to_numpy(dtype=float)
-    e = gain_errors.reindex(members).fillna(0.0).to_numpy(dtype=float)
-    low, high = mixture_interval(g, e, w, confidence)
-    before = high - low
+    gain = _GainSpread(
+        means=grouped.mean().reindex(members).to_numpy(dtype=float),
+        counts=grouped.size().reindex(members).to_numpy(dtype=float),
+        within_sd=pooled_sd(pairs["world"].astype(str).to_numpy(), pairs["gain"].to_numpy(float)),
+    )
+    before = gain.interval_width(w, confidence)
     rng = np.random.default_rng(seed)
     rows = []
     for design in designs:
@@ -218,8 +220,7 @@ def design_table(
             arms,
             members,
             w,
-            g,
-            e,
+            gain,
             control,
             reform,
             design.share,
@@ -238,24 +239,32 @@ def design_table(
     return pd.DataFrame(rows)
 
 
-def gain_errors(pairs: pd.DataFrame, column: str = "gain") -> pd.Series:
-    """Standard error of each member's mean gain (pooled within-member spread, as the answer).
+@dataclass(frozen=True)
+class _GainSpread:
+    """Members' mean gains over their replicate pairs, and the pooled within-member spread."""
 
-    Args:
-        pairs: One row per paired replicate: ``world`` and ``column``.
-        column: The paired gain.
-    """
-    spread = pooled_sd(pairs["world"].astype(str).to_numpy(), pairs[column].to_numpy(float))
-    sizes = pairs.groupby(pairs["world"].astype(str)).size()
-    return spread / np.sqrt(sizes.astype(float))
+    means: np.ndarray
+    counts: np.ndarray
+    within_sd: float
+
+    def interval_width(self, weights: np.ndarray, confidence: float) -> float:
+        """Width of the gain's interval under ``weights``, as the main answer computes it.
+
+        The law of total variance of :func:`analysis.ensemble.ensemble_answer`: the members'
+        expected gains (their means shrunk until their spread is free of the runs' noise,
+        under these weights) with each member's mean's noise counted once.
+        """
+        expected, _ = expected_gains(self.means, self.counts, self.within_sd, weights)
+        noise = self.within_sd / np.sqrt(self.counts)
+        low, high = mixture_interval(expected, noise, weights, confidence)
+        return high - low
 
 
 def _expected_width_after(
     arms: dict[str, pd.DataFrame],
     members: list[str],
     w: np.ndarray,
-    gains: np.ndarray,
-    errors: np.ndarray,
+    gain: _GainSpread,
     control: np.ndarray,
     reform: np.ndarray,
     share: float,
@@ -287,8 +296,7 @@ def _expected_width_after(
         )
         updated = w * np.exp(log_like - log_like.max())
         updated /= updated.sum()
-        low, high = mixture_interval(gains, errors, updated, confidence)
-        widths[k] = high - low
+        widths[k] = gain.interval_width(updated, confidence)
     return float(widths.mean())
 
 

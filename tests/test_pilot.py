@@ -82,6 +82,16 @@ def weekly(effects: dict[str, float], base: float = 2.0, weeks: int = 104) -> pd
     return pd.concat(frames, ignore_index=True)
 
 
+def gain_pairs(means: dict[str, float], half_spread: float = 3.0) -> pd.DataFrame:
+    """Two replicate pairs per member, its mean gain plus and minus ``half_spread``."""
+    rows = [
+        {"world": world, "gain": mean + sign * half_spread}
+        for world, mean in means.items()
+        for sign in (-1, 1)
+    ]
+    return pd.DataFrame(rows)
+
+
 def test_cumulative_counts_sum_the_first_weeks_and_refuse_too_long_a_pilot():
     table = weekly({"m0": 1.0})
     counts = cumulative_counts(table, 10)
@@ -97,13 +107,11 @@ def test_a_pilot_that_tells_members_apart_narrows_the_interval():
     # half the weight on members with no effect, half on members with a large one: identifying
     # the true kind of member settles the gain
     effects = {f"m{i}": (0.0 if i < 4 else 3.0) for i in range(8)}
-    gains = pd.Series({m: 104 * e for m, e in effects.items()})
-    errors = pd.Series(5.0, index=gains.index)
-    weights = pd.Series(1.0, index=gains.index)
+    pairs = gain_pairs({m: 104 * e for m, e in effects.items()})
+    weights = pd.Series(1.0, index=list(effects))
     table = design_table(
         weekly(effects),
-        gains,
-        errors,
+        pairs,
         weights,
         [PilotDesign(0.5, 6), PilotDesign(0.05, 1)],
         datasets=200,
@@ -120,12 +128,10 @@ def test_a_pilot_that_tells_members_apart_narrows_the_interval():
 
 def test_no_narrowing_when_every_member_looks_alike():
     effects = {f"m{i}": 1.0 for i in range(8)}
-    gains = pd.Series({m: float(i) for i, m in enumerate(effects)})
     table = design_table(
         weekly(effects),
-        gains,
-        pd.Series(1.0, index=gains.index),
-        pd.Series(1.0, index=gains.index),
+        gain_pairs({m: 10.0 * i for i, m in enumerate(effects)}),
+        pd.Series(1.0, index=list(effects)),
         [PilotDesign(0.5, 12)],
         datasets=200,
     )

@@ -93,7 +93,7 @@ def study(
     """The value-of-information table, the pilot table and the unit of the gain."""
     import analysis
     from analysis.main_answer import ensemble_weights
-    from analysis.pilot import OBSERVED, PilotDesign, design_table, gain_errors
+    from analysis.pilot import OBSERVED, PilotDesign, design_table
     from analysis.value_of_information import (
         Objective,
         member_gains,
@@ -112,8 +112,7 @@ def study(
     weekly = analysis.load_weekly(folder, outcomes=list(OBSERVED))
     designs = design_table(
         weekly,
-        gains,
-        gain_errors(pairs),
+        pairs,
         weights,
         [PilotDesign(s, m) for s in config.pilot.shares for m in config.pilot.months],
         config.reference,

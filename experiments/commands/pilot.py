@@ -77,7 +77,7 @@ def main(args: argparse.Namespace) -> int:
 
 def member_inputs(folder: Path) -> pd.DataFrame:
     """The calibrated inputs of each member, indexed by the member file's stem."""
-    from experiments.calibration.ensemble import read_ensemble
+    from experiments.ensemble import read_ensemble
 
     try:
         listing = read_ensemble(folder)

@@ -58,6 +58,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "identified_in_investigations": ("Victims identified on investigation evidence", "persons"),
     "identified_ngo_referred": ("People identified among NGO referrals", "persons"),
     "support_departures": ("Identified people who left after support", "persons"),
+    "returned": ("People who came back after removal or support", "persons"),
+    "victims_returned": ("People re-trafficked back into Hong Kong", "persons"),
     "acquittals": ("Prosecutions ending without conviction", "cases"),
     "victims_absconded": ("Victims who escaped their trafficker", "persons"),
     "ngo_screened": ("Migrants screened by NGOs", "screenings"),

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import justice
+from model import after_removal, justice
 from model.cases import CaseTable
 from model.population import NO_WEEK
 from model.states import OFFENDER_ROUTES, Exploitation, Group, LegalStatus, Route, Stage
@@ -189,6 +189,7 @@ class Custody:
         model.outcomes.add("removed", len(removed))
         model.outcomes.add("cost_hkd", len(removed) * model.params.costs.removal_hkd)
         model.outcomes.add("victims_removed_unidentified", int(np.count_nonzero(unidentified)))
+        after_removal.leave(model, removed[unidentified], identified=False)
         self._close(removed)
         pop.release(removed)
 
@@ -218,6 +219,7 @@ class Custody:
         pop.fear_punishment[staying] = model.params.behaviour.fear_punishment_regular
         pop.fear_retaliation[staying] = 0.0
         pop.postpone_departure(staying, model.week + 1)
+        after_removal.leave(model, leaving, identified=True)
         pop.release(leaving)
 
     def release(self, slots: np.ndarray) -> None:

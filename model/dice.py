@@ -126,6 +126,12 @@ class Decision(IntEnum):
     # outbound
     RETURNEES = 120
     RETURNEE_IDENTIFIED = 121
+    # life after removal (model.after_removal)
+    COMES_BACK = 200
+    TIME_AWAY = 201
+    DEBT_ON_RETURN = 202
+    DOCUMENTS_ON_RETURN = 203
+    STAY_ON_RETURN = 204
 
 
 def _mix_int(x: int) -> int:

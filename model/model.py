@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 from mesa import DataCollector, Model
 
-from model import justice
+from model import after_removal, justice
 from model.agents import Officer, OfficerTable, TraffickerTable
 from model.calendar import weeks, year_of
 from model.custody import Custody
+from model.dice import Dice
 from model.encounters import draw_encounters
 from model.outbound import screen_returnees
 from model.outcomes import Outcomes, summarise
@@ -115,6 +116,8 @@ class IdentificationModel(Model):
         self.rng_justice = np.random.default_rng(streams["justice"])
         rng_officers = np.random.default_rng(streams["officers"])
         self.rng_outbound = np.random.default_rng(streams["outbound"])
+        # Every random number of the run: keyed by decision, individual and week (model.dice).
+        self.dice = Dice.from_seed(seeds)
 
         # A copy: dated changes set fields on the running model's parameters.
         self.params = spec.params.model_copy(deep=True)
@@ -195,6 +198,7 @@ class IdentificationModel(Model):
         self.screening.start_week()
         depart(self)
         arrive(self)
+        after_removal.come_back(self)
         escalate(self)
         victim_dynamics(self)
         justice.advance_cases(self)

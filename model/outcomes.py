@@ -53,6 +53,9 @@ FLOWS: dict[str, str] = {
     "removed": "migrants removed from Hong Kong",
     "victims_removed_unidentified": "victims removed without being identified",
     "support_departures": "identified people who left Hong Kong after support",
+    "returned": "people who came back to Hong Kong after removal or after leaving support "
+    "(after_removal; 0 when off)",
+    "victims_returned": "of them, re-trafficked on coming back (also in victims_new)",
     "witnesses_cooperating": "identified victims who agreed to act as witnesses",
     "investigations": "investigations of traffickers opened",
     "prosecutions": "prosecutions of traffickers begun",

@@ -1296,6 +1296,70 @@ class CostParameters(Section):
     )
 
 
+class AfterRemovalParameters(Section):
+    """Life after removal: victims sent home may be re-trafficked and come back (off by default).
+
+    Off, a victim removed or leaving after support is gone for good, as in the model without
+    this section; every draw of the mechanism is then skipped, so results are those without it.
+    """
+
+    enabled: bool = param(
+        False,
+        unit="switch",
+        source=ASSUMPTION + ": off keeps the model as calibrated before the mechanism existed; "
+        "IOM (Jobe 2010) finds re-trafficking 'frequently within two years' of exit, highest "
+        "for people forcibly returned without referral",
+        description="Whether victims who leave Hong Kong (removed unidentified, or leaving "
+        "after support) may be re-trafficked and come back.",
+    )
+    return_probability: float = param(
+        0.15,
+        unit="probability per victim removed unidentified",
+        ge=0,
+        le=1,
+        source="inference: re-trafficking within two years of a removal without referral "
+        "10-30% (IOM, Jobe 2010: 79 recorded cases among >14,000 assisted, a floor the IOM "
+        "calls far below the true level, highest risk for those forcibly returned without "
+        "referral; Chen et al. 2023, J. Interpersonal Violence 38: 23 of 87 survivors "
+        "re-trafficked, odds ratio 5.29 for a history of being undocumented) times the share "
+        "re-trafficked back into Hong Kong rather than elsewhere (no figure; Seefar 2016: 77% "
+        "of returned migrant workers want to go abroad again). Range 0.01-0.4",
+        description="Chance that a victim removed without being identified is re-trafficked "
+        "and comes back to Hong Kong under a trafficker's control.",
+    )
+    identified_factor: float = param(
+        0.4,
+        unit="multiplier",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": an identified and supported victim goes home with referral and "
+        "without the debt unresolved; one third to one half of the unidentified risk (no "
+        "study compares the two directly)",
+        description="Chance of coming back re-trafficked of an identified victim who leaves "
+        "after support, relative to return_probability.",
+    )
+    return_delay_weeks: float = param(
+        39.0,
+        unit="weeks",
+        ge=0,
+        le=520,
+        source="inference: IOM (Jobe 2010) re-trafficking 'frequently within two years' of "
+        "exit; an exponential wait with a mean of 6-12 months after the minimum puts ~90% "
+        "within two years. Range 13-104",
+        description="Mean weeks from leaving Hong Kong to coming back re-trafficked (the "
+        "minimum plus an exponential wait).",
+    )
+    return_min_weeks: float = param(
+        8.0,
+        unit="weeks",
+        ge=0,
+        le=520,
+        source=ASSUMPTION + ": a new recruitment, travel documents and a Hong Kong visa take "
+        "about two months at least (capped at the mean)",
+        description="Minimum weeks from leaving Hong Kong to coming back re-trafficked.",
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Policy section
 # --------------------------------------------------------------------------------------------
@@ -1435,6 +1499,7 @@ WORLD_SECTIONS: tuple[str, ...] = (
     "justice",
     "traffickers",
     "costs",
+    "after_removal",
 )
 POLICY_SECTIONS: tuple[str, ...] = ("screening",)
 
@@ -1537,6 +1602,7 @@ class Parameters(Section):
     justice: JusticeParameters = Field(default_factory=JusticeParameters)
     traffickers: TraffickerParameters = Field(default_factory=TraffickerParameters)
     costs: CostParameters = Field(default_factory=CostParameters)
+    after_removal: AfterRemovalParameters = Field(default_factory=AfterRemovalParameters)
     screening: ScreeningLevers = Field(default_factory=ScreeningLevers)
     timeline: list[TimelineEntry] = Field(
         default_factory=list,

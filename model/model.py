@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from mesa import DataCollector, Model
 
-from model import after_removal, justice
+from model import after_removal, justice, ties
 from model.agents import Officer, OfficerTable, TraffickerTable
 from model.calendar import weeks, year_of
 from model.custody import Custody
@@ -140,6 +140,7 @@ class IdentificationModel(Model):
         self.custody = Custody(self)
 
         self._populate()
+        ties.build(self)
         self.officers = self._recruit_officers(rng_officers)
         self._count_stocks()
         self.victims_initial = self.victims_present

@@ -1360,6 +1360,57 @@ class AfterRemovalParameters(Section):
     )
 
 
+class TiesParameters(Section):
+    """Community ties: the contact graph by nationality and sector (``model/ties.py``).
+
+    Off by default. The graph changes no result by itself: learning from others' fates
+    (``learning``) acts through it.
+    """
+
+    enabled: bool = param(
+        False,
+        unit="switch",
+        source=ASSUMPTION + ": off keeps the model as calibrated before the mechanism existed",
+        description="Whether migrants have community ties (the contact graph is built).",
+    )
+    circle_size: int = param(
+        12,
+        unit="persons",
+        ge=2,
+        le=200,
+        source=ASSUMPTION + ": domestic workers meet on their day off in groups by nationality "
+        "(Sunday gatherings in Central and Causeway Bay, Guardian 2017) and cope through 'other "
+        "migrant domestic workers' (Choy, Chang & Man 2022); 'nearly half' turn to friends in "
+        "Hong Kong when unhappy (HelperChoice and Enrich 2022). No measured group size: a "
+        "circle of 12 gives ~5 ties to the non-isolated with the other defaults, within the "
+        "4-8 close ties suggested. Range 5-30",
+        description="Mean members of a circle (friends met on the day off, an agency's or "
+        "employer's cohort) within a community (nationality x group).",
+    )
+    tie_probability: float = param(
+        0.6,
+        unit="probability per pair",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": sets the clustering coefficient of the non-isolated (friends of "
+        "friends meet at the same gathering); no measured clustering of migrant networks in "
+        "Hong Kong (Yu et al. 2022 find clustering by occupation in an exposure network, not "
+        "a friendship one). Range 0.2-0.9",
+        description="Chance that two members of a circle are tied.",
+    )
+    isolated_share: float = param(
+        0.25,
+        unit="share of migrants",
+        ge=0,
+        le=1,
+        source="Anjara, Nellums et al. 2017 (Singapore, n=182): 'nearly 20%' of domestic "
+        "workers isolated or very isolated; HOME 2015 (Singapore, n=670): 40% without a "
+        "weekly rest day, 73% restricted by the employer, phones often taken in the first "
+        "6-8 months. Range 0.1-0.5",
+        description="Share of migrants with no ties (kept by a person for life).",
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Policy section
 # --------------------------------------------------------------------------------------------
@@ -1500,6 +1551,7 @@ WORLD_SECTIONS: tuple[str, ...] = (
     "traffickers",
     "costs",
     "after_removal",
+    "ties",
 )
 POLICY_SECTIONS: tuple[str, ...] = ("screening",)
 
@@ -1603,6 +1655,7 @@ class Parameters(Section):
     traffickers: TraffickerParameters = Field(default_factory=TraffickerParameters)
     costs: CostParameters = Field(default_factory=CostParameters)
     after_removal: AfterRemovalParameters = Field(default_factory=AfterRemovalParameters)
+    ties: TiesParameters = Field(default_factory=TiesParameters)
     screening: ScreeningLevers = Field(default_factory=ScreeningLevers)
     timeline: list[TimelineEntry] = Field(
         default_factory=list,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import ties
 from model.calendar import WEEKS_PER_YEAR
 from model.population import draw_arrivals, draw_stay_weeks, group_sizes, offender_group
 from model.states import Group, Stage
@@ -116,6 +117,7 @@ def arrive(model: IdentificationModel) -> None:
     pop.ptsd[idx] = rng.random(len(idx)) < params.behaviour.non_victims_ptsd_share
     model.outcomes.add("arrivals", len(idx))
     recruit(model, idx)
+    ties.join(model, idx)
 
 
 def count_victims(model: IdentificationModel) -> tuple[int, int]:

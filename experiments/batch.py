@@ -119,6 +119,7 @@ def run_batch(
     """
     config = load_batch(batch_file, replicates=options.replicates, years=options.years)
     folder = options.out if options.out is not None else Path(config.output)
+    folder = Path(os.path.abspath(folder))  # "." has no name to put DIR-2 next to
     _check_output(folder, batch_file, "--out" if options.out is not None else "output")
     follow_up = decomposition_file(config, batch_file)
     plan = build_plan(config, batch_file, progress=options.progress)

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import learning
 from model.disclosure import InterviewSetting, Place, disclosure_probability
 from model.investigations import investigate_operators
 from model.sampling import thinned_slots, weekly_probability
@@ -111,7 +112,9 @@ def victim_weighted_slots(
 
 def _help_seeking(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
     pop = model.population
-    return pop.trust[slots] * (1.0 - pop.fear_retaliation[slots])
+    return learning.help_seeking(
+        model, slots, pop.trust[slots] * (1.0 - pop.fear_retaliation[slots])
+    )
 
 
 def draw_encounters(model: IdentificationModel) -> list[Contacts]:

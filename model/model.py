@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from mesa import DataCollector, Model
 
-from model import after_removal, justice, ties
+from model import after_removal, justice, learning, ties
 from model.agents import Officer, OfficerTable, TraffickerTable
 from model.calendar import weeks, year_of
 from model.custody import Custody
@@ -196,6 +196,7 @@ class IdentificationModel(Model):
         """Advance the model by one week."""
         start_policy_if_due(self, self.spec)
         apply_timeline(self)
+        learning.forget(self)
         self.screening.start_week()
         depart(self)
         arrive(self)

@@ -1411,6 +1411,67 @@ class TiesParameters(Section):
     )
 
 
+class LearningParameters(Section):
+    """Learning from others' fates through community ties (``model/learning.py``).
+
+    Off by default; acts only with ``ties.enabled``. No study gives a numeric rate at which
+    migrants update fear or trust from a contact's fate: the direction is sourced (vicarious
+    experience moves attitudes to the police), the sizes are stated assumptions to sweep.
+    """
+
+    enabled: bool = param(
+        False,
+        unit="switch",
+        source=ASSUMPTION + ": off keeps the model as calibrated before the mechanism existed",
+        description="Whether migrants' fear of punishment and trust move when a contact is "
+        "removed or identified and supported.",
+    )
+    rate: float = param(
+        0.2,
+        unit="share of the gap per fate witnessed",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": vicarious experience, hearing of someone else's good or bad "
+        "encounter, moves attitudes to the police (Rosenbaum et al. 2005, Police Quarterly); "
+        "one positive visit 'substantially' improved willingness to cooperate (Peyton, "
+        "Sierra-Arevalo & Rand 2019, PNAS). No numeric learning rate found. Range 0.05-0.5",
+        description="Share of the gap between a migrant's fear of punishment (trust) and the "
+        "signal closed by one contact's good fate (identified and supported).",
+    )
+    negativity: float = param(
+        2.0,
+        unit="multiplier",
+        ge=0,
+        le=10,
+        source=ASSUMPTION + ": bad vicarious experiences weigh more and prior negative views "
+        "persist (Rosenbaum et al. 2005). Range 1-3",
+        description="How much more one contact's removal moves fear and trust than a good "
+        "fate (the rate of bad news is rate x negativity, capped at 1).",
+    )
+    half_life_weeks: float = param(
+        13.0,
+        unit="weeks",
+        ge=0.5,
+        le=520,
+        source=ASSUMPTION + ": the best-designed studies find short-term changes of trust in "
+        "police after events (Nagel & Nivette 2022, J. Experimental Criminology; Peyton et al. "
+        "2019: effects still large at 21 days). Range 4-52",
+        description="Half-life of what was learnt: a learnt change of fear or trust halves "
+        "in this many weeks.",
+    )
+    help_seeking_fear_weight: float = param(
+        1.0,
+        unit="share per unit of fear",
+        ge=0,
+        le=10,
+        source=ASSUMPTION + ": victims fear punishment and removal and are 'reluctant to come "
+        "forward' (seed articles); a learnt rise of fear of punishment of 0.1 lowers "
+        "complaints and self-referral by 10%. Range 0-3",
+        description="How much a learnt rise of fear of punishment lowers complaints and "
+        "self-referral (their rate is scaled by max(0, 1 - weight x rise)).",
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Policy section
 # --------------------------------------------------------------------------------------------
@@ -1552,6 +1613,7 @@ WORLD_SECTIONS: tuple[str, ...] = (
     "costs",
     "after_removal",
     "ties",
+    "learning",
 )
 POLICY_SECTIONS: tuple[str, ...] = ("screening",)
 
@@ -1656,6 +1718,7 @@ class Parameters(Section):
     costs: CostParameters = Field(default_factory=CostParameters)
     after_removal: AfterRemovalParameters = Field(default_factory=AfterRemovalParameters)
     ties: TiesParameters = Field(default_factory=TiesParameters)
+    learning: LearningParameters = Field(default_factory=LearningParameters)
     screening: ScreeningLevers = Field(default_factory=ScreeningLevers)
     timeline: list[TimelineEntry] = Field(
         default_factory=list,

@@ -51,7 +51,7 @@ from experiments.manifest import (
 from experiments.plan import BatchPlan, RunTask, build_plan
 from experiments.progress import Progress
 from experiments.runner import RunResult, execute_run
-from experiments.storage import write_parquet_atomic
+from experiments.storage import fresh_folder, write_parquet_atomic
 from model.calendar import weeks
 from scenarios.loader import SCENARIO_DIR
 
@@ -174,14 +174,6 @@ def _write_ensemble_weights(folder: Path, config: BatchConfig, batch_file: Path)
 
 class StorageError(UserError):
     """A result could not be written (a full disk, a folder made read-only): the batch stops."""
-
-
-def fresh_folder(folder: Path) -> Path:
-    """The first of ``DIR-2``, ``DIR-3``, ... that does not exist."""
-    number = 2
-    while (candidate := folder.with_name(f"{folder.name}-{number}")).exists():
-        number += 1
-    return candidate
 
 
 # ---------------------------------------------------------------------------------- folder

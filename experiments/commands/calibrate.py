@@ -28,6 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generations", type=int, metavar="N", help="replace abc.generations")
     parser.add_argument("--scale", type=float, metavar="S", help="replace the population scale")
     parser.add_argument("--seed", type=seed_argument, metavar="N", help="replace the seed")
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="if the folder holds an earlier calibration, write NAME-2 next to it (nothing is "
+        "ever replaced)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:

@@ -137,6 +137,9 @@ class Decision(IntEnum):
     CIRCLE = 221
     ISOLATED = 222
     TIE = 223
+    # traffickers adapt to screening (model.adaptation)
+    TRAFFICKER_NOTICES = 240
+    TRAFFICKER_MOVES = 241
 
 
 def _mix_int(x: int) -> int:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import learning
+from model import adaptation, learning
 from model.disclosure import InterviewSetting, Place, disclosure_probability
 from model.investigations import investigate_operators
 from model.sampling import thinned_slots, weekly_probability
@@ -153,7 +153,11 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         model,
         p_victim,
         p_other,
-        lambda s: community(s) & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER.value),
+        lambda s: (
+            community(s)
+            & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER.value)
+            & adaptation.exposed(model, s)
+        ),
         None if vice_share == 1.0 else vice_scale,
     )
     sex = pop.group[raided] == Group.SEX.value

@@ -1472,6 +1472,65 @@ class LearningParameters(Section):
     )
 
 
+class AdaptationParameters(Section):
+    """Traffickers adapt to screening at contact (``model/adaptation.py``; off by default).
+
+    No study measures how often victims are coached to lie to screening or how fast
+    traffickers adapt once screening starts: the evidence is qualitative (oaths, scripts) or
+    about displacement, so the sizes are stated assumptions to sweep.
+    """
+
+    enabled: bool = param(
+        False,
+        unit="switch",
+        source=ASSUMPTION + ": off keeps the model as calibrated before the mechanism existed",
+        description="Whether traffickers answer their victims being screened at contact.",
+    )
+    notice_probability: float = param(
+        0.5,
+        unit="probability per trafficker and week",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": a trafficker learns of a screening from the victim, other "
+        "victims or the setting; no figure. Range 0.1-1",
+        description="Chance that a trafficker learns that one of its victims was screened at "
+        "contact (at most once a week).",
+    )
+    coaching_fear: float = param(
+        0.2,
+        unit="0-1 scale per event",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": victims sworn to oaths never to report (Dunkerley 2017; "
+        "Millett-Barrett 2019), agency-run rings coaching false statements to Immigration "
+        "(Immigration Department press releases 2013-2020); no rate. As "
+        "traffickers.threat_escalation. Range 0-0.5",
+        description="Rise of the fear of retaliation of a trafficker's victims when it notices "
+        "a screening at contact (threats and coaching).",
+    )
+    move_probability: float = param(
+        0.5,
+        unit="probability per event",
+        ge=0,
+        le=1,
+        source="inference: displacement after enforcement is large, of the order of 0.5-1.0 "
+        "of the targeted activity (Cyprus 2010: registered artistes 1,200 to 365 and trafficking "
+        "moved to bars and 'sex cafes'; FOSTA 2018: online ads -75%, street arrests +58% in "
+        "one city); the share of traffickers who move is an assumption. Range 0-1",
+        description="Chance that a trafficker who notices a screening moves its victims out of "
+        "exposed settings (raided venues, the street).",
+    )
+    hide_weeks: float = param(
+        26.0,
+        unit="weeks",
+        ge=0,
+        le=520,
+        source=ASSUMPTION + ": until the trafficker judges the setting safe again; no figure. "
+        "Range 4-104",
+        description="Weeks a moved victim cannot be caught in a raid.",
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Policy section
 # --------------------------------------------------------------------------------------------
@@ -1614,6 +1673,7 @@ WORLD_SECTIONS: tuple[str, ...] = (
     "after_removal",
     "ties",
     "learning",
+    "adaptation",
 )
 POLICY_SECTIONS: tuple[str, ...] = ("screening",)
 
@@ -1719,6 +1779,7 @@ class Parameters(Section):
     after_removal: AfterRemovalParameters = Field(default_factory=AfterRemovalParameters)
     ties: TiesParameters = Field(default_factory=TiesParameters)
     learning: LearningParameters = Field(default_factory=LearningParameters)
+    adaptation: AdaptationParameters = Field(default_factory=AdaptationParameters)
     screening: ScreeningLevers = Field(default_factory=ScreeningLevers)
     timeline: list[TimelineEntry] = Field(
         default_factory=list,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from model import adaptation
 from model.arrays import codes_present
 from model.disclosure import Place
 from model.parameters import ScreeningLevers
@@ -110,6 +111,8 @@ class ScreeningPolicy(ABC):
         """
         service = self.model.screening
         tier1 = service.tier1(slots, agency)
+        if place != Place.DETENTION:
+            adaptation.screened_at_contact(self.model, slots[tier1.screened])
         identified = np.zeros(len(slots), dtype=bool)
         flagged = slots[tier1.flagged]
         where = Place.NGO if ngo_accompanied else place

@@ -373,7 +373,6 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
                     in_flight[workers.executor.submit(runner, task)] = task
                 except BrokenExecutor as err:  # a worker process died: stop, keep the rest
                     report.broken = f"{type(err).__name__}: {err}"
-                    report.not_started = 1 + sum(1 for _ in queue)
             if not in_flight:
                 break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -381,7 +380,6 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
                 task = in_flight.pop(future)
                 if _pool_broken(future):  # not the run's fault: it stays pending
                     report.broken = report.broken or _describe(future.exception())
-                    report.not_started += 1
                     continue
                 if _worker_lost(future):  # Dask gave up on it after its workers died
                     report.lost.append(task.run_id)
@@ -392,6 +390,13 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
         bar.close()
         for future in in_flight:
             future.cancel()
+        if report.broken:  # every run of this session still pending, not only those in flight
+            lost = set(report.lost)
+            report.not_started = sum(
+                1
+                for task in todo
+                if manifest.runs[task.run_id]["status"] == PENDING and task.run_id not in lost
+            )
 
 
 def _pool_broken(future: Future) -> bool:

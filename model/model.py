@@ -152,8 +152,10 @@ class IdentificationModel(Model):
         params = self.params
         sizes = group_sizes(params)
         total = int(sizes.sum())
-        growth = max(1.0, (1 + params.population.growth_per_year) ** 10)
-        self.population = Population(capacity=max(16, int(total * growth * 1.05) + 64))
+        # Room for the population present, not for growth: the store grows by a quarter when
+        # it is full, so a short run never holds memory for years it does not simulate, and
+        # the store's size depends only on the run (not on how long a caller says it is).
+        self.population = Population(capacity=max(16, int(total * 1.05) + 64))
         groups = np.repeat(np.arange(len(Group), dtype=np.int8), sizes)
         rng = self.rng_world
         arrivals = draw_arrivals(rng, groups, params)

@@ -5,6 +5,8 @@ A **batch** folder (``tipsim batch``)::
     DIR/manifest.json                 configuration, seeds, provenance, each run's status
     DIR/summary/<run_id>.parquet      one row per run: identity, seed, param: columns, outcomes
     DIR/weekly/<run_id>.parquet       one row per run and week
+    DIR/fates/<run_id>.parquet        one row per victim the run's authorities met: who, and the
+                                      victim's fate (``model.fates``; read by ``analysis.who``)
     DIR/ensemble.json                 (ensemble batches) members drawn, their weights
     DIR/decomposition/                (with ``decomposition:``) the factorial batch, same layout
 
@@ -24,6 +26,8 @@ MANIFEST = "manifest.json"
 SUMMARY_DIR = "summary"
 #: Sub-folder of a batch holding one weekly table per run.
 WEEKLY_DIR = "weekly"
+#: Sub-folder of a batch holding one table of victims' fates per run (``model.fates``).
+FATES_DIR = "fates"
 #: The summary table of a single-run folder.
 RUN_SUMMARY = "summary.parquet"
 #: The weekly table of a single-run folder.
@@ -46,3 +50,8 @@ def summary_path(folder: Path, run_id: str) -> Path:
 def weekly_path(folder: Path, run_id: str) -> Path:
     """Where a batch keeps the weekly table of one run."""
     return folder / WEEKLY_DIR / f"{run_id}.parquet"
+
+
+def fates_path(folder: Path, run_id: str) -> Path:
+    """Where a batch keeps the fates of the victims one run's authorities met."""
+    return folder / FATES_DIR / f"{run_id}.parquet"

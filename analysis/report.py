@@ -39,6 +39,7 @@ from analysis.results import (
 )
 from analysis.statistics import paired_differences
 from analysis.tables import Table, funnel_tables, outcome_tables, render, to_html, to_markdown
+from analysis.who import report_tables as who_tables
 
 #: At most this many draws of a sweep get tables in the report (all are in comparison.csv).
 MAX_TABLE_DRAWS = 12
@@ -95,6 +96,7 @@ class ReportContent:
     answer: list[str] = field(default_factory=list)
     lead: list[ReportFigure] = field(default_factory=list)
     answer_tables: list[tuple[str, Table]] = field(default_factory=list)
+    who: list[tuple[str, Table]] = field(default_factory=list)  # analysis.who
 
 
 def write_report(
@@ -170,6 +172,7 @@ def write_report(
     content.decomposition = _anchored(
         "table-decomposition", [t for path in paths for t in _decomposition_tables(path)]
     )
+    content.who = _anchored("table-who", who_tables(paths, reference))
     html_path.write_text(_html(content), encoding="utf-8")
     md_path.write_text(_markdown(content, target), encoding="utf-8")
     return {"html": html_path, "markdown": md_path, "figures": figure_dir, "csv": csv_path}
@@ -385,6 +388,9 @@ def _html(content: ReportContent) -> str:
         parts.append("<h2>Decomposition of the reform's gain</h2>")
         for anchor, table in content.decomposition:
             parts.append(f'<section id="{anchor}">{to_html(table)}</section>')
+    if content.who:
+        parts.append("<h2>Who is found, and who is missed</h2>")
+        parts += [f'<section id="{a}">{to_html(table)}</section>' for a, table in content.who]
     parts.append("<h2>Figures</h2>")
     for figure in content.figures:
         parts.append(_html_figure(figure))
@@ -449,6 +455,9 @@ def _markdown(content: ReportContent, target: Path) -> str:
     if content.decomposition:
         parts += ["## Decomposition of the reform's gain", ""]
         parts += [line for _, table in content.decomposition for line in (to_markdown(table), "")]
+    if content.who:
+        parts += ["## Who is found, and who is missed", ""]
+        parts += [line for _, table in content.who for line in (to_markdown(table), "")]
     parts += ["## Figures", ""]
     for figure in content.figures:
         parts += figure_lines(figure)

@@ -2,12 +2,13 @@
 
 The parent process is the only writer of the batch folder. It keeps at most a small window of
 runs in flight (twice the executor's slots), writes each result as soon as it arrives
-(``weekly`` first, then ``summary``, each atomically) and then appends the run to the run log
-beside the manifest. A run counts as finished when the manifest (with its log) says ``done``
-and both its files are intact; anything else is run again on resume, overwriting any earlier
-copy, so nothing is duplicated. A batch resumes only with the code that began it (the hash of
-the model's sources); a worker that dies hands its runs back as pending; a result that cannot
-be written (a full disk, a folder made read-only) stops the batch with the run and the reason.
+(``weekly`` and the victims' ``fates`` first, then ``summary``, each atomically) and then
+appends the run to the run log beside the manifest. A run counts as finished when the manifest
+(with its log) says ``done`` and its files are intact; anything else is run again on resume,
+overwriting any earlier copy, so nothing is duplicated. A batch resumes only with the code
+that began it (the hash of the model's sources); a worker that dies hands its runs back as
+pending; a result that cannot be written (a full disk, a folder made read-only) stops the
+batch with the run and the reason.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from pathlib import Path
 from analysis.integrity import file_problem
 from analysis.layout import (
     ENSEMBLE_WEIGHTS,
+    FATES_DIR,
     MANIFEST,
     SUMMARY_DIR,
     WEEKLY_DIR,
+    fates_path,
     summary_path,
     weekly_path,
 )
@@ -51,7 +54,7 @@ from experiments.manifest import (
 from experiments.plan import BatchPlan, RunTask, build_plan
 from experiments.progress import Progress
 from experiments.runner import RunResult, execute_run
-from experiments.storage import fresh_folder, write_parquet_atomic
+from experiments.storage import write_parquet_atomic
 from model.calendar import weeks
 from scenarios.loader import SCENARIO_DIR
 
@@ -119,7 +122,6 @@ def run_batch(
     """
     config = load_batch(batch_file, replicates=options.replicates, years=options.years)
     folder = options.out if options.out is not None else Path(config.output)
-    folder = Path(os.path.abspath(folder))  # "." has no name to put DIR-2 next to
     _check_output(folder, batch_file, "--out" if options.out is not None else "output")
     follow_up = decomposition_file(config, batch_file)
     plan = build_plan(config, batch_file, progress=options.progress)
@@ -174,6 +176,14 @@ def _write_ensemble_weights(folder: Path, config: BatchConfig, batch_file: Path)
 
 class StorageError(UserError):
     """A result could not be written (a full disk, a folder made read-only): the batch stops."""
+
+
+def fresh_folder(folder: Path) -> Path:
+    """The first of ``DIR-2``, ``DIR-3``, ... that does not exist."""
+    number = 2
+    while (candidate := folder.with_name(f"{folder.name}-{number}")).exists():
+        number += 1
+    return candidate
 
 
 # ---------------------------------------------------------------------------------- folder
@@ -341,6 +351,9 @@ def damage(folder: Path, task: RunTask, entry: dict | None = None) -> str | None
         SUMMARY_DIR: (summary_path(folder, task.run_id), 1),
         WEEKLY_DIR: (weekly_path(folder, task.run_id), weeks(task.years)),
     }
+    fates = recorded.get(FATES_DIR) if isinstance(recorded, dict) else None
+    if isinstance(fates, dict):  # the victims' fates, when the run recorded them
+        expected[FATES_DIR] = (fates_path(folder, task.run_id), fates.get("rows"))
     for kind, (path, rows) in expected.items():
         record = recorded.get(kind) if isinstance(recorded, dict) else None
         problem = file_problem(path, record, rows)
@@ -351,7 +364,7 @@ def damage(folder: Path, task: RunTask, entry: dict | None = None) -> str | None
 
 def _remove_partial_files(folder: Path) -> None:
     """Delete temporary files a killed batch left half-written (never a finished result)."""
-    for sub in (".", SUMMARY_DIR, WEEKLY_DIR):
+    for sub in (".", SUMMARY_DIR, WEEKLY_DIR, FATES_DIR):
         for tmp in (folder / sub).glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
 
@@ -373,6 +386,7 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
                     in_flight[workers.executor.submit(runner, task)] = task
                 except BrokenExecutor as err:  # a worker process died: stop, keep the rest
                     report.broken = f"{type(err).__name__}: {err}"
+                    report.not_started = 1 + sum(1 for _ in queue)
             if not in_flight:
                 break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -380,6 +394,7 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
                 task = in_flight.pop(future)
                 if _pool_broken(future):  # not the run's fault: it stays pending
                     report.broken = report.broken or _describe(future.exception())
+                    report.not_started += 1
                     continue
                 if _worker_lost(future):  # Dask gave up on it after its workers died
                     report.lost.append(task.run_id)
@@ -390,13 +405,6 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
         bar.close()
         for future in in_flight:
             future.cancel()
-        if report.broken:  # every run of this session still pending, not only those in flight
-            lost = set(report.lost)
-            report.not_started = sum(
-                1
-                for task in todo
-                if manifest.runs[task.run_id]["status"] == PENDING and task.run_id not in lost
-            )
 
 
 def _pool_broken(future: Future) -> bool:
@@ -437,10 +445,14 @@ def _store(manifest: Manifest, task: RunTask, result: RunResult, report: BatchRe
                 WEEKLY_DIR: write_parquet_atomic(
                     result.weekly, weekly_path(manifest.folder, task.run_id)
                 ),
-                SUMMARY_DIR: write_parquet_atomic(
-                    result.summary, summary_path(manifest.folder, task.run_id)
-                ),
             }
+            if result.fates is not None:
+                files[FATES_DIR] = write_parquet_atomic(
+                    result.fates, fates_path(manifest.folder, task.run_id)
+                )
+            files[SUMMARY_DIR] = write_parquet_atomic(
+                result.summary, summary_path(manifest.folder, task.run_id)
+            )
             manifest.mark_done(task.run_id, result.seconds, files)
     except OSError as err:
         reason = (err.strerror or str(err)).lower()

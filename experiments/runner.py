@@ -29,6 +29,7 @@ class RunResult:
     run_id: str
     summary: pd.DataFrame | None = None
     weekly: pd.DataFrame | None = None
+    fates: pd.DataFrame | None = None
     error: str | None = None
     traceback: str | None = None
     seconds: float = 0.0
@@ -46,7 +47,7 @@ def execute_run(task: RunTask) -> RunResult:
     """
     start = time.perf_counter()
     try:
-        summary, weekly = simulate_task(task)
+        summary, weekly, fates = simulate_task(task)
     except Exception as err:  # recorded in the manifest; the batch goes on
         return RunResult(
             task.run_id,
@@ -54,23 +55,25 @@ def execute_run(task: RunTask) -> RunResult:
             traceback=traceback.format_exc(),
             seconds=time.perf_counter() - start,
         )
-    return RunResult(task.run_id, summary, weekly, seconds=time.perf_counter() - start)
+    return RunResult(task.run_id, summary, weekly, fates, seconds=time.perf_counter() - start)
 
 
-def simulate_task(task: RunTask) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate_task(task: RunTask) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Build the model for ``task``, step it ``round(years * 52)`` weeks, return its tables.
 
     The task's resolved run is used as it is; a task without one (made by hand) is resolved
     from its world and policy files here.
 
     Returns:
-        The one-row summary table and the weekly table (columns in storage order).
+        The one-row summary table, the weekly table (columns in storage order) and the fates
+        of the victims met (``model.fates``, the run id in front).
     """
     spec = task.spec or resolve_run(task.world_path, task.policy_arg, task.overrides)
     model = IdentificationModel(spec, rng=task.seed_sequence())
     for _ in range(weeks(task.years)):
         model.step()
-    return summary_table(task, model.summary()), weekly_table(task, model.weekly())
+    summary = summary_table(task, model.summary())
+    return summary, weekly_table(task, model.weekly()), fates_table(task, model.fates.table())
 
 
 def identity(task: RunTask) -> dict[str, Any]:
@@ -88,6 +91,12 @@ def summary_table(task: RunTask, summary: dict[str, Any]) -> pd.DataFrame:
     row.update({f"param:{name}": value for name, value in task.swept.items()})
     row.update({k: v for k, v in summary.items() if k not in ("policy", "seed")})
     return pd.DataFrame([row])
+
+
+def fates_table(task: RunTask, fates: pd.DataFrame) -> pd.DataFrame:
+    """The victims' fates with the run id in front (one category: compact on disk)."""
+    run_id = pd.Categorical([task.run_id] * len(fates), categories=[task.run_id])
+    return pd.concat([pd.DataFrame({"run_id": run_id}), fates.reset_index(drop=True)], axis=1)
 
 
 def weekly_table(task: RunTask, weekly: pd.DataFrame) -> pd.DataFrame:

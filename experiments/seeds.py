@@ -13,9 +13,10 @@ Every random number of a study comes from its **root seed** through a spawn key:
 * **The draw of ensemble members** of a batch over a calibrated ensemble is seeded
   ``SeedSequence(root, spawn_key=(ENSEMBLE_STREAM,))``, apart from the sampler.
 
-Inside a run the model spawns one stream per mechanism from the run's seed (see
-``model.model.STREAMS``), so a policy that screens more draws nothing from the streams that
-build the world.
+Inside a run every random number is keyed by the decision, the individual and the week
+(``model.dice``), not by how many numbers were drawn before, so a policy that treats one
+migrant differently changes no other individual's numbers: paired runs stay paired migrant by
+migrant.
 
 A seed is recorded as its root entropy and spawn key (``"<root>:<k>"``), from which it is
 rebuilt exactly; results therefore do not depend on which process or machine ran them.
@@ -25,8 +26,6 @@ from __future__ import annotations
 
 import numpy as np
 
-#: The largest root seed (seeds are stored as 64-bit signed integers in result tables).
-MAX_SEED = 2**63 - 1
 #: Spawn key of a study's own sampler stream (above any run number).
 SAMPLER_STREAM = 2**32 - 1
 #: Spawn key of the stream that draws a batch's ensemble members (above any run number).

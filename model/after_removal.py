@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import ties
 from model.dice import Decision
 from model.population import Arrivals, mean_stay_weeks, offender_group
 from model.states import TraffickerKind
@@ -158,9 +157,8 @@ def come_back(model: IdentificationModel) -> None:
     )
     mean = mean_stay_weeks(params)[groups]
     stay = dice.geometric(Decision.STAY_ON_RETURN, ids, 1.0 / np.maximum(mean, 1.0), week)
-    idx = pop.settle(arrivals, week, stay.astype(np.int32))
-    pop.person_id[idx] = ids  # the same person, back
-    ties.join(model, idx)
+    idx = pop.settle(arrivals, week, stay.astype(np.int32), ids)  # the same person, back
+    model.hazards.start(idx, week)
     pop.fear_punishment[idx] = np.where(
         offender_group(groups),
         params.behaviour.fear_punishment_offender,
@@ -168,7 +166,7 @@ def come_back(model: IdentificationModel) -> None:
     )
     model.outcomes.add("arrivals", count)
     model.outcomes.add("returned", count)
-    traffickers = assign_traffickers(model, rows["kind"])
+    traffickers = assign_traffickers(model, rows["kind"], ids)
     placed = traffickers >= 0
     make_victims(model, idx[placed], traffickers[placed])
     retrafficked = int(np.count_nonzero(placed))

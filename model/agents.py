@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent, Model
 
-from model.arrays import grown
 from model.states import Agency, LegalState, TraffickerKind
 
 if TYPE_CHECKING:
@@ -52,23 +51,11 @@ class ModelAgent(Agent):
     _ids = _IdCounters()
 
 
-class _ColumnStore:
-    """Columns of one value per row (first ``count`` used), doubled in length when full."""
-
-    columns: tuple[str, ...] = ()
-    count: int
-
-    def _next_row(self) -> int:
-        """The row the next addition takes, after doubling every column if they are full."""
-        row = self.count
-        if row == len(getattr(self, self.columns[0])):
-            for name in self.columns:
-                old = getattr(self, name)
-                setattr(self, name, grown(old, 2 * len(old)))
-        return row
+#: Added to a convicted trafficker's identity to make its replacement's (one replacement each).
+REPLACEMENT_UID_STEP = 1 << 32
 
 
-class TraffickerTable(_ColumnStore):
+class TraffickerTable:
     """Column store of the traffickers' numbers, indexed by trafficker id.
 
     The ``Trafficker`` agents read and write their capacity, threat and legal state here, so
@@ -77,9 +64,11 @@ class TraffickerTable(_ColumnStore):
     Attributes:
         count: Number of traffickers ever created.
         kind, capacity, threat, legal_state: One value per trafficker (first ``count`` used).
+        uid: Each trafficker's identity for the dice (``model.dice``): its id for the initial
+            traffickers, the replaced trafficker's identity plus ``REPLACEMENT_UID_STEP`` for a
+            replacement, so that a trafficker is the same one in every run sharing a seed,
+            whatever order other traffickers were created in.
     """
-
-    columns = ("kind", "capacity", "threat", "legal_state")
 
     def __init__(self, size: int = 1024) -> None:
         self.count = 0
@@ -87,6 +76,7 @@ class TraffickerTable(_ColumnStore):
         self.capacity = np.zeros(size, dtype=np.int64)
         self.threat = np.zeros(size, dtype=np.float64)
         self.legal_state = np.zeros(size, dtype=np.int8)
+        self.uid = np.zeros(size, dtype=np.int64)
         self._ids_by_kind: dict[int, np.ndarray] = {}
 
     def ids_of_kind(self, kind: int) -> np.ndarray:
@@ -99,13 +89,20 @@ class TraffickerTable(_ColumnStore):
             ids = self._ids_by_kind[int(kind)] = np.flatnonzero(self.kind[: self.count] == kind)
         return ids
 
-    def add(self, kind: int, capacity: int, threat: float) -> int:
+    def add(self, kind: int, capacity: int, threat: float, uid: int) -> int:
         """Append one trafficker; returns its id."""
-        index = self._next_row()
+        index = self.count
+        if index == len(self.kind):
+            for name in ("kind", "capacity", "threat", "legal_state", "uid"):
+                old = getattr(self, name)
+                grown = np.zeros(2 * len(old), dtype=old.dtype)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
         self.kind[index] = kind
         self.capacity[index] = capacity
         self.threat[index] = threat
         self.legal_state[index] = LegalState.ACTIVE
+        self.uid[index] = uid
         self.count = index + 1
         self._ids_by_kind.clear()
         return index
@@ -145,10 +142,11 @@ class Trafficker(ModelAgent):
         kind: TraffickerKind,
         capacity: int,
         threat: float,
+        uid: int,
     ) -> None:
         super().__init__(model)
         self._table: TraffickerTable = model.trafficker_table
-        self.index = self._table.add(int(kind), int(capacity), float(threat))
+        self.index = self._table.add(int(kind), int(capacity), float(threat), int(uid))
         if self.index != index:
             raise ValueError(f"trafficker {index} would be row {self.index} of the table")
         self.kind = TraffickerKind(kind)
@@ -205,7 +203,7 @@ class Trafficker(ModelAgent):
         self.threat = min(1.0, self.threat + amount)
 
 
-class OfficerTable(_ColumnStore):
+class OfficerTable:
     """Column store of officers' numbers, indexed by row (``Officer.row``).
 
     Rows of retired officers stay (unused); which officers serve, in which order, is
@@ -216,8 +214,6 @@ class OfficerTable(_ColumnStore):
         agency, trained, capacity, caseload: One value per row.
     """
 
-    columns = ("agency", "trained", "capacity", "caseload")
-
     def __init__(self, size: int = 512) -> None:
         self.count = 0
         self.agency = np.zeros(size, dtype=np.int8)
@@ -227,7 +223,13 @@ class OfficerTable(_ColumnStore):
 
     def add(self, agency: int, trained: bool, capacity: int) -> int:
         """Append one officer; returns its row."""
-        row = self._next_row()
+        row = self.count
+        if row == len(self.agency):
+            for name in ("agency", "trained", "capacity", "caseload"):
+                old = getattr(self, name)
+                grown = np.zeros(2 * len(old), dtype=old.dtype)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
         self.agency[row] = agency
         self.trained[row] = trained
         self.capacity[row] = capacity

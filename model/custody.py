@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import after_removal, justice, learning
+from model import after_removal, justice
 from model.cases import CaseTable
+from model.dice import Decision, Dice
 from model.population import NO_WEEK
 from model.states import OFFENDER_ROUTES, Exploitation, Group, LegalStatus, Route, Stage
 from model.trafficking import retaliate
@@ -36,9 +37,9 @@ DAYS_PER_WEEK = 7
 
 
 def removal_days(
-    rng: np.random.Generator, detention: DetentionParameters, count: int
+    dice: Dice, person_ids: np.ndarray, week: int, detention: DetentionParameters
 ) -> np.ndarray:
-    """Draw days from detention to removal for ``count`` detainees.
+    """Draw days from detention to removal for detainees ``person_ids`` detained in ``week``.
 
     The time is ``m + Gamma(shape, (mean - m) / shape)`` with ``m`` the minimum processing time
     (``detention.removal_min_days``, capped at the mean) and ``mean`` the mean time
@@ -46,9 +47,10 @@ def removal_days(
     With a minimum of 0 and shape 1 it is the exponential (memoryless) clock.
 
     Args:
-        rng: Random stream (the screening stream: detention follows a policy's decision).
+        dice: The run's dice.
+        person_ids: The detainees' identities.
+        week: The week of detention.
         detention: Detention parameters.
-        count: Number of detainees.
 
     Returns:
         Days, one per detainee.
@@ -56,9 +58,10 @@ def removal_days(
     mean = detention.removal_days
     minimum = min(detention.removal_min_days, mean)
     if mean - minimum <= 0.0:
-        return np.full(count, mean, dtype=np.float64)
+        return np.full(len(person_ids), mean, dtype=np.float64)
     shape = detention.removal_shape
-    return minimum + rng.gamma(shape, (mean - minimum) / shape, count)
+    scale = (mean - minimum) / shape
+    return minimum + dice.gammas(Decision.REMOVAL_DAYS, person_ids, shape, scale, week)
 
 
 #: Who is identified (victims and false positives), by group: the flow of each group.
@@ -101,7 +104,8 @@ class Custody:
             return
         model = self.model
         pop = model.population
-        days = removal_days(model.rng_screening, model.params.detention, len(slots))
+        ids = pop.person_id[slots]
+        days = removal_days(model.dice, ids, model.week, model.params.detention)
         pop.stage[slots] = Stage.DETAINED
         pop.end_control(slots)
         pop.fear_punishment[slots] = model.params.behaviour.fear_punishment_offender
@@ -131,13 +135,14 @@ class Custody:
         elif route == Route.NGO_REFERRAL:
             model.outcomes.add("identified_ngo_referred", len(slots))
         count_by_group(model, slots)
+        model.fates.met(slots, route)  # found on an investigation's evidence: met here
+        model.fates.identified(slots[victim])
         self.cases.open(slots, route, model.week)  # a detainee's case stays open, its route kept
         pop.removal_week[slots] = NO_WEEK  # weeks already held were booked week by week
         pop.support_until[slots] = model.week + model.params.support.victim_support_weeks
         pop.stage[slots] = Stage.SUPPORTED
         pop.identified[slots] = True
         pop.end_control(slots)
-        learning.witness(model, slots, learning.Fate.SUPPORTED)
         witnesses = justice.cooperation(model, slots) & victim
         model.outcomes.add("witnesses_cooperating", int(np.count_nonzero(witnesses)))
         named = victim & (pop.trafficker[slots] >= 0)
@@ -191,7 +196,7 @@ class Custody:
         model.outcomes.add("cost_hkd", len(removed) * model.params.costs.removal_hkd)
         model.outcomes.add("victims_removed_unidentified", int(np.count_nonzero(unidentified)))
         after_removal.leave(model, removed[unidentified], identified=False)
-        learning.witness(model, removed, learning.Fate.REMOVED)
+        model.fates.removed(removed)
         self._close(removed)
         pop.release(removed)
 
@@ -209,8 +214,11 @@ class Custody:
         done = slots[supported & (until <= model.week)]
         if len(done) == 0:
             return
-        stays = model.rng_screening.random(len(done)) < (
-            model.params.support.identified_victims_stay_share
+        stays = model.dice.bernoulli(
+            Decision.STAYS_AFTER_SUPPORT,
+            pop.person_id[done],
+            model.params.support.identified_victims_stay_share,
+            model.week,
         )
         leaving, staying = done[~stays], done[stays]
         self._close(done)

@@ -52,6 +52,8 @@ _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(
 _TO_UNIT = 2.0**-53
 #: Spawn key appended to a run's seed to derive the dice's key (apart from any stream).
 DICE_SPAWN_KEY = 2**31 - 7
+#: Hashed bases remembered before the memory is cleared (a few weeks' worth).
+_BASES_KEPT = 4096
 #: Rounds of Marsaglia-Tsang rejection before the (never reached in practice) fallback.
 _GAMMA_ROUNDS = 24
 
@@ -126,20 +128,14 @@ class Decision(IntEnum):
     # outbound
     RETURNEES = 120
     RETURNEE_IDENTIFIED = 121
+    # candidate clocks of weekly events (model.hazards): the gap, the event of a candidate week
+    CANDIDATE = 140
     # life after removal (model.after_removal)
     COMES_BACK = 200
     TIME_AWAY = 201
     DEBT_ON_RETURN = 202
     DOCUMENTS_ON_RETURN = 203
     STAY_ON_RETURN = 204
-    # community ties (model.ties)
-    NATIONALITY = 220
-    CIRCLE = 221
-    ISOLATED = 222
-    TIE = 223
-    # traffickers adapt to screening (model.adaptation)
-    TRAFFICKER_NOTICES = 240
-    TRAFFICKER_MOVES = 241
 
 
 def _mix_int(x: int) -> int:
@@ -169,6 +165,7 @@ class Dice:
 
     def __init__(self, key: int) -> None:
         self.key = int(key) & _MASK
+        self._bases: dict[tuple[int, int, int], np.uint64] = {}
 
     @classmethod
     def from_seed(cls, seeds: np.random.SeedSequence) -> Dice:
@@ -184,20 +181,44 @@ class Dice:
         inner = _mix_int(inner ^ (int(decision) * 0xD1B54A32D192ED03))
         return _mix_int(inner ^ self.key)
 
+    def _base_u64(self, decision: int, week: int, draw: int) -> np.uint64:
+        """:meth:`_base` as a numpy scalar, remembered (a run asks for each a few times)."""
+        key = (int(decision), int(week), int(draw))
+        base = self._bases.get(key)
+        if base is None:
+            if len(self._bases) > _BASES_KEPT:
+                self._bases.clear()
+            base = self._bases[key] = np.uint64(self._base(*key))
+        return base
+
     def bits(self, decision: int, ids: np.ndarray, week: int = 0, draw: int = 0) -> np.ndarray:
         """64 random bits per identity (uint64), a pure function of the arguments and key.
 
         SplitMix64 (one finaliser of ``id * golden + base``): for a fixed decision, week and
         draw the identities index one SplitMix64 sequence started at a hashed base.
         """
-        base = np.uint64(self._base(decision, week, draw))
         x = np.ascontiguousarray(ids, dtype=np.int64).view(np.uint64) * _U_GOLDEN
-        x += base
+        if len(x) == 0:
+            return x
+        x += self._base_u64(decision, week, draw)
         return _mix(x)
 
     def uniforms(self, decision: int, ids: np.ndarray, week: int = 0, draw: int = 0) -> np.ndarray:
         """One uniform in [0, 1) per identity (float64, 53 random bits)."""
         return (self.bits(decision, ids, week, draw) >> _S11).astype(np.float64) * _TO_UNIT
+
+    def uniform_rows(
+        self, decisions: tuple[int, ...], ids: np.ndarray, week: int = 0, draw: int = 0
+    ) -> np.ndarray:
+        """Uniforms of several decisions at once: row ``k`` is ``uniforms(decisions[k], ...)``.
+
+        The same numbers as one call per decision, hashed in one pass (for the many traits a
+        migrant is given at once).
+        """
+        x = np.ascontiguousarray(ids, dtype=np.int64).view(np.uint64) * _U_GOLDEN
+        bases = np.array([self._base_u64(d, week, draw) for d in decisions], dtype=np.uint64)
+        x = x[np.newaxis, :] + bases[:, np.newaxis]
+        return (_mix(x) >> _S11).astype(np.float64) * _TO_UNIT
 
     def uniform(self, decision: int, index: int = 0, week: int = 0, draw: int = 0) -> float:
         """One uniform in [0, 1) for a decision not about an individual (e.g. a week's count)."""
@@ -299,10 +320,7 @@ class Dice:
         The quantile is read off :func:`beta_quantile_table`, so that a small change of ``a``
         or ``b`` moves each number a little instead of redrawing it.
         """
-        table = beta_quantile_table(float(a), float(b))
-        scaled = self.uniforms(decision, ids, week, draw) * (len(table) - 1)
-        low = scaled.astype(np.int64)
-        return table[low] + (scaled - low) * (table[low + 1] - table[low])
+        return beta_from_uniforms(self.uniforms(decision, ids, week, draw), a, b)
 
     def poisson(self, decision: int, mean: float, index: int = 0, week: int = 0) -> int:
         """A Poisson count with ``mean`` for a decision not about an individual (inversion)."""
@@ -334,6 +352,14 @@ class Dice:
 BETA_TABLE_POINTS = 4097
 #: Intervals of the quantile table on a uniform grid of probabilities (a lookup, no search).
 QUANTILE_TABLE_INTERVALS = 1 << 16
+
+
+def beta_from_uniforms(u: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Beta(a, b) numbers from uniforms ``u`` by the tabulated quantile (see ``Dice.betas``)."""
+    table = beta_quantile_table(float(a), float(b))
+    scaled = u * (len(table) - 1)
+    low = scaled.astype(np.int64)
+    return table[low] + (scaled - low) * (table[low + 1] - table[low])
 
 
 @lru_cache(maxsize=64)

@@ -38,10 +38,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import adaptation, learning
+from model.dice import Decision
 from model.disclosure import InterviewSetting, Place, disclosure_probability
+from model.hazards import only
 from model.investigations import investigate_operators
-from model.sampling import thinned_slots, weekly_probability
+from model.sampling import weekly_probability
 from model.screening import victim_factors
 from model.states import (
     FIRST_TRAFFICKED,
@@ -56,6 +57,7 @@ from model.states import (
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
+    from model.parameters import Parameters
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Contacts:
 
 def victim_weighted_slots(
     model: IdentificationModel,
+    event: Decision,
     p_victim: float,
     p_other: float,
     eligible: Callable[[np.ndarray], np.ndarray],
@@ -89,7 +92,9 @@ def victim_weighted_slots(
     """Select eligible migrants, victims with probability ``p_victim`` and others ``p_other``.
 
     Args:
-        model: The model (population and encounter stream).
+        model: The model (population and candidate clocks, ``model.hazards``).
+        event: The route's event; its bound (:func:`encounter_bounds`) is at least both
+            probabilities (they are capped at it).
         p_victim: Weekly probability for a trafficked migrant.
         p_other: Weekly probability for any other migrant.
         eligible: Maps candidate slots to a mask of those that may be selected.
@@ -99,22 +104,58 @@ def victim_weighted_slots(
         Selected slots, sorted.
     """
     pop = model.population
-    p_max = max(p_other, p_victim)
-    if p_max <= 0.0:
-        return np.empty(0, dtype=np.int64)
 
-    def acceptance(s: np.ndarray) -> np.ndarray:
-        p = np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other) / p_max
+    def probability(s: np.ndarray) -> np.ndarray:
+        p = np.where(pop.status[s] >= FIRST_TRAFFICKED, p_victim, p_other)
         return p if scale is None else p * scale(s)
 
-    return thinned_slots(model.rng_encounter, pop.capacity, p_max, eligible, acceptance)
+    return model.hazards.select(event, eligible, probability)
+
+
+def _raid_probabilities(e) -> tuple[float, float]:
+    """Weekly probabilities of a raid for a victim and for another illegal worker."""
+    p_other = weekly_probability(e.raid_rate_per_year)
+    return weekly_probability(e.raid_rate_per_year * e.raid_victim_relative_risk), p_other
+
+
+def _arrest_probabilities(e) -> tuple[float, float]:
+    """Weekly probabilities of an arrest for a victim and for another migrant."""
+    p_other = weekly_probability(e.arrest_rate_per_year)
+    return weekly_probability(e.arrest_rate_per_year * e.arrest_victim_relative_risk), p_other
+
+
+def encounter_bounds(params: Parameters) -> dict[Decision, float]:
+    """The largest weekly probability of each route's encounter (``model.hazards``).
+
+    From the parameters alone, so that runs making the same changes keep the same clocks. The
+    NGOs' rate depends on how many domestic workers there are: its bound is the victims' rate
+    at the initial number of domestic workers, with room for that number to fall by a fifth.
+    """
+    e, ngo = params.encounters, params.ngo
+    per_year = ngo.screenings_per_year * (
+        ngo.disrupted_outreach_share if ngo.outreach_disrupted else 1.0
+    )
+    domestic = max(params.population.domestic_workers, 1)
+    p_visa = weekly_probability(e.visa_applications_per_year) * e.routine_screening_coverage
+    p_ngo = min(1.0, per_year / 52.0 / (0.8 * domestic) * ngo.victim_relative_contact)
+    return {
+        # Only sex workers and irregular migrants work illegally (from arrival).
+        Decision.RAID: only(Group.SEX, Group.IRREGULAR, bound=max(_raid_probabilities(e))),
+        Decision.OVERSTAY_CHECK: weekly_probability(e.overstayer_detection_rate_per_year),
+        Decision.ARREST: max(_arrest_probabilities(e)),
+        Decision.COMPLAINT: weekly_probability(e.complaint_rate_per_year),
+        Decision.SELF_REFERRAL: weekly_probability(e.self_referral_rate_per_year),
+        Decision.CLAIM: only(
+            Group.IRREGULAR, bound=weekly_probability(e.claimant_screening_rate_per_year)
+        ),
+        Decision.VISA: only(Group.DOMESTIC, bound=p_visa if e.routine_visa_screening else 0.0),
+        Decision.NGO_CONTACT: only(Group.DOMESTIC, bound=p_ngo),
+    }
 
 
 def _help_seeking(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
     pop = model.population
-    return learning.help_seeking(
-        model, slots, pop.trust[slots] * (1.0 - pop.fear_retaliation[slots])
-    )
+    return pop.trust[slots] * (1.0 - pop.fear_retaliation[slots])
 
 
 def draw_encounters(model: IdentificationModel) -> list[Contacts]:
@@ -123,7 +164,7 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
     Returns:
         One ``Contacts`` batch per route and agency, possibly empty.
     """
-    pop, params, rng = model.population, model.params, model.rng_encounter
+    pop, params, hazards = model.population, model.params, model.hazards
     e = params.encounters
     taken = np.zeros(pop.capacity, dtype=bool)  # met by an earlier route this week
     batches: list[Contacts] = []
@@ -147,75 +188,55 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         return np.where(pop.group[s] == Group.SEX.value, vice_share, 1.0)
 
     # Raids on illegal work and vice.
-    p_other = weekly_probability(e.raid_rate_per_year)
-    p_victim = weekly_probability(e.raid_rate_per_year * e.raid_victim_relative_risk)
     raided = victim_weighted_slots(
         model,
-        p_victim,
-        p_other,
-        lambda s: (
-            community(s)
-            & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER.value)
-            & adaptation.exposed(model, s)
-        ),
+        Decision.RAID,
+        *_raid_probabilities(e),
+        lambda s: community(s) & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER.value),
         None if vice_share == 1.0 else vice_scale,
     )
     sex = pop.group[raided] == Group.SEX.value
     add(Route.RAID, raided[sex], Agency.POLICE, vice=True)
     add(Route.RAID, raided[~sex], Agency.IMMIGRATION)
 
-    caught = thinned_slots(
-        rng,
-        pop.capacity,
-        weekly_probability(e.overstayer_detection_rate_per_year),
+    caught = hazards.select(
+        Decision.OVERSTAY_CHECK,
         lambda s: community(s) & (pop.legal[s] == LegalStatus.OVERSTAYER.value),
     )
     add(Route.OVERSTAY, caught, Agency.IMMIGRATION)
 
     # Arrests by the police for offences other than immigration offences.
-    arrested = victim_weighted_slots(
-        model,
-        weekly_probability(e.arrest_rate_per_year * e.arrest_victim_relative_risk),
-        weekly_probability(e.arrest_rate_per_year),
-        community,
-    )
+    arrested = victim_weighted_slots(model, Decision.ARREST, *_arrest_probabilities(e), community)
     add(Route.ARREST, arrested, Agency.POLICE)
 
-    complaints = thinned_slots(
-        rng,
-        pop.capacity,
-        weekly_probability(e.complaint_rate_per_year),
+    p_complaint = hazards.bound(Decision.COMPLAINT)
+    complaints = hazards.select(
+        Decision.COMPLAINT,
         lambda s: (
             community(s)
             & (pop.status[s] >= Exploitation.FORCED_LABOUR.value)
             & (pop.legal[s] == LegalStatus.REGULAR.value)
         ),
-        lambda s: _help_seeking(model, s),
+        lambda s: p_complaint * _help_seeking(model, s),
     )
     add(Route.COMPLAINT, complaints, Agency.LABOUR)
 
-    referrals = thinned_slots(
-        rng,
-        pop.capacity,
-        weekly_probability(e.self_referral_rate_per_year),
+    p_referral = hazards.bound(Decision.SELF_REFERRAL)
+    referrals = hazards.select(
+        Decision.SELF_REFERRAL,
         lambda s: community(s) & (pop.status[s] >= FIRST_TRAFFICKED) & pop.aware[s],
-        lambda s: _help_seeking(model, s),
+        lambda s: p_referral * _help_seeking(model, s),
     )
     add(Route.SELF_REFERRAL, referrals, Agency.POLICE)
 
-    claimants = thinned_slots(
-        rng,
-        pop.capacity,
-        weekly_probability(e.claimant_screening_rate_per_year),
-        lambda s: community(s) & (pop.group[s] == Group.IRREGULAR.value),
+    claimants = hazards.select(
+        Decision.CLAIM, lambda s: community(s) & (pop.group[s] == Group.IRREGULAR.value)
     )
     add(Route.NON_REFOULEMENT_CLAIM, claimants, Agency.IMMIGRATION)
 
     if e.routine_visa_screening:
-        applicants = thinned_slots(
-            rng,
-            pop.capacity,
-            weekly_probability(e.visa_applications_per_year) * e.routine_screening_coverage,
+        applicants = hazards.select(
+            Decision.VISA,
             lambda s: (
                 community(s)
                 & (pop.group[s] == Group.DOMESTIC.value)
@@ -230,7 +251,7 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
 
 def ngo_outreach(model: IdentificationModel, community) -> np.ndarray:
     """NGOs screen domestic workers, identify victims, and return those referred onwards."""
-    pop, params, rng = model.population, model.params, model.rng_encounter
+    pop, params, dice = model.population, model.params, model.dice
     ngo = params.ngo
     domestic = int(pop.group_count[Group.DOMESTIC])
     victims = model.domestic_victims
@@ -240,11 +261,16 @@ def ngo_outreach(model: IdentificationModel, community) -> np.ndarray:
         ngo.disrupted_outreach_share if ngo.outreach_disrupted else 1.0
     )
     if weight_total <= 0 or per_year <= 0:
-        return np.empty(0, dtype=np.int64)
-    p_other = min(1.0, per_year / 52.0 / weight_total)
-    p_victim = min(1.0, p_other * ngo.victim_relative_contact)
+        p_other = p_victim = 0.0
+    else:
+        p_other = min(1.0, per_year / 52.0 / weight_total)
+        p_victim = min(1.0, p_other * ngo.victim_relative_contact)
     clients = victim_weighted_slots(
-        model, p_victim, p_other, lambda s: community(s) & (pop.group[s] == Group.DOMESTIC.value)
+        model,
+        Decision.NGO_CONTACT,
+        p_victim,
+        p_other,
+        lambda s: community(s) & (pop.group[s] == Group.DOMESTIC.value),
     )
     model.outcomes.add("ngo_screened", len(clients))
     victim_clients = clients[pop.status[clients] >= FIRST_TRAFFICKED]
@@ -252,9 +278,11 @@ def ngo_outreach(model: IdentificationModel, community) -> np.ndarray:
         supported=True, quality=params.officers.interview_quality_trained, place=Place.NGO
     )
     p = disclosure_probability(victim_factors(model, victim_clients), setting, params)
-    identified = victim_clients[rng.random(len(victim_clients)) < p]
+    ids = pop.person_id[victim_clients]
+    identified = victim_clients[dice.bernoulli(Decision.NGO_DISCLOSURE, ids, p, model.week)]
     model.outcomes.add("ngo_victims_identified", len(identified))
     consent = min(1.0, ngo.referral_consent * params.screening.ngo_referral_share)
-    referred = identified[rng.random(len(identified)) < consent]
+    ids = pop.person_id[identified]
+    referred = identified[dice.bernoulli(Decision.NGO_CONSENT, ids, consent, model.week)]
     model.outcomes.add("ngo_referrals", len(referred))
     return referred

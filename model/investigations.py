@@ -1,16 +1,17 @@
 """Sex-trafficking investigations opened on intelligence: the police go after an operator.
 
 Each week ``encounters.sex_trafficking_investigations_per_year`` / 52 investigations are
-opened on average (a Poisson number). Each targets a sex-trade operator drawn at random from
-those not already under investigation, and opens the case against it (no witness yet). The
+opened on average (a Poisson number, the same in every run sharing a seed). They target the
+sex-trade operators not already under investigation with the lowest numbers of the week
+(``model.rationing.kept_by_priority``), and each opens the case against one (no witness yet). The
 police find the victims the operator controls who are at large. Each is identified on the
 investigation's evidence with ``encounters.investigation_identification_probability``,
 whatever the screening policy; the others are met as sex workers caught in a raid on vice
 (``Route.INVESTIGATION``, an offender route), to be screened or detained as the policy does
 with such contacts.
 
-Nothing is drawn in a week in which no investigation is due, so a world without these
-investigations draws exactly the random numbers it drew before they existed.
+Every number is keyed by the operator or victim and the week (``model.dice``), so these
+investigations change no other mechanism's random numbers.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import justice
+from model.dice import Decision
+from model.rationing import kept_by_priority
 from model.states import LegalState, Route, TraffickerKind
 
 if TYPE_CHECKING:
@@ -51,17 +54,23 @@ def investigate_operators(
         Slots of the victims found but not identified on the evidence, sorted: the week's
         ``Route.INVESTIGATION`` contacts.
     """
-    e, rng = model.params.encounters, model.rng_encounter
+    e, dice, week = model.params.encounters, model.dice, model.week
     none = np.empty(0, dtype=np.int64)
     if e.sex_trafficking_investigations_per_year <= 0.0:
         return none
-    due = int(rng.poisson(e.sex_trafficking_investigations_per_year / 52.0))
+    due = dice.poisson(
+        Decision.INVESTIGATIONS_DUE, e.sex_trafficking_investigations_per_year / 52.0, week=week
+    )
     if due == 0:
         return none
     free = operators_free(model)
     if len(free) == 0:
         return none
-    targets = np.sort(rng.choice(free, size=min(due, len(free)), replace=False))
+    # The operators with the lowest numbers of the week: one more or fewer free operator
+    # changes the week's targets only if it is among them.
+    uids = model.trafficker_table.uid[free]
+    targets = free[kept_by_priority(dice, Decision.INVESTIGATION_TARGET, uids, due, week)]
+
     pop = model.population
     found = [none]
     for index in targets:
@@ -69,7 +78,12 @@ def investigate_operators(
         found.append(victims[at_large(victims)])
         justice.open_investigation(model, model.traffickers[int(index)], witness=False)
     victims = np.sort(np.concatenate(found))  # an operator's victims are its own: no repeats
-    evidence = rng.random(len(victims)) < e.investigation_identification_probability
+    evidence = dice.bernoulli(
+        Decision.EVIDENCE,
+        pop.person_id[victims],
+        e.investigation_identification_probability,
+        week,
+    )
     model.outcomes.add("victims_found_in_investigations", len(victims))
     model.outcomes.add("identified_in_investigations", int(np.count_nonzero(evidence)))
     model.custody.identify(victims[evidence], Route.INVESTIGATION)

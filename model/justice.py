@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.agents import Trafficker
+from model.agents import REPLACEMENT_UID_STEP, Trafficker
+from model.dice import Decision
 from model.parameters import LegalRegime
 from model.states import LegalState, TraffickerKind
 from model.trafficking import (
@@ -42,7 +43,8 @@ def cooperation(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
         + j.cooperation_witness_visa * float(model.params.screening.witness_visa)
     )
     probability = 1.0 / (1.0 + np.exp(-log_odds))
-    return model.rng_justice.random(len(slots)) < probability
+    ids = pop.person_id[slots]
+    return model.dice.bernoulli(Decision.COOPERATION, ids, probability, model.week)
 
 
 def open_investigation(model: IdentificationModel, trafficker: Trafficker, witness: bool) -> None:
@@ -74,26 +76,28 @@ def _probabilities(model: IdentificationModel, kind: TraffickerKind) -> tuple[fl
 def advance_cases(model: IdentificationModel) -> None:
     """Take the decisions that are due in open cases (in order of trafficker id)."""
     j = model.params.justice
-    rng = model.rng_justice
+    dice, week = model.dice, model.week
     for index in sorted(model.open_cases):
         trafficker = model.traffickers[index]
         if trafficker.next_event_week is None or trafficker.next_event_week > model.week:
             continue
         prosecute, convict = _probabilities(model, trafficker.kind)
+        uid = model.trafficker_table.uid[index : index + 1]
         if trafficker.legal_state == LegalState.INVESTIGATED:
             chance = prosecute if trafficker.has_witness else prosecute * j.no_witness_factor
-            if rng.random() < chance:
+            if dice.uniforms(Decision.PROSECUTION, uid, week)[0] < chance:
                 trafficker.legal_state = LegalState.PROSECUTED
                 trafficker.next_event_week = model.week + j.trial_weeks
                 model.outcomes.add("prosecutions")
                 continue
             _close_case(model, trafficker, LegalState.ACTIVE)
-        elif rng.random() < convict:
+        elif dice.uniforms(Decision.CONVICTION, uid, week)[0] < convict:
             model.outcomes.add("convictions")
             model.outcomes.add("victims_freed", free_victims(model, trafficker))
             _close_case(model, trafficker, LegalState.CONVICTED)
-            if rng.random() < model.params.traffickers.replacement_probability:
-                create_traffickers(model, trafficker.kind, 1)
+            replace = model.params.traffickers.replacement_probability
+            if dice.uniforms(Decision.REPLACEMENT, uid, week)[0] < replace:
+                create_traffickers(model, trafficker.kind, uid + REPLACEMENT_UID_STEP)
         else:
             model.outcomes.add("acquittals")
             _close_case(model, trafficker, LegalState.ACTIVE)

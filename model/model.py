@@ -17,27 +17,38 @@ from typing import Any
 import numpy as np
 from mesa import DataCollector, Model
 
-from model import after_removal, justice, learning, ties
+from model import after_removal, justice
 from model.agents import Officer, OfficerTable, TraffickerTable
 from model.calendar import weeks, year_of
 from model.custody import Custody
-from model.dice import Dice
-from model.encounters import draw_encounters
+from model.dice import Decision, Dice
+from model.encounters import draw_encounters, encounter_bounds
+from model.fates import Fates
+from model.hazards import Hazards
 from model.outbound import screen_returnees
 from model.outcomes import Outcomes, summarise
 from model.parameters import Parameters
 from model.policies import ScreeningPolicy
 from model.policy_start import begin_with_status_quo, start_policy_if_due
-from model.population import Population, draw_arrivals, draw_stay_weeks, group_sizes
+from model.population import Population, group_sizes
 from model.run_spec import RunSpec, nested_overrides, specify
 from model.screening import ScreeningService
 from model.states import FIRST_TRAFFICKED, Agency, Group, Route, Stage, TraffickerKind
-from model.trafficking import escalate, seed_initial_victims, solve_intercepts, victim_dynamics
-from model.turnover import arrive, count_victims, depart
+from model.trafficking import (
+    dynamics_bounds,
+    escalate,
+    seed_initial_victims,
+    solve_intercepts,
+    victim_dynamics,
+)
+from model.turnover import arrive, count_victims, depart, settle_arrivals
 from model.warmup import warm_up, warmup_weeks
 from model.world_changes import apply_due as apply_timeline
 
-STREAMS = ("world", "encounter", "screening", "justice", "officers", "outbound")
+
+def weekly_bounds(params: Parameters) -> dict:
+    """The largest weekly probability of every weekly event about a migrant (``model.hazards``)."""
+    return {**dynamics_bounds(params), **encounter_bounds(params)}
 
 
 def seed_sequence(rng: Any) -> np.random.SeedSequence:
@@ -75,7 +86,8 @@ class IdentificationModel(Model):
         policy: A registered strategy's name or class (or a ``PolicyChoice``); not used with a
             ``RunSpec``, which names its own.
         rng: Seed (int), ``numpy.random.SeedSequence`` or ``None``. All policies given the same
-            seed start from the same population and share random streams.
+            seed start from the same population, and every decision about one individual in
+            one week gets the same random number under each of them (``model.dice``).
         years: Stop (``running = False``) after this many years; ``None`` runs until stopped.
         overrides: Parameter overrides, ``{"section.field": value}``.
         **kwargs: More overrides as ``section__field=value`` keywords (e.g.
@@ -93,6 +105,7 @@ class IdentificationModel(Model):
         traffickers: All traffickers ever created, by id.
         officers: Officer agents.
         outcomes: Weekly and total counts.
+        fates: Each victim met by the authorities and their fate (``model.fates``).
         datacollector: Mesa DataCollector with one model reporter per outcome.
     """
 
@@ -109,15 +122,9 @@ class IdentificationModel(Model):
         seeds = seed_sequence(rng)
         super().__init__(rng=int(seeds.generate_state(1, dtype=np.uint32)[0]))
         self.seed = rng if isinstance(rng, int) else describe_seed(seeds)
-        streams = dict(zip(STREAMS, seeds.spawn(len(STREAMS)), strict=True))
-        self.rng_world = np.random.default_rng(streams["world"])
-        self.rng_encounter = np.random.default_rng(streams["encounter"])
-        self.rng_screening = np.random.default_rng(streams["screening"])
-        self.rng_justice = np.random.default_rng(streams["justice"])
-        rng_officers = np.random.default_rng(streams["officers"])
-        self.rng_outbound = np.random.default_rng(streams["outbound"])
         # Every random number of the run: keyed by decision, individual and week (model.dice).
         self.dice = Dice.from_seed(seeds)
+        self.hazards = Hazards(self, weekly_bounds)
 
         # A copy: dated changes set fields on the running model's parameters.
         self.params = spec.params.model_copy(deep=True)
@@ -130,18 +137,19 @@ class IdentificationModel(Model):
         # Index of the current week: 0 during the first reported step, negative in the warm-up.
         self.week = -warmup_weeks(self.params)
         self.outcomes = Outcomes()
+        self.fates = Fates(self)
         self.traffickers: list = []
         self.traffickers_by_kind: dict[int, list[int]] = {int(k): [] for k in TraffickerKind}
         self.open_cases: set[int] = set()
         self.trafficker_capacity_cache: tuple[float, np.ndarray] | None = None
+        self.trafficker_rings: dict = {}  # by (kind, traffickers created): trafficking.py
         self.trafficker_table = TraffickerTable()
         self.officer_table = OfficerTable()
         self.screening = ScreeningService(self)
         self.custody = Custody(self)
 
         self._populate()
-        ties.build(self)
-        self.officers = self._recruit_officers(rng_officers)
+        self.officers = self._recruit_officers()
         self._count_stocks()
         self.victims_initial = self.victims_present
         self.datacollector = DataCollector(model_reporters=self.outcomes.reporters())
@@ -152,26 +160,17 @@ class IdentificationModel(Model):
         params = self.params
         sizes = group_sizes(params)
         total = int(sizes.sum())
-        # Room for the population present, not for growth: the store grows by a quarter when
-        # it is full, so a short run never holds memory for years it does not simulate, and
-        # the store's size depends only on the run (not on how long a caller says it is).
-        self.population = Population(capacity=max(16, int(total * 1.05) + 64))
+        growth = max(1.0, (1 + params.population.growth_per_year) ** 10)
+        self.population = Population(capacity=max(16, int(total * growth * 1.05) + 64))
         groups = np.repeat(np.arange(len(Group), dtype=np.int8), sizes)
-        rng = self.rng_world
-        arrivals = draw_arrivals(rng, groups, params)
-        idx = self.population.settle(arrivals, self.week, draw_stay_weeks(rng, groups, params))
+        idx = settle_arrivals(self, groups, initial=True)
         # The initial population arrived over the past two years (debt partly repaid).
-        self.population.arrival_week[idx] = self.week - rng.integers(0, 104, len(idx))
-        behaviour = params.behaviour
-        irregular = np.isin(groups, (Group.SEX, Group.IRREGULAR))
-        self.population.fear_punishment[idx] = np.where(
-            irregular, behaviour.fear_punishment_offender, behaviour.fear_punishment_regular
-        )
-        self.population.ptsd[idx] = rng.random(len(idx)) < behaviour.non_victims_ptsd_share
+        before = self.dice.integers(Decision.ARRIVED_BEFORE, self.population.person_id[idx], 0, 104)
+        self.population.arrival_week[idx] = self.week - before
         self.risk_intercepts = solve_intercepts(self.population, idx, params)
         seed_initial_victims(self, idx)
 
-    def _recruit_officers(self, rng: np.random.Generator) -> list[Officer]:
+    def _recruit_officers(self) -> list[Officer]:
         o = self.params.officers
         counts = {
             Agency.IMMIGRATION: o.immigration,
@@ -181,8 +180,10 @@ class IdentificationModel(Model):
         }
         officers = []
         for agency, count in counts.items():
-            # One uniform draw per officer: a higher training share trains a superset.
-            draws = rng.random(count)
+            # One uniform per officer, keyed by agency and number within it: a higher training
+            # share trains a superset.
+            numbers = int(agency) * 1_000_000 + np.arange(count)
+            draws = self.dice.uniforms(Decision.OFFICER_TRAINED, numbers)
             for draw in draws:
                 trained = draw < self.params.screening.training_share
                 officers.append(Officer(self, agency, trained, o.weekly_case_capacity))
@@ -198,7 +199,6 @@ class IdentificationModel(Model):
         """Advance the model by one week."""
         start_policy_if_due(self, self.spec)
         apply_timeline(self)
-        learning.forget(self)
         self.screening.start_week()
         depart(self)
         arrive(self)
@@ -230,6 +230,7 @@ class IdentificationModel(Model):
             return
         pop = self.population
         victim = pop.status[slots] >= FIRST_TRAFFICKED
+        self.fates.met(slots, contacts.route)
         self.outcomes.add("encountered", len(slots))
         self.outcomes.add("victims_encountered", int(np.count_nonzero(victim)))
         if contacts.offender:
@@ -240,8 +241,11 @@ class IdentificationModel(Model):
                     self.outcomes.add("raided_illegal_work", len(slots))
             # A raid that catches a controlled victim may lead police to the trafficker.
             controlled = slots[pop.controlled[slots]]
-            leads = self.rng_justice.random(len(controlled)) < (
-                self.params.justice.raid_lead_probability
+            leads = self.dice.bernoulli(
+                Decision.RAID_LEAD,
+                pop.person_id[controlled],
+                self.params.justice.raid_lead_probability,
+                self.week,
             )
             for slot in controlled[leads]:
                 justice.open_investigation(

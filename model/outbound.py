@@ -8,16 +8,19 @@ justice pipeline. The stream is counted apart from the inbound pipeline (``outbo
 them from 2022) and inbound counts can both be compared with published figures.
 
 Each week a Poisson number of returnees with mean ``outbound_returnees_per_year / 52`` is
-screened, and each is identified as a victim with ``outbound_identification_share``. The draws
-come from the model's own ``outbound`` stream, so turning the stream on leaves every other
-mechanism's random numbers as they were.
+screened, and each is identified as a victim with ``outbound_identification_share``. The numbers
+are keyed by the week and the returnee's number in it (``model.dice``), so turning the stream
+on leaves every other mechanism's random numbers as they were.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from model.calendar import WEEKS_PER_YEAR
+from model.dice import Decision
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -28,8 +31,13 @@ def screen_returnees(model: IdentificationModel) -> None:
     e = model.params.encounters
     if e.outbound_returnees_per_year <= 0:
         return
-    rng = model.rng_outbound
-    screened = int(rng.poisson(e.outbound_returnees_per_year / WEEKS_PER_YEAR))
-    identified = int(rng.binomial(screened, e.outbound_identification_share))
+    dice = model.dice
+    mean = e.outbound_returnees_per_year / WEEKS_PER_YEAR
+    screened = dice.poisson(Decision.RETURNEES, mean, week=model.week)
+    returnees = np.arange(screened)  # the week's returnees, numbered
+    share = e.outbound_identification_share
+    identified = int(
+        np.count_nonzero(dice.bernoulli(Decision.RETURNEE_IDENTIFIED, returnees, share, model.week))
+    )
     model.outcomes.add("outbound_screened", screened)
     model.outcomes.add("outbound_identified", identified)

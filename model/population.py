@@ -28,6 +28,7 @@ import numpy as np
 from model.arrays import GrowingArray, sorted_unique
 from model.calendar import WEEKS_PER_YEAR
 from model.departures import DepartureCalendar
+from model.dice import Decision, Dice, beta_from_uniforms
 from model.parameters import Parameters
 from model.states import FIRST_TRAFFICKED, Exploitation, Group, LegalStatus, Stage
 
@@ -80,7 +81,8 @@ class Population:
         departure_week: week in which the migrant leaves unless something happens first
             (``NEVER`` for a free slot, so that a week's departures are a short list).
         arrival_week: week the migrant arrived (negative for the initial population).
-        person_id: unique id of the person in the slot (never reused).
+        person_id: identity of the person in the slot (:func:`arrival_ids`; never reused, the
+            same person under every policy).
         victim_since: week the migrant became a victim (-1 if never).
         identified: whether the migrant was ever identified as a victim.
         removal_week: week of removal of a detained migrant (``NO_WEEK`` unless detained).
@@ -122,7 +124,6 @@ class Population:
     planned_days: np.ndarray = field(init=False)
     booked_days: np.ndarray = field(init=False)
     support_until: np.ndarray = field(init=False)
-    next_person_id: int = 0
     group_count: np.ndarray = field(init=False)
     victims_by_group: np.ndarray = field(init=False)
     held: np.ndarray = field(init=False)
@@ -335,13 +336,16 @@ class Population:
         self._n_free += extra
 
     # ---------------------------------------------------------------- arrivals
-    def settle(self, arrivals: Arrivals, week: int, stay_weeks: np.ndarray) -> np.ndarray:
+    def settle(
+        self, arrivals: Arrivals, week: int, stay_weeks: np.ndarray, person_ids: np.ndarray
+    ) -> np.ndarray:
         """Put a batch of arrivals into free slots as community members.
 
         Args:
             arrivals: Their traits.
             week: Current week.
             stay_weeks: Weeks each will stay (drawn by the caller).
+            person_ids: Their identities (:func:`arrival_ids`).
 
         Returns:
             The slots they occupy.
@@ -368,8 +372,7 @@ class Population:
         self.departure_week[idx] = week + stay_weeks
         self.departures.add(idx, self.departure_week[idx])
         self.arrival_week[idx] = week
-        self.person_id[idx] = np.arange(self.next_person_id, self.next_person_id + len(idx))
-        self.next_person_id += len(idx)
+        self.person_id[idx] = person_ids
         self.group_count += np.bincount(arrivals.group, minlength=len(Group))
         return idx
 
@@ -399,11 +402,51 @@ def mean_stay_weeks(params: Parameters) -> np.ndarray:
     return years * WEEKS_PER_YEAR
 
 
-def draw_arrivals(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> Arrivals:
+#: Bits of an arrival's identity: its number within its group's arrivals of the week, its group,
+#: whether it belongs to the initial population, and the week (offset to be positive).
+_NUMBER_BITS, _GROUP_BITS = 21, 2
+_WEEK_OFFSET = 1 << 20
+
+
+def arrival_ids(week: int, groups: np.ndarray, initial: bool = False) -> np.ndarray:
+    """Identities of a batch of migrants arriving in ``week`` (``groups`` ascending).
+
+    The k-th arrival of a group in a week is the same person in every run that shares a seed,
+    whatever the policy: a policy that removes more migrants brings more arrivals, who are
+    added after the others, and a policy that removes fewer brings fewer, dropping the last.
+    So a person's traits, drawn from the dice keyed by this identity, are the same under every
+    policy. The identity packs the week, an initial-population flag, the group and the
+    number k into one int64.
+    """
+    groups = np.asarray(groups, dtype=np.int64)
+    counts = np.bincount(groups, minlength=len(Group))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    number = np.arange(len(groups)) - starts[groups]
+    if len(groups) and int(counts.max()) >= 1 << _NUMBER_BITS:
+        raise ValueError(f"more than {1 << _NUMBER_BITS} arrivals of a group in one week")
+    high = ((week + _WEEK_OFFSET) << 1) | int(initial)
+    return (((high << _GROUP_BITS) | groups) << _NUMBER_BITS) | number
+
+
+#: The traits drawn at arrival (``draw_arrivals``), one decision each.
+_TRAITS = (
+    Decision.INDEBTED,
+    Decision.DEBT,
+    Decision.FIRST_CONTRACT,
+    Decision.YOUNG,
+    Decision.DOCUMENTS,
+    Decision.TRUST,
+)
+
+
+def draw_arrivals(
+    dice: Dice, person_ids: np.ndarray, groups: np.ndarray, params: Parameters
+) -> Arrivals:
     """Draw the risk traits and trust of new migrants of the given groups.
 
     Args:
-        rng: Random stream of the world.
+        dice: The run's dice (keyed by each person, week 0: traits are the person's own).
+        person_ids: Their identities.
         groups: ``Group`` code of each arrival.
         params: Parameters.
 
@@ -411,24 +454,28 @@ def draw_arrivals(rng: np.random.Generator, groups: np.ndarray, params: Paramete
         Their traits.
     """
     p = params.population
-    n = len(groups)
-    indebted = rng.random(n) < p.indebted_share
-    debt = np.where(indebted, rng.exponential(max(p.debt_months_mean, 1e-9), n), 0.0)
+    # One uniform per trait (the same numbers as one dice call each, hashed in one pass).
+    indebted, debt, first, young, documents, trust = dice.uniform_rows(_TRAITS, person_ids)
+    debt_mean = max(p.debt_months_mean, 1e-9)
+    debt = np.where(indebted < p.indebted_share, -np.log1p(-debt) * debt_mean, 0.0)
     trust_mean = params.behaviour.trust_mean
     concentration = 4.0
     a = max(trust_mean * concentration, 1e-3)
     b = max((1 - trust_mean) * concentration, 1e-3)
     return Arrivals(
         group=groups.astype(np.int8),
-        first_contract=rng.random(n) < p.first_contract_share,
-        young=rng.random(n) < p.young_share,
+        first_contract=first < p.first_contract_share,
+        young=young < p.young_share,
         debt_months=debt.astype(np.float32),
-        documents_confiscated=rng.random(n) < p.documents_confiscated_share,
-        trust=rng.beta(a, b, n).astype(np.float32),
+        documents_confiscated=documents < p.documents_confiscated_share,
+        trust=beta_from_uniforms(trust, a, b).astype(np.float32),
     )
 
 
-def draw_stay_weeks(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> np.ndarray:
+def draw_stay_weeks(
+    dice: Dice, person_ids: np.ndarray, groups: np.ndarray, params: Parameters
+) -> np.ndarray:
     """Draw how many weeks each migrant stays (geometric, mean from the group's stay)."""
     mean = mean_stay_weeks(params)[groups]
-    return rng.geometric(np.minimum(1.0, 1.0 / np.maximum(mean, 1.0))).astype(np.int32)
+    p = np.minimum(1.0, 1.0 / np.maximum(mean, 1.0))
+    return np.minimum(dice.geometric(Decision.STAY, person_ids, p), NEVER // 2).astype(np.int32)

@@ -5,8 +5,11 @@
   victim with ``tier1_sensitivity``; an untrained one with that times
   ``sensitivity_untrained_factor``. Non-victims are flagged with 1 - specificity.
 * **Rationing**: when the week's contacts screened at contact outnumber the officers' spare
-  places, a uniformly random set of them keeps the places, whatever their route
-  (:meth:`ScreeningService.ration_contacts`); returnees and detainees get what is left.
+  places, a uniformly random set of them keeps the places, whatever their route: those with
+  the lowest numbers of the week (:meth:`ScreeningService.ration_contacts`); returnees and
+  detainees get what is left. Which officer screens whom is shared out by each migrant's own
+  numbers too (``model.rationing.Ring``), so that one contact more or fewer moves no
+  other contact's officer but its neighbours'.
 * **Tier 2**: a flagged migrant is interviewed over ``tier2_sessions`` sessions. A victim
   discloses at each session with the probability of the disclosure model; a supported session
   draws one place from the week's support capacity. A flagged non-victim is wrongly identified
@@ -21,12 +24,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.dice import Decision
 from model.disclosure import InterviewSetting, Place, VictimFactors, disclosure_probability
+from model.rationing import Ring, epoch, kept_by_priority
 from model.states import Agency
 
 if TYPE_CHECKING:
     from model.encounters import Contacts
     from model.model import IdentificationModel
+
+
+#: Places of one officer in a week are named ``row * this + number`` (``assign_officers``).
+PLACES_PER_OFFICER = 1 << 16
+#: Dice draw counters of one occasion's tier-2 sessions (``ScreeningService.tier2``).
+SESSION_DRAWS = 64
 
 
 @dataclass
@@ -61,8 +72,10 @@ class ScreeningService:
         self.support_left = 0
         self._serving: list | None = None
         self._serving_rows = np.zeros(0, dtype=np.int64)
-        self._serving_agency: dict[Agency, np.ndarray] = {}
         self._turned_away: np.ndarray | None = None  # sorted slots without a place at contact
+        self._ring_key: tuple | None = None
+        self._ring_staff: list | None = None
+        self._ring_cache: tuple = ()
 
     def start_week(self) -> None:
         """Reset officers' caseloads and the support places of the week."""
@@ -80,7 +93,6 @@ class ScreeningService:
         if self._serving is not officers:  # the timeline replaces the list when it staffs
             self._serving = officers
             self._serving_rows = np.array([o.row for o in officers], dtype=np.int64)
-            self._serving_agency = {}
         return self._serving_rows
 
     def _spare(self) -> np.ndarray:
@@ -115,62 +127,82 @@ class ScreeningService:
         places = self.spare_places()
         if len(demand) <= places:
             return
-        kept = self.model.rng_screening.choice(len(demand), size=places, replace=False)
-        away = np.ones(len(demand), dtype=bool)
-        away[kept] = False
-        self._turned_away = np.sort(demand[away])
+        model = self.model
+        ids = model.population.person_id[demand]
+        kept = kept_by_priority(model.dice, Decision.SCREENING_PRIORITY, ids, places, model.week)
+        self._turned_away = np.sort(demand[~kept])
 
     def end_contacts(self) -> None:
         """End the contact phase: the places left are open to anyone (detainees, returnees)."""
         self._turned_away = None
 
-    def _of_agency(self, agency: Agency) -> np.ndarray:
-        """Which serving officers (as ``_rows``) belong to ``agency`` (cached with the rows)."""
+    def _ring(self) -> tuple[Ring, np.ndarray, np.ndarray]:
+        """The serving officers' places on a ring, with each place's officer row and number.
+
+        Rebuilt each ring epoch (``model.rationing.epoch``) and when the staff or a capacity
+        changes.
+        """
+        model = self.model
         rows = self._rows()
-        own = self._serving_agency.get(agency)
-        if own is None:
-            own = self._serving_agency[agency] = self.model.officer_table.agency[rows] == agency
-        return own
+        capacity = model.officer_table.capacity[rows]
+        key = (epoch(model.week), capacity.tobytes())
+        if self._ring_key != key or self._ring_staff is not self._serving:
+            owner = np.repeat(rows, capacity)
+            number = np.arange(len(owner)) - np.repeat(np.cumsum(capacity) - capacity, capacity)
+            names = owner * PLACES_PER_OFFICER + number
+            ring = Ring(model.dice, Decision.OFFICER_PLACE, names, model.week)
+            self._ring_cache = (ring, owner, number)
+            self._ring_key, self._ring_staff = key, self._serving
+        return self._ring_cache
 
-    def assign_officers(self, count: int, agency: Agency) -> np.ndarray:
-        """Assign up to ``count`` screenings to officers with spare capacity.
+    def assign_officers(self, person_ids: np.ndarray, agency: Agency) -> np.ndarray:
+        """Assign the screenings of migrants ``person_ids`` to officers with spare capacity.
 
-        Officers of ``agency`` go first, then officers of other agencies. In each group every
-        spare screening place is equally likely (a random permutation of the places).
+        Officers of ``agency`` go first, then officers of other agencies: the migrants with
+        the lowest priority numbers of the week get the own agency's places. In each group
+        every spare screening place is equally likely for each migrant, and places are shared
+        out by the migrants' own numbers (``model.rationing.Ring``; an officer's places are
+        numbered, those below its caseload taken).
 
         Returns:
-            Officer-table row for each of the ``count`` screenings; -1 where no officer was
-            free this week.
+            Officer-table row for each screening; -1 where no officer was free this week.
         """
-        rng = self.model.rng_screening
-        table = self.model.officer_table
-        rows = self._rows()
-        spare = self._spare()
-        own = self._of_agency(agency)
-        assigned = np.full(count, -1, dtype=np.int64)
-        done = 0
-        for pool in (own & (spare > 0), ~own & (spare > 0)):
-            places = np.repeat(rows[pool], spare[pool])
-            if len(places) == 0:
-                continue
-            chosen = places[rng.permutation(len(places))[: count - done]]
-            table.caseload += np.bincount(chosen, minlength=len(table.caseload))
-            assigned[done : done + len(chosen)] = chosen
-            done += len(chosen)
-            if done == count:
+        model = self.model
+        table = model.officer_table
+        ring, owner, number = self._ring()
+        free = number >= table.caseload[owner]
+        own = table.agency[owner] == agency
+        assigned = np.full(len(person_ids), -1, dtype=np.int64)
+        waiting = np.arange(len(person_ids))
+        for pool in (own, ~own):
+            if len(waiting) == 0:
                 break
+            place = ring.assign(person_ids[waiting], free & pool, model.week)
+            got = place >= 0
+            chosen = owner[place[got]]
+            table.caseload += np.bincount(chosen, minlength=len(table.caseload))
+            assigned[waiting[got]] = chosen
+            waiting = waiting[~got]
         return assigned
 
-    def tier1(self, slots: np.ndarray, agency: Agency) -> Tier1Result:
-        """Indicator screening of migrants ``slots`` by officers of ``agency`` (or others)."""
+    def tier1(self, slots: np.ndarray, agency: Agency, draw: int = 0) -> Tier1Result:
+        """Indicator screening of migrants ``slots`` by officers of ``agency`` (or others).
+
+        Args:
+            slots: The migrants.
+            agency: The agency that met them.
+            draw: Dice draw counter of the screening (one per occasion a migrant may be
+                screened in a week: at contact, in detention).
+        """
         model, levers = self.model, self.model.params.screening
         officers_params = model.params.officers
+        ids = model.population.person_id[slots]
         if self._turned_away is None:
-            officers = self.assign_officers(len(slots), agency)
+            officers = self.assign_officers(ids, agency)
         else:  # the contact phase of a week whose demand exceeds the places
             admitted = ~np.isin(slots, self._turned_away, assume_unique=True)
             officers = np.full(len(slots), -1, dtype=np.int64)
-            officers[admitted] = self.assign_officers(int(np.count_nonzero(admitted)), agency)
+            officers[admitted] = self.assign_officers(ids[admitted], agency)
         screened = officers >= 0
         trained = screened & model.officer_table.trained[np.maximum(officers, 0)]
         sensitivity = np.where(
@@ -189,8 +221,8 @@ class ScreeningService:
         if levers.trauma_informed:
             quality = np.minimum(1.0, quality + levers.trauma_informed_quality)
         victim = model.population.is_victim(slots)
-        draw = model.rng_screening.random(len(slots))
-        flagged = screened & np.where(victim, draw < sensitivity, draw >= specificity)
+        u = model.dice.uniforms(Decision.TIER1, ids, model.week, draw)
+        flagged = screened & np.where(victim, u < sensitivity, u >= specificity)
         n_screened = int(np.count_nonzero(screened))
         model.outcomes.add("initial_screenings", n_screened)
         model.outcomes.add("victims_screened", int(np.count_nonzero(screened & victim)))
@@ -205,6 +237,7 @@ class ScreeningService:
         supported: bool,
         place: Place = Place.OFFICE,
         trafficker_present: np.ndarray | bool = False,
+        draw: int = 0,
     ) -> np.ndarray:
         """In-depth screening of flagged migrants ``slots``; returns who is identified.
 
@@ -215,21 +248,26 @@ class ScreeningService:
                 place of the week's support capacity, and runs unsupported when none is left.
             place: Where the interviews are held (the policy's choice).
             trafficker_present: Per migrant, whether the trafficker is present.
+            draw: Dice draw counter of the occasion (as for :meth:`tier1`); session ``k``
+                draws ``draw * SESSION_DRAWS + k``.
 
         Returns:
             Boolean mask over ``slots``: identified as a victim (true or false positive).
         """
         model = self.model
         params, levers = model.params, model.params.screening
-        rng = model.rng_screening
+        dice, week = model.dice, model.week
         n = len(slots)
         identified = np.zeros(n, dtype=bool)
         if n == 0:
             return identified
+        ids = model.population.person_id[slots]
+        # Support places go to the migrants with the lowest numbers of the week.
+        by_priority = np.argsort(dice.uniforms(Decision.SUPPORT_PRIORITY, ids, week), kind="stable")
         victim = model.population.is_victim(slots)
         factors = victim_factors(model, slots)
         supported_before = np.zeros(n, dtype=np.int64)
-        for _ in range(levers.tier2_sessions):
+        for session in range(levers.tier2_sessions):
             waiting = ~identified
             n_waiting = int(np.count_nonzero(waiting))
             if n_waiting == 0:
@@ -237,7 +275,7 @@ class ScreeningService:
             with_support = np.zeros(n, dtype=bool)
             if supported:
                 places = min(self.support_left, n_waiting)
-                with_support[np.flatnonzero(waiting)[:places]] = True
+                with_support[by_priority[waiting[by_priority]][:places]] = True
                 self.support_left -= places
             setting = InterviewSetting(
                 supported=with_support,
@@ -247,14 +285,16 @@ class ScreeningService:
                 trafficker_present=trafficker_present,
             )
             probability = disclosure_probability(factors, setting, params)
-            draw = rng.random(n)
-            discloses = waiting & victim & (draw < probability)
+            u = dice.uniforms(Decision.DISCLOSURE, ids, week, draw * SESSION_DRAWS + session)
+            discloses = waiting & victim & (u < probability)
             identified |= discloses
             supported_before += with_support
             model.outcomes.add("tier2_sessions", n_waiting)
             model.outcomes.add("supported_sessions", int(np.count_nonzero(with_support)))
             model.outcomes.add("cost_hkd", n_waiting * params.costs.tier2_session_hkd)
-        false_positive = ~victim & (rng.random(n) < levers.tier2_false_positive_rate)
+        false_positive = ~victim & dice.bernoulli(
+            Decision.FALSE_POSITIVE, ids, levers.tier2_false_positive_rate, week, draw
+        )
         identified |= false_positive
         model.outcomes.add("tier2_screenings", n)
         return identified

@@ -19,9 +19,12 @@ import numpy as np
 
 from model.agents import Trafficker
 from model.arrays import codes_present
+from model.dice import Decision, Dice
+from model.hazards import only
 from model.parameters import Parameters
 from model.population import Population
-from model.sampling import stochastic_round, thinned_slots, weekly_probability
+from model.rationing import Ring, epoch
+from model.sampling import weekly_probability
 from model.states import (
     FIRST_TRAFFICKED,
     Exploitation,
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     from model.model import IdentificationModel
 
 DEBT_SCALE_MONTHS = 7.0
+#: Places of one trafficker in ``assign_traffickers`` are named ``uid * this + number``.
+PLACES_PER_TRAFFICKER = 1 << 12
 
 
 # ----------------------------------------------------------------------------- risk model
@@ -99,7 +104,7 @@ def solve_intercepts(pop: Population, idx: np.ndarray, params: Parameters) -> np
 
 
 def draw_trafficked(
-    rng: np.random.Generator,
+    dice: Dice,
     pop: Population,
     idx: np.ndarray,
     intercepts: np.ndarray,
@@ -109,12 +114,15 @@ def draw_trafficked(
     log_odds = intercepts[pop.group[idx]] + risk_log_odds(pop, idx, params)
     with np.errstate(over="ignore"):
         probability = 1.0 / (1.0 + np.exp(-log_odds))
-    return rng.random(len(idx)) < probability
+    return dice.bernoulli(Decision.TARGETED, pop.person_id[idx], probability)
 
 
-def draw_kinds(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> np.ndarray:
-    """Kind of trafficker who would control a new victim of each group."""
-    agency = rng.random(len(groups)) < params.traffickers.agency_share_labour
+def draw_kinds(dice: Dice, pop: Population, idx: np.ndarray, params: Parameters) -> np.ndarray:
+    """Kind of trafficker who would control each of migrants ``idx`` as a new victim."""
+    groups = pop.group[idx]
+    agency = dice.bernoulli(
+        Decision.KIND, pop.person_id[idx], params.traffickers.agency_share_labour
+    )
     kind_of_group = np.array(
         [
             TraffickerKind.EMPLOYER,
@@ -127,9 +135,13 @@ def draw_kinds(rng: np.random.Generator, groups: np.ndarray, params: Parameters)
     return np.where((groups == Group.DOMESTIC.value) & agency, TraffickerKind.AGENCY.value, kinds)
 
 
-def exploitation_of(rng: np.random.Generator, groups: np.ndarray, params: Parameters) -> np.ndarray:
-    """Form of trafficking of new victims of each group."""
-    crime = rng.random(len(groups)) < params.prevalence.criminality_share_irregular
+def exploitation_of(
+    dice: Dice, pop: Population, idx: np.ndarray, params: Parameters, week: int
+) -> np.ndarray:
+    """Form of trafficking of migrants ``idx`` becoming victims in ``week``."""
+    groups = pop.group[idx]
+    share = params.prevalence.criminality_share_irregular
+    crime = dice.bernoulli(Decision.EXPLOITATION, pop.person_id[idx], share, week)
     status = np.full(len(groups), Exploitation.TRAFFICKED_LABOUR.value, dtype=np.int8)
     status[groups == Group.SEX.value] = Exploitation.TRAFFICKED_SEX.value
     status[(groups == Group.IRREGULAR.value) & crime] = Exploitation.TRAFFICKED_CRIMINALITY.value
@@ -149,29 +161,37 @@ def mean_victims_per_kind(params: Parameters) -> np.ndarray:
     )
 
 
-def draw_threat(rng: np.random.Generator, params: Parameters, size: int) -> np.ndarray:
-    """Threat levels of new traffickers (beta, mean = share of victims threatened)."""
+def draw_threat(dice: Dice, params: Parameters, uids: np.ndarray) -> np.ndarray:
+    """Threat levels of new traffickers ``uids`` (beta, mean = share of victims threatened)."""
     mean = min(max(params.behaviour.victims_threatened_share, 1e-3), 1 - 1e-3)
-    return rng.beta(4 * mean, 4 * (1 - mean), size)
+    return dice.betas(Decision.TRAFFICKER_THREAT, uids, 4 * mean, 4 * (1 - mean))
 
 
 # ----------------------------------------------------------------------------- making victims
+#: What a new victim is given (``make_victims``), one decision each.
+_VICTIM_TRAITS = (
+    Decision.AWARE_AT_START,
+    Decision.THREATENED,
+    Decision.FEAR,
+    Decision.VICTIM_PTSD,
+)
+
+
 def make_victims(model: IdentificationModel, idx: np.ndarray, trafficker_ids: np.ndarray) -> None:
     """Turn migrants ``idx`` into victims controlled by ``trafficker_ids``."""
     if len(idx) == 0:
         return
-    pop, rng, params = model.population, model.rng_world, model.params
+    pop, dice, params, week = model.population, model.dice, model.params, model.week
     behaviour = params.behaviour
-    pop.set_status(idx, exploitation_of(rng, pop.group[idx], params))
+    ids = pop.person_id[idx]
+    pop.set_status(idx, exploitation_of(dice, pop, idx, params, week))
     pop.take_control(idx, trafficker_ids)
     pop.victim_since[idx] = model.week
-    pop.aware[idx] = rng.random(len(idx)) < behaviour.victims_aware_share
-    threat = model.trafficker_table.threat[trafficker_ids]
-    threatened = rng.random(len(idx)) < threat
-    pop.fear_retaliation[idx] = np.where(
-        threatened, rng.uniform(0.6, 1.0, len(idx)), rng.uniform(0.0, 0.3, len(idx))
-    )
-    pop.ptsd[idx] = rng.random(len(idx)) < behaviour.victims_ptsd_share
+    aware, threatened, fear, ptsd = dice.uniform_rows(_VICTIM_TRAITS, ids, week)
+    pop.aware[idx] = aware < behaviour.victims_aware_share
+    threatened = threatened < model.trafficker_table.threat[trafficker_ids]
+    pop.fear_retaliation[idx] = np.where(threatened, 0.6 + 0.4 * fear, 0.3 * fear)
+    pop.ptsd[idx] = ptsd < behaviour.victims_ptsd_share
 
 
 def recruiting_capacities(model: IdentificationModel) -> np.ndarray:
@@ -194,14 +214,21 @@ def traffickers_changed(model: IdentificationModel) -> None:
     model.trafficker_capacity_cache = None
 
 
-def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndarray:
+def assign_traffickers(
+    model: IdentificationModel, kinds: np.ndarray, person_ids: np.ndarray
+) -> np.ndarray:
     """Find a trafficker with spare capacity for each wanted victim of the given kinds.
 
-    Traffickers are picked in proportion to their free places, without replacement of places.
+    Each place of a trafficker is a place of a ``model.rationing.Ring`` of its kind, named by
+    the trafficker's identity and the place's number (free while the number is below the
+    trafficker's free places), so each place is equally likely for each
+    victim (traffickers in proportion to their free places), no place is taken twice, and a
+    victim's trafficker depends on its own numbers, not on the other victims of the week.
 
     Args:
         model: The model.
         kinds: ``TraffickerKind`` wanted for each new victim.
+        person_ids: The new victims' identities.
 
     Returns:
         Trafficker id per victim, -1 where no trafficker had room.
@@ -218,24 +245,46 @@ def assign_traffickers(model: IdentificationModel, kinds: np.ndarray) -> np.ndar
         ids = model.trafficker_table.ids_of_kind(kind)
         if len(ids) == 0:
             continue
-        places = np.repeat(ids, free[ids])
-        if len(places) == 0:
-            continue
-        take = min(len(places), len(wanted))
-        picked = model.rng_world.choice(places, size=take, replace=False)
-        chosen[wanted[:take]] = picked
+        ring, owner, number = _places_ring(model, kind)
+        place = ring.assign(person_ids[wanted], number < free[owner], model.week)
+        got = place >= 0
+        chosen[wanted[got]] = owner[place[got]]
     return chosen
+
+
+def _places_ring(model: IdentificationModel, kind: int) -> tuple[Ring, np.ndarray, np.ndarray]:
+    """The places of the traffickers of ``kind`` on a ring, with each place's owner and number.
+
+    Every place up to a trafficker's capacity is on the ring (positions by name and ring
+    epoch); a place is free while its number is below the trafficker's free places. Rebuilt
+    each ring epoch (``model.rationing.epoch``) and when traffickers are created.
+    """
+    table = model.trafficker_table
+    cache = model.trafficker_rings
+    key = (int(kind), table.count, epoch(model.week))
+    if key not in cache:
+        ids = table.ids_of_kind(kind)
+        capacity = np.maximum(table.capacity[ids], 0)
+        owner = np.repeat(ids, capacity)
+        number = np.arange(len(owner)) - np.repeat(np.cumsum(capacity) - capacity, capacity)
+        names = table.uid[owner] * PLACES_PER_TRAFFICKER + number
+        for stale in [k for k in cache if k[0] == int(kind)]:
+            del cache[stale]
+        ring = Ring(model.dice, Decision.TRAFFICKER_PLACE, names, model.week)
+        cache[key] = (ring, owner, number)
+    return cache[key]
 
 
 def recruit(model: IdentificationModel, idx: np.ndarray) -> None:
     """Traffickers recruit among newly arrived migrants ``idx``."""
-    pop, params, rng = model.population, model.params, model.rng_world
-    targeted = draw_trafficked(rng, pop, idx, model.risk_intercepts, params)
+    pop, params, dice = model.population, model.params, model.dice
+    targeted = draw_trafficked(dice, pop, idx, model.risk_intercepts, params)
     _assign_forced_labour(model, idx[~targeted])
     new = idx[targeted]
     if len(new) == 0:
         return
-    traffickers = assign_traffickers(model, draw_kinds(rng, pop.group[new], params))
+    kinds = draw_kinds(dice, pop, new, params)
+    traffickers = assign_traffickers(model, kinds, pop.person_id[new])
     placed = traffickers >= 0
     make_victims(model, new[placed], traffickers[placed])
     model.outcomes.add("victims_new", int(np.count_nonzero(placed)))
@@ -248,22 +297,28 @@ def _assign_forced_labour(model: IdentificationModel, idx: np.ndarray) -> None:
     share /= max(1.0 - p.trafficked_share_domestic, 1e-9)
     pop = model.population
     domestic = idx[pop.group[idx] == Group.DOMESTIC.value]
-    forced = domestic[model.rng_world.random(len(domestic)) < share]
+    forced = domestic[model.dice.bernoulli(Decision.FORCED_LABOUR, pop.person_id[domestic], share)]
     pop.set_status(forced, Exploitation.FORCED_LABOUR)
 
 
-def create_traffickers(model: IdentificationModel, kind: TraffickerKind, count: int) -> list[int]:
-    """Create ``count`` traffickers of ``kind`` with capacity drawn around the kind's mean."""
-    params, rng = model.params, model.rng_world
-    mean = mean_victims_per_kind(params)[kind]
-    capacities = np.maximum(
-        1, stochastic_round(rng, np.full(count, mean * (1 + params.traffickers.spare_capacity)))
-    )
-    threats = draw_threat(rng, params, count)
+def create_traffickers(
+    model: IdentificationModel, kind: TraffickerKind, uids: np.ndarray
+) -> list[int]:
+    """Create traffickers of ``kind`` with identities ``uids``, capacity around the kind's mean.
+
+    A capacity is the mean rounded down or up with probability given by its fraction.
+    """
+    params, dice = model.params, model.dice
+    uids = np.asarray(uids, dtype=np.int64)
+    wanted = mean_victims_per_kind(params)[kind] * (1 + params.traffickers.spare_capacity)
+    up = dice.bernoulli(Decision.TRAFFICKER_CAPACITY, uids, wanted - np.floor(wanted))
+    capacities = np.maximum(1, np.floor(wanted) + up).astype(np.int64)
+    threats = draw_threat(dice, params, uids)
     ids = []
-    for capacity, threat in zip(capacities, threats, strict=True):
+    for uid, capacity, threat in zip(uids, capacities, threats, strict=True):
         index = len(model.traffickers)
-        model.traffickers.append(Trafficker(model, index, kind, int(capacity), float(threat)))
+        trafficker = Trafficker(model, index, kind, int(capacity), float(threat), int(uid))
+        model.traffickers.append(trafficker)
         model.traffickers_by_kind[int(kind)].append(index)
         ids.append(index)
     traffickers_changed(model)
@@ -272,38 +327,55 @@ def create_traffickers(model: IdentificationModel, kind: TraffickerKind, count: 
 
 def seed_initial_victims(model: IdentificationModel, idx: np.ndarray) -> None:
     """Give the initial population its victims and create the traffickers controlling them."""
-    pop, params, rng = model.population, model.params, model.rng_world
-    targeted = draw_trafficked(rng, pop, idx, model.risk_intercepts, params)
+    pop, params, dice = model.population, model.params, model.dice
+    targeted = draw_trafficked(dice, pop, idx, model.risk_intercepts, params)
     _assign_forced_labour(model, idx[~targeted])
     victims = idx[targeted]
-    kinds = draw_kinds(rng, pop.group[victims], params)
+    person_ids = pop.person_id[victims]
+    kinds = draw_kinds(dice, pop, victims, params)
     means = mean_victims_per_kind(params)
     owner = np.full(len(victims), -1, dtype=np.int64)
+    # Each victim's rank among the kind's victims by its own number, dealt round the traffickers.
+    rank_key = dice.uniforms(Decision.INITIAL_OWNER, person_ids)
     for kind in TraffickerKind:
         members = np.flatnonzero(kinds == kind)
         if len(members) == 0:
             continue
         count = max(1, round(len(members) / means[kind]))
-        ids = np.asarray(create_traffickers(model, kind, count))
-        owner[members] = ids[rng.permutation(len(members)) % count]
+        uids = np.arange(len(model.traffickers), len(model.traffickers) + count)
+        ids = np.asarray(create_traffickers(model, kind, uids))
+        rank = np.empty(len(members), dtype=np.int64)
+        rank[np.argsort(rank_key[members], kind="stable")] = np.arange(len(members))
+        owner[members] = ids[rank % count]
     table = model.trafficker_table
     held = np.bincount(owner, minlength=table.count)
     table.capacity[: table.count] = np.maximum(table.capacity[: table.count], held)
     traffickers_changed(model)
     make_victims(model, victims, owner)
     # Victims already in Hong Kong have been trafficked for a while.
-    pop.victim_since[victims] = -rng.integers(0, 104, len(victims))
+    pop.victim_since[victims] = -dice.integers(Decision.VICTIM_SINCE, person_ids, 0, 104)
 
 
 # ----------------------------------------------------------------------------- weekly dynamics
+def dynamics_bounds(params: Parameters) -> dict[Decision, float]:
+    """Weekly probabilities of escalation, awareness, escape and overstaying (``model.hazards``)."""
+    behaviour = params.behaviour
+    return {
+        # Only domestic workers are in forced labour (``_assign_forced_labour``).
+        Decision.ESCALATION: only(
+            Group.DOMESTIC, bound=weekly_probability(params.prevalence.escalation_rate_per_year)
+        ),
+        Decision.AWARENESS: weekly_probability(behaviour.awareness_rate_per_year),
+        Decision.ESCAPE: weekly_probability(behaviour.absconding_rate_per_year),
+        Decision.OVERSTAYING: weekly_probability(behaviour.overstay_rate_per_year),
+    }
+
+
 def escalate(model: IdentificationModel) -> None:
     """Migrants in forced labour come under a trafficker's control."""
     pop, params = model.population, model.params
-    p = weekly_probability(params.prevalence.escalation_rate_per_year)
-    idx = thinned_slots(
-        model.rng_world,
-        pop.capacity,
-        p,
+    idx = model.hazards.select(
+        Decision.ESCALATION,
         lambda s: (
             (pop.status[s] == Exploitation.FORCED_LABOUR.value)
             & (pop.stage[s] == Stage.COMMUNITY.value)
@@ -311,7 +383,8 @@ def escalate(model: IdentificationModel) -> None:
     )
     if len(idx) == 0:
         return
-    traffickers = assign_traffickers(model, draw_kinds(model.rng_world, pop.group[idx], params))
+    kinds = draw_kinds(model.dice, pop, idx, params)
+    traffickers = assign_traffickers(model, kinds, pop.person_id[idx])
     placed = traffickers >= 0
     make_victims(model, idx[placed], traffickers[placed])
     model.outcomes.add("victims_new", int(np.count_nonzero(placed)))
@@ -319,22 +392,18 @@ def escalate(model: IdentificationModel) -> None:
 
 def victim_dynamics(model: IdentificationModel) -> None:
     """Weekly awareness, escape from control, and overstaying."""
-    pop, params, rng = model.population, model.params, model.rng_world
+    pop, params, hazards = model.population, model.params, model.hazards
     behaviour = params.behaviour
     community = Stage.COMMUNITY.value
 
-    aware = thinned_slots(
-        rng,
-        pop.capacity,
-        weekly_probability(behaviour.awareness_rate_per_year),
+    aware = hazards.select(
+        Decision.AWARENESS,
         lambda s: (pop.status[s] >= FIRST_TRAFFICKED) & ~pop.aware[s] & (pop.stage[s] == community),
     )
     pop.aware[aware] = True
 
-    escaped = thinned_slots(
-        rng,
-        pop.capacity,
-        weekly_probability(behaviour.absconding_rate_per_year),
+    escaped = hazards.select(
+        Decision.ESCAPE,
         lambda s: pop.controlled[s] & (pop.stage[s] == community),
     )
     pop.end_control(escaped)
@@ -343,10 +412,8 @@ def victim_dynamics(model: IdentificationModel) -> None:
     pop.fear_punishment[escaped] = behaviour.fear_punishment_offender
     model.outcomes.add("victims_absconded", len(escaped))
 
-    overstay = thinned_slots(
-        rng,
-        pop.capacity,
-        weekly_probability(behaviour.overstay_rate_per_year),
+    overstay = hazards.select(
+        Decision.OVERSTAYING,
         lambda s: (
             (pop.status[s] < FIRST_TRAFFICKED)
             & (pop.legal[s] == LegalStatus.REGULAR.value)

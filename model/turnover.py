@@ -15,9 +15,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import ties
 from model.calendar import WEEKS_PER_YEAR
-from model.population import draw_arrivals, draw_stay_weeks, group_sizes, offender_group
+from model.dice import Decision
+from model.population import (
+    arrival_ids,
+    draw_arrivals,
+    draw_stay_weeks,
+    group_sizes,
+    offender_group,
+)
 from model.states import Group, Stage
 from model.trafficking import recruit
 
@@ -89,6 +95,7 @@ def depart(model: IdentificationModel) -> None:
     due = pop.due_to_leave(model.week)
     leaving = due[pop.stage[due] == Stage.COMMUNITY.value]
     model.outcomes.add("departures", len(leaving))
+    model.fates.left(leaving)
     pop.release(leaving)
 
 
@@ -100,24 +107,36 @@ def target_sizes(model: IdentificationModel) -> np.ndarray:
     return model.population_targets.at(model.params, max(model.week, 0))
 
 
-def arrive(model: IdentificationModel) -> None:
-    """New migrants arrive to bring each group to its target size; traffickers recruit."""
-    pop, params, rng = model.population, model.params, model.rng_world
-    missing = np.maximum(target_sizes(model) - pop.group_count, 0)
-    if missing.sum() == 0:
-        return
-    groups = np.repeat(np.arange(len(Group), dtype=np.int8), missing)
-    arrivals = draw_arrivals(rng, groups, params)
-    idx = pop.settle(arrivals, model.week, draw_stay_weeks(rng, groups, params))
+def settle_arrivals(model: IdentificationModel, groups: np.ndarray, initial: bool = False):
+    """Settle migrants of ``groups`` (ascending) arriving this week; returns their slots.
+
+    Each person's identity (``population.arrival_ids``) keys the dice of its traits, stay and
+    weekly events, so the same person arrives with the same traits under every policy.
+    """
+    pop, params, dice = model.population, model.params, model.dice
+    ids = arrival_ids(model.week, groups, initial)
+    arrivals = draw_arrivals(dice, ids, groups, params)
+    idx = pop.settle(arrivals, model.week, draw_stay_weeks(dice, ids, groups, params), ids)
     pop.fear_punishment[idx] = np.where(
         offender_group(groups),
         params.behaviour.fear_punishment_offender,
         params.behaviour.fear_punishment_regular,
     )
-    pop.ptsd[idx] = rng.random(len(idx)) < params.behaviour.non_victims_ptsd_share
+    pop.ptsd[idx] = dice.bernoulli(Decision.PTSD, ids, params.behaviour.non_victims_ptsd_share)
+    model.hazards.start(idx, model.week)
+    return idx
+
+
+def arrive(model: IdentificationModel) -> None:
+    """New migrants arrive to bring each group to its target size; traffickers recruit."""
+    pop = model.population
+    missing = np.maximum(target_sizes(model) - pop.group_count, 0)
+    if missing.sum() == 0:
+        return
+    groups = np.repeat(np.arange(len(Group), dtype=np.int8), missing)
+    idx = settle_arrivals(model, groups)
     model.outcomes.add("arrivals", len(idx))
     recruit(model, idx)
-    ties.join(model, idx)
 
 
 def count_victims(model: IdentificationModel) -> tuple[int, int]:

@@ -5,8 +5,9 @@ detention or support, no open case. With ``time.warmup_years`` > 0 the model fir
 many years at negative week numbers (the initial population is stamped as arriving before the
 warm-up), under the start-of-run world (timeline entries dated after the start fire at their
 own week, after the warm-up; growth starts at week 0) and the run's own policy, with the run's
-random streams. Then the counts start afresh: the summary and the weekly series cover weeks
-0 onwards only, and the victims present at week 0 are the run's initial victims.
+dice (``model.dice``; warm-up weeks are negative, so their numbers are their own). Then the
+counts start afresh: the summary, the weekly series and the victims met (``model.fates``)
+cover weeks 0 onwards only, and the victims present at week 0 are the run's initial victims.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from mesa import DataCollector
 
+from model.fates import Fates
 from model.outcomes import Outcomes
 from model.population import WEEKS_PER_YEAR
 
@@ -35,6 +37,7 @@ def warm_up(model: IdentificationModel) -> None:
     while model.week < 0:
         model.step()
     model.outcomes = Outcomes()
+    model.fates = Fates(model)
     model.victims_initial = model.victims_present
     model.datacollector = DataCollector(model_reporters=model.outcomes.reporters())
     model.steps = 0

@@ -49,6 +49,11 @@ def tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return read_tables(folder / "summary"), weekly
 
 
+def fates(folder: Path) -> pd.DataFrame:
+    """The victims' fates of a batch folder, in run-id order (``model.fates``)."""
+    return read_tables(folder / "fates")
+
+
 def flaky_runner(task: RunTask) -> RunResult:
     """Execute a run, but raise (in the worker) for replicate 1 while the marker file exists."""
     if task.replicate == 1 and (Path(task.world_path).parent / FAIL_MARKER).exists():

@@ -8,7 +8,7 @@ import pytest
 
 from experiments.plan import RunTask
 from experiments.runner import execute_run
-from tests.batch_support import run, tables, write_batch
+from tests.batch_support import fates, run, tables, write_batch
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,10 @@ def test_process_pool_gives_identical_tables(serial, tmp_path):
     assert report.executor == "2 local worker processes"
     for got, want in zip(tables(tmp_path / "pool"), expected, strict=True):
         pd.testing.assert_frame_equal(got, want, check_exact=True)
+    # Every victim met, and what became of them, bit for bit.
+    pd.testing.assert_frame_equal(
+        fates(tmp_path / "pool"), fates(batch.parent / "out"), check_exact=True
+    )
 
 
 def test_dask_local_cluster_gives_identical_tables(serial, tmp_path):
@@ -42,6 +46,9 @@ def test_dask_local_cluster_gives_identical_tables(serial, tmp_path):
     assert "Dask" in report.executor
     for got, want in zip(tables(tmp_path / "dask"), expected, strict=True):
         pd.testing.assert_frame_equal(got, want, check_exact=True)
+    pd.testing.assert_frame_equal(
+        fates(tmp_path / "dask"), fates(batch.parent / "out"), check_exact=True
+    )
 
 
 def test_policies_share_the_replicates_seed(serial):

@@ -11,10 +11,13 @@ import pytest
 
 from model import IdentificationModel, population
 from model.agents import OfficerTable
-from model.arrays import GrowingArray, codes_present, repeats, sorted_unique
+from model.arrays import codes_present, repeats, sorted_unique
 from model.custody import Custody
 from model.departures import HORIZON_WEEKS
-from model.population import Arrivals, Population
+from model.dice import Decision
+from model.population import Arrivals, Population, arrival_ids
+from model.rationing import epoch
+from model.screening import PLACES_PER_OFFICER
 from model.states import FIRST_TRAFFICKED, Agency, Group, LegalState, Stage
 
 
@@ -97,7 +100,7 @@ def test_departure_calendar_finds_what_a_scan_of_every_slot_finds():
             documents_confiscated=no,
             trust=np.zeros(count, dtype=np.float32),
         )
-        pop.settle(arrivals, week, stays)
+        pop.settle(arrivals, week, stays, arrival_ids(week, arrivals.group))
         assert pop.departures.covers(pop.departure_week)
 
 
@@ -133,24 +136,46 @@ def test_victim_and_control_counts_follow_every_change(slack, monkeypatch):
         assert pop.held_by(7).tolist() == held.tolist()
 
 
-def reference_assignment(rng, officers, count, agency):
-    """The original assignment over officer objects (dicts here)."""
-    pools = [
-        [o for o in officers if o["agency"] == agency and o["capacity"] - o["caseload"] > 0],
-        [o for o in officers if o["agency"] != agency and o["capacity"] - o["caseload"] > 0],
-    ]
-    assigned = []
-    for pool in pools:
-        places = [o for o in pool for _ in range(o["capacity"] - o["caseload"])]
-        if not places:
+def reference_assignment(dice, officers, person_ids, agency, week):
+    """The assignment spelt out over officer objects (dicts here), one claimant at a time.
+
+    Each pool's free places (an officer's numbers from its caseload up to its capacity) sit on
+    a circle at their hashed positions; the claimants with the lowest priority numbers, as
+    many as there are free places, each want the first free place clockwise of their own
+    position; where several want one place the lowest priority number takes it, and the others
+    try again clockwise of their positions, until all are placed.
+    """
+    decision = Decision.OFFICER_PLACE
+    assigned = {}
+    waiting = list(range(len(person_ids)))
+    for own in (True, False):
+        pool = [o for o in officers if (o["agency"] == agency) == own]
+        free = [(o, k) for o in pool for k in range(o["caseload"], o["capacity"])]
+        if not free or not waiting:
             continue
-        order = rng.permutation(len(places))[: count - len(assigned)]
-        for i in order:
-            places[i]["caseload"] += 1
-            assigned.append(places[i]["row"])
-        if len(assigned) == count:
-            break
-    return assigned + [-1] * (count - len(assigned))
+        names = np.array([o["row"] * PLACES_PER_OFFICER + k for o, k in free])
+        at = dice.uniforms(decision, names, epoch(week), 2).tolist()
+        ids = np.array([person_ids[i] for i in waiting], dtype=np.int64)
+        position = dict(zip(waiting, dice.uniforms(decision, ids, week, 0).tolist(), strict=True))
+        priority = dict(zip(waiting, dice.uniforms(decision, ids, week, 1).tolist(), strict=True))
+        pending = sorted(waiting, key=lambda i: priority[i])[: len(free)]
+        taken = [False] * len(free)
+        while pending:
+            wants = {}
+            for i in pending:
+                ahead = [p for p in range(len(free)) if not taken[p] and at[p] >= position[i]]
+                behind = [p for p in range(len(free)) if not taken[p]]
+                p = min(ahead or behind, key=lambda p: at[p])
+                wants.setdefault(p, []).append(i)
+            pending = []
+            for p, claimants in wants.items():
+                winner = min(claimants, key=lambda i: priority[i])
+                taken[p] = True
+                free[p][0]["caseload"] += 1
+                assigned[winner] = free[p][0]["row"]
+                pending += [i for i in claimants if i != winner]
+        waiting = [i for i in waiting if i not in assigned]
+    return [assigned.get(i, -1) for i in range(len(person_ids))]
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -165,12 +190,10 @@ def test_officer_assignment_matches_the_per_officer_loop(seed, small_world):
     ]
     for _ in range(6):
         count, agency = int(setup.integers(0, 40)), Agency(int(setup.integers(0, 4)))
-        state = model.rng_screening.bit_generator.state
-        got = model.screening.assign_officers(count, agency)
-        twin = np.random.default_rng()
-        twin.bit_generator.state = state
-        assert got.tolist() == reference_assignment(twin, officers, count, agency)
-        assert twin.bit_generator.state == model.rng_screening.bit_generator.state
+        person_ids = setup.choice(10**6, size=count, replace=False)
+        got = model.screening.assign_officers(person_ids, agency)
+        expected = reference_assignment(model.dice, officers, person_ids, agency, model.week)
+        assert got.tolist() == expected
         assert [o.caseload for o in model.officers] == [o["caseload"] for o in officers]
 
 
@@ -217,15 +240,3 @@ def test_counts_and_caches_stay_right_through_staffing_changes_and_growth():
     for week in range(26):
         grown.step()
         assert violations(grown) == [], f"week {week} after growing the store"
-
-
-def test_column_stores_keep_every_row_as_their_storage_doubles():
-    table = OfficerTable(size=2)
-    rows = [table.add(i % 4, i % 2 == 0, i) for i in range(9)]
-    assert rows == list(range(9)) and table.count == 9 and len(table.agency) == 16
-    assert table.capacity[:9].tolist() == list(range(9)) and not table.capacity[9:].any()
-    assert table.trained[:9].tolist() == [i % 2 == 0 for i in range(9)]
-    growing = GrowingArray(capacity=2)
-    for chunk in (np.arange(3), np.arange(3, 4), np.arange(4, 11)):
-        growing.extend(chunk)
-    assert growing.values.tolist() == list(range(11))

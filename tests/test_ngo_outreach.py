@@ -29,6 +29,7 @@ def screened_a_week(world, **settings):
         draw_encounters(model)
         counts.append(model.outcomes.week["ngo_screened"])
         model.outcomes.close_week()
+        model.week += 1  # each week's numbers are the week's own (model.dice)
     return np.array(counts), PER_YEAR / 52 * community_share
 
 

@@ -5,14 +5,17 @@ import pytest
 
 from model import IdentificationModel
 from model.custody import removal_days
+from model.dice import Dice
 from model.parameters import DetentionParameters
 from model.population import NO_WEEK
 
 DRAWS = 200_000
 
 
-def draw(seed=3, count=DRAWS, **fields):
-    return removal_days(np.random.default_rng(seed), DetentionParameters(**fields), count)
+def draw(seed=3, count=DRAWS, week=5, **fields):
+    """Removal days of ``count`` detainees (identities 0 ..) detained in ``week``."""
+    dice = Dice.from_seed(np.random.SeedSequence(seed))
+    return removal_days(dice, np.arange(count), week, DetentionParameters(**fields))
 
 
 def test_no_detainee_is_removed_in_the_first_week_when_the_minimum_exceeds_a_week():
@@ -46,6 +49,9 @@ def test_a_mean_below_the_minimum_holds_every_detainee_exactly_the_mean():
 def test_the_same_seed_draws_the_same_removal_times():
     fields = {"removal_days": 28.0, "removal_min_days": 7.0, "removal_shape": 2.0}
     assert np.array_equal(draw(count=1_000, **fields), draw(count=1_000, **fields))
+    # Each detainee's time is its own: fewer detainees leave the others' times as they were.
+    assert np.array_equal(draw(count=1_000, **fields)[:10], draw(count=10, **fields))
+    assert not np.array_equal(draw(count=10, **fields), draw(count=10, week=6, **fields))
 
 
 def test_detainees_in_a_run_are_held_at_least_the_minimum(small_world):

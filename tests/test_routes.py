@@ -27,9 +27,16 @@ ONLY = {  # every route off; each test turns one on
 
 
 def weekly_draws(world, **route):
-    """Draw this week's encounters ``WEEKS`` times on the same population (no step between)."""
+    """Draw a week's encounters for ``WEEKS`` weeks on the same population (no step between).
+
+    Only the week number moves on: each week's random numbers are the week's own
+    (``model.dice``), so drawing twice in one week would draw the same migrants.
+    """
     model = IdentificationModel(world, "detention_first", rng=5, **{**ONLY, **route})
-    batches = [draw_encounters(model) for _ in range(WEEKS)]
+    batches = []
+    for _ in range(WEEKS):
+        batches.append(draw_encounters(model))
+        model.week += 1
     return model, batches
 
 

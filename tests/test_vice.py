@@ -25,7 +25,7 @@ RAIDS_ONLY = {  # every route off but raids, one rate for victims and others
 
 
 def raid_counts(world, **settings):
-    """Sex workers and other migrants raided a week, over ``WEEKS`` draws on one population."""
+    """Sex workers and other migrants raided a week, over ``WEEKS`` weeks on one population."""
     model = IdentificationModel(world, "detention_first", rng=6, **{**RAIDS_ONLY, **settings})
     pop = model.population
     eligible = (pop.stage == Stage.COMMUNITY) & (pop.legal == LegalStatus.ILLEGAL_WORKER)
@@ -40,6 +40,7 @@ def raid_counts(world, **settings):
             assert sex.all() if batch.vice else not sex.any()
         vice.append(sum(len(b.slots) for b in raids if b.vice))
         other.append(sum(len(b.slots) for b in raids if not b.vice))
+        model.week += 1  # each week's numbers are the week's own (model.dice)
     return np.array(vice), np.array(other), sex_eligible, other_eligible
 
 

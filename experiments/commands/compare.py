@@ -12,6 +12,7 @@ from analysis.errors import AnalysisError
 from analysis.headline import answer_text
 from analysis.statistics import CONFIDENCE
 from analysis.tables import FORMATS, comparison_text
+from analysis.who import who_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="decompose the reform's gain over a factorial batch (e.g. "
         "experiments/policy_decomposition.yaml) into its components and their interactions",
+    )
+    parser.add_argument(
+        "--who",
+        action="store_true",
+        help="the victims each policy identifies that the reference misses, and the reverse, "
+        "by group, route of first contact, exploitation, fear, debt, trauma and time since "
+        "arrival (the same victims under both policies; formats md or csv)",
     )
     parser.add_argument(
         "--format", choices=FORMATS, default="md", help="output format (default md)"
@@ -71,7 +79,9 @@ def main(args: argparse.Namespace) -> int:
         if args.metrics is None
         else [name for item in args.metrics for name in item.split(",") if name]
     )
-    if args.decomposition:
+    if args.who:
+        text = who_text(args.folders, args.reference, args.format)
+    elif args.decomposition:
         text = decomposition_text(
             args.folders, args.reference, metrics, args.format, confidence=args.confidence
         )

@@ -39,7 +39,7 @@ def main(args: argparse.Namespace) -> int:
             "note: the world or policy file (or a default) has changed since the batch ran: "
             "the parameters resolved now differ from those the batch hashed and ran"
         )
-    summary, weekly = simulate_task(task)
+    summary, weekly, _ = simulate_task(task)
     if stored is None:
         print(summary.T.to_string(header=False))
         print(f"no stored summary to compare ({stored_path} missing: the run never finished)")

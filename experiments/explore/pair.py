@@ -2,7 +2,8 @@
 
 :class:`PolicyPair` is a Mesa model holding one :class:`experiments.ScenarioModel` per policy,
 built from the same world, the same overrides and the same seed, so both start from the same
-population and share random streams (common random numbers); each step advances both by one
+population and each individual gets the same random numbers for each decision in each week
+under both (common random numbers, ``model.dice``); each step advances both by one
 week. Its ``DataCollector`` records, per week, each policy's weekly flows and running totals
 under the column names ``"<outcome> | <policy>"``.
 

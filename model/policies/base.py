@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from model import adaptation
 from model.arrays import codes_present
+from model.dice import Decision
 from model.disclosure import Place
 from model.parameters import ScreeningLevers
 from model.states import Agency, Route
@@ -24,6 +24,10 @@ from model.states import Agency, Route
 if TYPE_CHECKING:
     from model.encounters import Contacts
     from model.model import IdentificationModel
+
+
+#: Dice draw counter of a screening in detention (0 at contact).
+DETENTION_DRAW = 1
 
 
 @dataclass(frozen=True)
@@ -110,17 +114,22 @@ class ScreeningPolicy(ABC):
             Who was screened (an officer was free) and who was identified.
         """
         service = self.model.screening
-        tier1 = service.tier1(slots, agency)
-        if place != Place.DETENTION:
-            adaptation.screened_at_contact(self.model, slots[tier1.screened])
+        where = Place.NGO if ngo_accompanied else place
+        # In detention a migrant may be screened in the week it was met: other numbers.
+        draw = DETENTION_DRAW if where == Place.DETENTION else 0
+        tier1 = service.tier1(slots, agency, draw)
         identified = np.zeros(len(slots), dtype=bool)
         flagged = slots[tier1.flagged]
-        where = Place.NGO if ngo_accompanied else place
         present = (
             self.model.population.controlled[flagged] if where == Place.ARREST_SCENE else False
         )
         identified[tier1.flagged] = service.tier2(
-            flagged, tier1.quality[tier1.flagged], supported or ngo_accompanied, where, present
+            flagged,
+            tier1.quality[tier1.flagged],
+            supported or ngo_accompanied,
+            where,
+            present,
+            draw,
         )
         return ScreeningOutcome(screened=tier1.screened, identified=identified)
 
@@ -158,8 +167,8 @@ class ScreeningPolicy(ABC):
     def screen_some_detainees(self, detainees: np.ndarray) -> None:
         """Give unscreened detainees an indicator screening with the weekly probability.
 
-        One uniform draw per unscreened detainee, in case-opening order; those identified are
-        moved into support a route at a time (lowest ``Route`` first).
+        One uniform per unscreened detainee, keyed by the person and week (``model.dice``);
+        those identified are moved into support a route at a time (lowest ``Route`` first).
 
         Args:
             detainees: Slots of detainees, in case-opening order (as ``in_detention`` gets them).
@@ -169,8 +178,13 @@ class ScreeningPolicy(ABC):
         waiting = detainees[~cases.screened[detainees]]
         if len(waiting) == 0:
             return
-        rng = self.model.rng_screening
-        chosen = rng.random(len(waiting)) < self.levers.offender_screening_probability
+        model = self.model
+        chosen = model.dice.bernoulli(
+            Decision.DETAINEE_SCREENING,
+            model.population.person_id[waiting],
+            self.levers.offender_screening_probability,
+            model.week,
+        )
         slots = waiting[chosen]
         if len(slots) == 0:
             return

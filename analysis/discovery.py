@@ -75,6 +75,11 @@ def discover(
             raise AnalysisError(
                 f"{folder}: no policy {name!r} in the results; choose from {', '.join(policies)}"
             )
+    if policy == reference:
+        raise AnalysisError(
+            f"{folder}: the reform and the reference are the same policy ({policy!r}); a policy "
+            f"compared with itself never differs: choose another of {', '.join(policies)}"
+        )
     if metric not in runs.columns:
         raise AnalysisError(f"{folder}: no outcome {metric!r} in the run summaries")
     inputs = [c for c in parameter_columns(runs) if runs[c].nunique(dropna=True) > 1]

@@ -60,6 +60,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "support_departures": ("Identified people who left after support", "persons"),
     "returned": ("People who came back after removal or support", "persons"),
     "victims_returned": ("People re-trafficked back into Hong Kong", "persons"),
+    "victims_coached": ("Victims coached or threatened after a screening", "persons"),
+    "victims_moved": ("Victims moved out of raided settings", "persons"),
     "acquittals": ("Prosecutions ending without conviction", "cases"),
     "victims_absconded": ("Victims who escaped their trafficker", "persons"),
     "ngo_screened": ("Migrants screened by NGOs", "screenings"),

@@ -27,7 +27,7 @@ from analysis.layout import (
     SUMMARY_DIR,
     WEEKLY_DIR,
 )
-from analysis.run_log import apply_run_log
+from analysis.run_log import apply_run_log, check_runs
 
 #: Columns that identify a run rather than measure it.
 #: Prefix of the columns holding a swept parameter's value (``param:<section.field>``).
@@ -98,6 +98,7 @@ def load_manifest(folder: str | Path) -> dict[str, Any]:
         raise AnalysisError(f"{manifest}: not a readable JSON manifest ({err})") from err
     if not isinstance(data, dict):
         raise AnalysisError(f"{manifest}: the manifest must be a JSON object")
+    check_runs(data, manifest)
     return apply_run_log(data, path)  # runs finished since the manifest's save
 
 
@@ -232,9 +233,7 @@ def listed_files(path: Path, kind: str) -> list[Path] | None:
                 "manifest lists are read"
             )
         return None
-    runs = manifest.get("runs")
-    if not isinstance(runs, dict) or not all(isinstance(e, dict) for e in runs.values()):
-        raise AnalysisError(f"{path / MANIFEST}: 'runs' must map each run id to its entry")
+    runs = manifest.get("runs") or {}
     if not (path / kind).is_dir():
         return []  # none of this kind stored (a folder written without weekly series)
     files = []

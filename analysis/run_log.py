@@ -21,6 +21,33 @@ from analysis.errors import AnalysisError
 RUN_LOG = "runs.jsonl"
 
 
+#: The statuses a run may have.
+STATUSES = ("pending", "done", "failed")
+
+
+def check_runs(data: dict[str, Any], path: Path) -> None:
+    """Refuse a manifest whose ``runs`` are damaged (not a mapping, an entry without status).
+
+    Raises:
+        AnalysisError: Naming the manifest and the first damaged entry.
+    """
+    runs = data.get("runs")
+    if runs is None:
+        return
+    if not isinstance(runs, dict):
+        raise AnalysisError(
+            f"{path}: damaged manifest: 'runs' must map each run id to its entry (found a "
+            f"{type(runs).__name__}); run the batch into a new folder (--new)"
+        )
+    for run_id, entry in runs.items():
+        status = entry.get("status") if isinstance(entry, dict) else None
+        if status not in STATUSES:
+            raise AnalysisError(
+                f"{path}: damaged manifest: the entry of run '{run_id}' has no valid status "
+                f"(one of {', '.join(STATUSES)}); run the batch into a new folder (--new)"
+            )
+
+
 def apply_run_log(data: dict[str, Any], folder: Path) -> dict[str, Any]:
     """Replay ``folder/runs.jsonl`` over a manifest's run entries (in place).
 
@@ -46,6 +73,8 @@ def apply_run_log(data: dict[str, Any], folder: Path) -> dict[str, Any]:
             change = json.loads(line)
             if not isinstance(change, dict) or change.get("run") not in runs:
                 raise ValueError("not a record of a run of this batch")
+            if change.get("status") not in STATUSES:
+                raise ValueError(f"status {change.get('status')!r} is not one of {STATUSES}")
         except ValueError as err:
             if number == last:  # torn: the process died while writing it
                 break

@@ -54,7 +54,7 @@ from experiments.manifest import (
 from experiments.plan import BatchPlan, RunTask, build_plan
 from experiments.progress import Progress
 from experiments.runner import RunResult, execute_run
-from experiments.storage import write_parquet_atomic
+from experiments.storage import fresh_folder, write_parquet_atomic
 from model.calendar import weeks
 from scenarios.loader import SCENARIO_DIR
 
@@ -122,6 +122,7 @@ def run_batch(
     """
     config = load_batch(batch_file, replicates=options.replicates, years=options.years)
     folder = options.out if options.out is not None else Path(config.output)
+    folder = Path(os.path.abspath(folder))  # "." has no name to put DIR-2 next to
     _check_output(folder, batch_file, "--out" if options.out is not None else "output")
     follow_up = decomposition_file(config, batch_file)
     plan = build_plan(config, batch_file, progress=options.progress)
@@ -176,14 +177,6 @@ def _write_ensemble_weights(folder: Path, config: BatchConfig, batch_file: Path)
 
 class StorageError(UserError):
     """A result could not be written (a full disk, a folder made read-only): the batch stops."""
-
-
-def fresh_folder(folder: Path) -> Path:
-    """The first of ``DIR-2``, ``DIR-3``, ... that does not exist."""
-    number = 2
-    while (candidate := folder.with_name(f"{folder.name}-{number}")).exists():
-        number += 1
-    return candidate
 
 
 # ---------------------------------------------------------------------------------- folder
@@ -386,7 +379,6 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
                     in_flight[workers.executor.submit(runner, task)] = task
                 except BrokenExecutor as err:  # a worker process died: stop, keep the rest
                     report.broken = f"{type(err).__name__}: {err}"
-                    report.not_started = 1 + sum(1 for _ in queue)
             if not in_flight:
                 break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -394,7 +386,6 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
                 task = in_flight.pop(future)
                 if _pool_broken(future):  # not the run's fault: it stays pending
                     report.broken = report.broken or _describe(future.exception())
-                    report.not_started += 1
                     continue
                 if _worker_lost(future):  # Dask gave up on it after its workers died
                     report.lost.append(task.run_id)
@@ -405,6 +396,13 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
         bar.close()
         for future in in_flight:
             future.cancel()
+        if report.broken:  # every run of this session still pending, not only those in flight
+            lost = set(report.lost)
+            report.not_started = sum(
+                1
+                for task in todo
+                if manifest.runs[task.run_id]["status"] == PENDING and task.run_id not in lost
+            )
 
 
 def _pool_broken(future: Future) -> bool:

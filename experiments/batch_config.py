@@ -46,6 +46,7 @@ from pydantic import (
 )
 
 from experiments.errors import UserError
+from experiments.seeds import MAX_SEED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -132,7 +133,7 @@ class BatchConfig(_Strict):
         ge=1, le=MAX_REPLICATES, description="seeds per world and policy"
     )
     years: Number = Field(gt=0, le=MAX_YEARS, description="simulated years per run")
-    seed: StrictInt = Field(ge=0, description="root seed of the batch")
+    seed: StrictInt = Field(ge=0, le=MAX_SEED, description="root seed of the batch")
     output: str = Field(description="results folder")
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="section.field -> value for every run"

@@ -13,6 +13,7 @@ import contextlib
 import importlib
 import sys
 from importlib import metadata
+from typing import NoReturn
 
 from experiments.errors import describe
 
@@ -139,6 +140,14 @@ def version() -> str:
         return "unknown (not installed)"
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one line, like every other error of tipsim."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``tipsim: error: ...`` and where to read the options; exit status 2."""
+        self.exit(2, f"tipsim: error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """Build the argument parser.
 
@@ -147,7 +156,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             others are listed with their help only. ``None`` declares every one (slow: it
             imports every command).
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tipsim",
         description="Simulate how trafficking victims are identified under screening policies.",
     )

@@ -130,8 +130,33 @@ def read_ensemble(folder: Path) -> pd.DataFrame:
     """
     folder = listing_path(folder).parent
     listing = pd.read_csv(folder / LISTING)
+    _check_listing(listing, folder / LISTING)
     listing["path"] = [folder / name for name in listing["member"]]
     return listing
+
+
+def _check_listing(listing: pd.DataFrame, path: Path) -> None:
+    """Refuse a listing with an empty or non-numeric value: nothing falls back to a default.
+
+    Raises:
+        UserError: Naming the file, the column and the member of the first bad value.
+    """
+    if "member" not in listing.columns or listing["member"].isna().any():
+        raise UserError(f"{path}: member: every row needs its member file (member_NNN.yaml)")
+    for column in listing.columns:
+        if column == "member":
+            continue
+        values = pd.to_numeric(listing[column], errors="coerce")
+        bad = ~np.isfinite(values.to_numpy(dtype=float))
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            value = listing[column].iloc[row]
+            shown = "an empty value" if pd.isna(value) else repr(str(value))
+            raise UserError(
+                f"{path}: {column}: member {listing['member'].iloc[row]} has {shown}, not a "
+                "finite number; every member needs every value (nothing falls back to a "
+                "default: rewrite the listing with tipsim calibrate)"
+            )
 
 
 def listing_path(folder: Path) -> Path:

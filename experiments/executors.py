@@ -133,6 +133,13 @@ def _dask(count: int, scheduler: str | None) -> Iterator[Workers]:
             where = f"local Dask cluster of {count} workers"
     except OSError as err:
         raise UserError(f"--scheduler {scheduler}: cannot connect ({err})") from None
+    except (ValueError, TypeError) as err:  # Dask's own check of the address
+        if not scheduler:
+            raise
+        raise UserError(
+            f"--scheduler {scheduler}: not a Dask scheduler address ({err}); give one such as "
+            "tcp://host:8786"
+        ) from None
     try:
 
         def slots() -> int:

@@ -33,7 +33,7 @@ from typing import Any
 
 from analysis.atomic import write_text_atomic
 from analysis.layout import MANIFEST
-from analysis.run_log import RUN_LOG, apply_record, apply_run_log
+from analysis.run_log import RUN_LOG, apply_record, apply_run_log, check_runs
 from experiments.errors import UserError
 from experiments.plan import BatchPlan, RunTask
 
@@ -280,10 +280,12 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{folder}: not a batch folder (no {MANIFEST})") from None
-        except (OSError, json.JSONDecodeError) as err:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
             raise UserError(f"{path}: unreadable manifest ({err})") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT or "runs" not in data:
+        shaped = isinstance(data, dict) and isinstance(data.get("config"), dict)
+        if not shaped or data.get("format") != FORMAT or "runs" not in data:
             raise UserError(f"{path}: not a tipsim batch manifest of format {FORMAT}")
+        check_runs(data, path)
         apply_run_log(data, folder)
         return cls(folder, data)
 

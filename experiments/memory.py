@@ -37,7 +37,11 @@ def bytes_per_slot() -> int:
 
 
 def peak_population(params: Parameters, years: float) -> float:
-    """The most migrants present at once during a run (initial size grown for ``years``)."""
+    """The most migrants present at once during a run (initial size grown for ``years``).
+
+    The warm-up (``time.warmup_years``) grows the population too, before the first week.
+    """
+    years = years + params.time.warmup_years
     growth = params.population.growth_per_year
     size = float(sum(getattr(params.population, name) for name in _SIZE_FIELDS))
     for entry in params.timeline:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+#: The largest root seed (seeds are stored as 64-bit signed integers in result tables).
+MAX_SEED = 2**63 - 1
 #: Spawn key of a study's own sampler stream (above any run number).
 SAMPLER_STREAM = 2**32 - 1
 #: Spawn key of the stream that draws a batch's ensemble members (above any run number).

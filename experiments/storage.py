@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.atomic import atomic_target, write_text_atomic
 from analysis.integrity import file_check
 
-__all__ = ["read_tables", "write_parquet_atomic", "write_text_atomic"]
+__all__ = ["fresh_folder", "read_tables", "write_parquet_atomic", "write_text_atomic"]
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
@@ -24,6 +24,14 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
         frame.to_parquet(tmp, index=False)
         check = file_check(tmp, len(frame))
     return check
+
+
+def fresh_folder(folder: Path) -> Path:
+    """The first of ``DIR-2``, ``DIR-3``, ... that does not exist."""
+    number = 2
+    while (candidate := folder.with_name(f"{folder.name}-{number}")).exists():
+        number += 1
+    return candidate
 
 
 def read_tables(folder: Path) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analysis.errors import AnalysisError
 from experiments.errors import UserError
+from experiments.storage import fresh_folder
 from model.parameters import Parameters
 from scenarios.loader import load_scenario, resolve_path
 
@@ -49,6 +50,7 @@ class StudyOptions:
     workers: int | None = None
     scheduler: str | None = None
     progress: bool | None = None
+    new: bool = False
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> StudyOptions:
@@ -59,11 +61,37 @@ class StudyOptions:
             workers=args.workers,
             scheduler=args.scheduler,
             progress=False if args.quiet else None,
+            new=bool(getattr(args, "new", False)),
         )
 
     def folder(self, output: str, name: str) -> Path:
         """The study's folder: ``out/name``, or ``output/name`` without ``out``."""
         return (self.out or Path(output)) / name
+
+    def new_folder(self, output: str, name: str, what: str) -> Path:
+        """The folder of a study that cannot resume: never one holding earlier results.
+
+        Args:
+            output: The study file's output folder.
+            name: The study's name.
+            what: What the folder would hold, for the message (``"a calibration"``).
+
+        Raises:
+            UserError: If the folder exists and is not empty, unless ``new`` (then the first
+                free ``NAME-2``, ``NAME-3``... next to it is used).
+        """
+        folder = self.folder(output, name)
+        if not (folder.is_dir() and any(folder.iterdir())):
+            return folder
+        fresh = fresh_folder(folder)
+        if self.new:
+            print(f"tipsim: --new: writing {fresh} ({folder} is left as it is)")
+            return fresh
+        raise UserError(
+            f"{folder}: already holds {what}; running again would replace its results. Use "
+            f"--new to write {fresh.name} next to it, or --out for another folder; nothing "
+            "is deleted"
+        )
 
 
 def as_user_error(call: Callable[[], Any]) -> Any:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import ties
 from model.dice import Decision
 from model.population import Arrivals, mean_stay_weeks, offender_group
 from model.states import TraffickerKind
@@ -159,6 +160,7 @@ def come_back(model: IdentificationModel) -> None:
     stay = dice.geometric(Decision.STAY_ON_RETURN, ids, 1.0 / np.maximum(mean, 1.0), week)
     idx = pop.settle(arrivals, week, stay.astype(np.int32), ids)  # the same person, back
     model.hazards.start(idx, week)
+    ties.join(model, idx)
     pop.fear_punishment[idx] = np.where(
         offender_group(groups),
         params.behaviour.fear_punishment_offender,

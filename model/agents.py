@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent, Model
 
+from model.arrays import grown
 from model.states import Agency, LegalState, TraffickerKind
 
 if TYPE_CHECKING:
@@ -51,11 +52,27 @@ class ModelAgent(Agent):
     _ids = _IdCounters()
 
 
+class _ColumnStore:
+    """Columns of one value per row (first ``count`` used), doubled in length when full."""
+
+    columns: tuple[str, ...] = ()
+    count: int
+
+    def _next_row(self) -> int:
+        """The row the next addition takes, after doubling every column if they are full."""
+        row = self.count
+        if row == len(getattr(self, self.columns[0])):
+            for name in self.columns:
+                old = getattr(self, name)
+                setattr(self, name, grown(old, 2 * len(old)))
+        return row
+
+
 #: Added to a convicted trafficker's identity to make its replacement's (one replacement each).
 REPLACEMENT_UID_STEP = 1 << 32
 
 
-class TraffickerTable:
+class TraffickerTable(_ColumnStore):
     """Column store of the traffickers' numbers, indexed by trafficker id.
 
     The ``Trafficker`` agents read and write their capacity, threat and legal state here, so
@@ -69,6 +86,8 @@ class TraffickerTable:
             replacement, so that a trafficker is the same one in every run sharing a seed,
             whatever order other traffickers were created in.
     """
+
+    columns = ("kind", "capacity", "threat", "legal_state", "uid")
 
     def __init__(self, size: int = 1024) -> None:
         self.count = 0
@@ -91,13 +110,7 @@ class TraffickerTable:
 
     def add(self, kind: int, capacity: int, threat: float, uid: int) -> int:
         """Append one trafficker; returns its id."""
-        index = self.count
-        if index == len(self.kind):
-            for name in ("kind", "capacity", "threat", "legal_state", "uid"):
-                old = getattr(self, name)
-                grown = np.zeros(2 * len(old), dtype=old.dtype)
-                grown[: len(old)] = old
-                setattr(self, name, grown)
+        index = self._next_row()
         self.kind[index] = kind
         self.capacity[index] = capacity
         self.threat[index] = threat
@@ -203,7 +216,7 @@ class Trafficker(ModelAgent):
         self.threat = min(1.0, self.threat + amount)
 
 
-class OfficerTable:
+class OfficerTable(_ColumnStore):
     """Column store of officers' numbers, indexed by row (``Officer.row``).
 
     Rows of retired officers stay (unused); which officers serve, in which order, is
@@ -214,6 +227,8 @@ class OfficerTable:
         agency, trained, capacity, caseload: One value per row.
     """
 
+    columns = ("agency", "trained", "capacity", "caseload")
+
     def __init__(self, size: int = 512) -> None:
         self.count = 0
         self.agency = np.zeros(size, dtype=np.int8)
@@ -223,13 +238,7 @@ class OfficerTable:
 
     def add(self, agency: int, trained: bool, capacity: int) -> int:
         """Append one officer; returns its row."""
-        row = self.count
-        if row == len(self.agency):
-            for name in ("agency", "trained", "capacity", "caseload"):
-                old = getattr(self, name)
-                grown = np.zeros(2 * len(old), dtype=old.dtype)
-                grown[: len(old)] = old
-                setattr(self, name, grown)
+        row = self._next_row()
         self.agency[row] = agency
         self.trained[row] = trained
         self.capacity[row] = capacity

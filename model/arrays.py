@@ -37,6 +37,13 @@ def repeats(values: np.ndarray) -> bool:
     return bool((ordered[1:] == ordered[:-1]).any())
 
 
+def grown(values: np.ndarray, length: int) -> np.ndarray:
+    """``values`` at the start of a new zero-filled array of ``length`` (at least theirs)."""
+    wider = np.zeros(length, dtype=values.dtype)
+    wider[: len(values)] = values
+    return wider
+
+
 class GrowingArray:
     """A one-dimensional array appended to in place (its storage doubles when full).
 
@@ -60,9 +67,7 @@ class GrowingArray:
         """Append ``values``."""
         end = self._size + len(values)
         if end > len(self._data):
-            grown = np.empty(max(end, 2 * len(self._data)), dtype=self._data.dtype)
-            grown[: self._size] = self._data[: self._size]
-            self._data = grown
+            self._data = grown(self._data[: self._size], max(end, 2 * len(self._data)))
         self._data[self._size : end] = values
         self._size = end
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import after_removal, justice
+from model import after_removal, justice, learning
 from model.cases import CaseTable
 from model.dice import Decision, Dice
 from model.population import NO_WEEK
@@ -143,6 +143,7 @@ class Custody:
         pop.stage[slots] = Stage.SUPPORTED
         pop.identified[slots] = True
         pop.end_control(slots)
+        learning.witness(model, slots, learning.Fate.SUPPORTED)
         witnesses = justice.cooperation(model, slots) & victim
         model.outcomes.add("witnesses_cooperating", int(np.count_nonzero(witnesses)))
         named = victim & (pop.trafficker[slots] >= 0)
@@ -196,6 +197,7 @@ class Custody:
         model.outcomes.add("cost_hkd", len(removed) * model.params.costs.removal_hkd)
         model.outcomes.add("victims_removed_unidentified", int(np.count_nonzero(unidentified)))
         after_removal.leave(model, removed[unidentified], identified=False)
+        learning.witness(model, removed, learning.Fate.REMOVED)
         model.fates.removed(removed)
         self._close(removed)
         pop.release(removed)

@@ -136,6 +136,14 @@ class Decision(IntEnum):
     DEBT_ON_RETURN = 202
     DOCUMENTS_ON_RETURN = 203
     STAY_ON_RETURN = 204
+    # community ties (model.ties)
+    NATIONALITY = 220
+    CIRCLE = 221
+    ISOLATED = 222
+    TIE = 223
+    # traffickers adapt to screening (model.adaptation)
+    TRAFFICKER_NOTICES = 240
+    TRAFFICKER_MOVES = 241
 
 
 def _mix_int(x: int) -> int:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import adaptation, learning
 from model.dice import Decision
 from model.disclosure import InterviewSetting, Place, disclosure_probability
 from model.hazards import only
@@ -155,7 +156,9 @@ def encounter_bounds(params: Parameters) -> dict[Decision, float]:
 
 def _help_seeking(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
     pop = model.population
-    return pop.trust[slots] * (1.0 - pop.fear_retaliation[slots])
+    return learning.help_seeking(
+        model, slots, pop.trust[slots] * (1.0 - pop.fear_retaliation[slots])
+    )
 
 
 def draw_encounters(model: IdentificationModel) -> list[Contacts]:
@@ -192,7 +195,11 @@ def draw_encounters(model: IdentificationModel) -> list[Contacts]:
         model,
         Decision.RAID,
         *_raid_probabilities(e),
-        lambda s: community(s) & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER.value),
+        lambda s: (
+            community(s)
+            & (pop.legal[s] == LegalStatus.ILLEGAL_WORKER.value)
+            & adaptation.exposed(model, s)
+        ),
         None if vice_share == 1.0 else vice_scale,
     )
     sex = pop.group[raided] == Group.SEX.value

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from mesa import DataCollector, Model
 
-from model import after_removal, justice
+from model import after_removal, justice, learning, ties
 from model.agents import Officer, OfficerTable, TraffickerTable
 from model.calendar import weeks, year_of
 from model.custody import Custody
@@ -149,6 +149,7 @@ class IdentificationModel(Model):
         self.custody = Custody(self)
 
         self._populate()
+        ties.build(self)
         self.officers = self._recruit_officers()
         self._count_stocks()
         self.victims_initial = self.victims_present
@@ -160,8 +161,10 @@ class IdentificationModel(Model):
         params = self.params
         sizes = group_sizes(params)
         total = int(sizes.sum())
-        growth = max(1.0, (1 + params.population.growth_per_year) ** 10)
-        self.population = Population(capacity=max(16, int(total * growth * 1.05) + 64))
+        # Room for the population present, not for growth: the store grows by a quarter when
+        # it is full, so a short run never holds memory for years it does not simulate, and
+        # the store's size depends only on the run (not on how long a caller says it is).
+        self.population = Population(capacity=max(16, int(total * 1.05) + 64))
         groups = np.repeat(np.arange(len(Group), dtype=np.int8), sizes)
         idx = settle_arrivals(self, groups, initial=True)
         # The initial population arrived over the past two years (debt partly repaid).
@@ -199,6 +202,7 @@ class IdentificationModel(Model):
         """Advance the model by one week."""
         start_policy_if_due(self, self.spec)
         apply_timeline(self)
+        learning.forget(self)
         self.screening.start_week()
         depart(self)
         arrive(self)

@@ -56,6 +56,9 @@ FLOWS: dict[str, str] = {
     "returned": "people who came back to Hong Kong after removal or after leaving support "
     "(after_removal; 0 when off)",
     "victims_returned": "of them, re-trafficked on coming back (also in victims_new)",
+    "victims_coached": "victims whose trafficker, noticing a screening at contact, threatened "
+    "and coached them (adaptation; 0 when off)",
+    "victims_moved": "of them, moved out of settings exposed to raids (adaptation)",
     "witnesses_cooperating": "identified victims who agreed to act as witnesses",
     "investigations": "investigations of traffickers opened",
     "prosecutions": "prosecutions of traffickers begun",

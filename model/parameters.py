@@ -1360,6 +1360,177 @@ class AfterRemovalParameters(Section):
     )
 
 
+class TiesParameters(Section):
+    """Community ties: the contact graph by nationality and sector (``model/ties.py``).
+
+    Off by default. The graph changes no result by itself: learning from others' fates
+    (``learning``) acts through it.
+    """
+
+    enabled: bool = param(
+        False,
+        unit="switch",
+        source=ASSUMPTION + ": off keeps the model as calibrated before the mechanism existed",
+        description="Whether migrants have community ties (the contact graph is built).",
+    )
+    circle_size: int = param(
+        12,
+        unit="persons",
+        ge=2,
+        le=200,
+        source=ASSUMPTION + ": domestic workers meet on their day off in groups by nationality "
+        "(Sunday gatherings in Central and Causeway Bay, Guardian 2017) and cope through 'other "
+        "migrant domestic workers' (Choy, Chang & Man 2022); 'nearly half' turn to friends in "
+        "Hong Kong when unhappy (HelperChoice and Enrich 2022). No measured group size: a "
+        "circle of 12 gives ~5 ties to the non-isolated with the other defaults, within the "
+        "4-8 close ties suggested. Range 5-30",
+        description="Mean members of a circle (friends met on the day off, an agency's or "
+        "employer's cohort) within a community (nationality x group).",
+    )
+    tie_probability: float = param(
+        0.6,
+        unit="probability per pair",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": sets the clustering coefficient of the non-isolated (friends of "
+        "friends meet at the same gathering); no measured clustering of migrant networks in "
+        "Hong Kong (Yu et al. 2022 find clustering by occupation in an exposure network, not "
+        "a friendship one). Range 0.2-0.9",
+        description="Chance that two members of a circle are tied.",
+    )
+    isolated_share: float = param(
+        0.25,
+        unit="share of migrants",
+        ge=0,
+        le=1,
+        source="Anjara, Nellums et al. 2017 (Singapore, n=182): 'nearly 20%' of domestic "
+        "workers isolated or very isolated; HOME 2015 (Singapore, n=670): 40% without a "
+        "weekly rest day, 73% restricted by the employer, phones often taken in the first "
+        "6-8 months. Range 0.1-0.5",
+        description="Share of migrants with no ties (kept by a person for life).",
+    )
+
+
+class LearningParameters(Section):
+    """Learning from others' fates through community ties (``model/learning.py``).
+
+    Off by default; acts only with ``ties.enabled``. No study gives a numeric rate at which
+    migrants update fear or trust from a contact's fate: the direction is sourced (vicarious
+    experience moves attitudes to the police), the sizes are stated assumptions to sweep.
+    """
+
+    enabled: bool = param(
+        False,
+        unit="switch",
+        source=ASSUMPTION + ": off keeps the model as calibrated before the mechanism existed",
+        description="Whether migrants' fear of punishment and trust move when a contact is "
+        "removed or identified and supported.",
+    )
+    rate: float = param(
+        0.2,
+        unit="share of the gap per fate witnessed",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": vicarious experience, hearing of someone else's good or bad "
+        "encounter, moves attitudes to the police (Rosenbaum et al. 2005, Police Quarterly); "
+        "one positive visit 'substantially' improved willingness to cooperate (Peyton, "
+        "Sierra-Arevalo & Rand 2019, PNAS). No numeric learning rate found. Range 0.05-0.5",
+        description="Share of the gap between a migrant's fear of punishment (trust) and the "
+        "signal closed by one contact's good fate (identified and supported).",
+    )
+    negativity: float = param(
+        2.0,
+        unit="multiplier",
+        ge=0,
+        le=10,
+        source=ASSUMPTION + ": bad vicarious experiences weigh more and prior negative views "
+        "persist (Rosenbaum et al. 2005). Range 1-3",
+        description="How much more one contact's removal moves fear and trust than a good "
+        "fate (the rate of bad news is rate x negativity, capped at 1).",
+    )
+    half_life_weeks: float = param(
+        13.0,
+        unit="weeks",
+        ge=0.5,
+        le=520,
+        source=ASSUMPTION + ": the best-designed studies find short-term changes of trust in "
+        "police after events (Nagel & Nivette 2022, J. Experimental Criminology; Peyton et al. "
+        "2019: effects still large at 21 days). Range 4-52",
+        description="Half-life of what was learnt: a learnt change of fear or trust halves "
+        "in this many weeks.",
+    )
+    help_seeking_fear_weight: float = param(
+        1.0,
+        unit="share per unit of fear",
+        ge=0,
+        le=10,
+        source=ASSUMPTION + ": victims fear punishment and removal and are 'reluctant to come "
+        "forward' (seed articles); a learnt rise of fear of punishment of 0.1 lowers "
+        "complaints and self-referral by 10%. Range 0-3",
+        description="How much a learnt rise of fear of punishment lowers complaints and "
+        "self-referral (their rate is scaled by max(0, 1 - weight x rise)).",
+    )
+
+
+class AdaptationParameters(Section):
+    """Traffickers adapt to screening at contact (``model/adaptation.py``; off by default).
+
+    No study measures how often victims are coached to lie to screening or how fast
+    traffickers adapt once screening starts: the evidence is qualitative (oaths, scripts) or
+    about displacement, so the sizes are stated assumptions to sweep.
+    """
+
+    enabled: bool = param(
+        False,
+        unit="switch",
+        source=ASSUMPTION + ": off keeps the model as calibrated before the mechanism existed",
+        description="Whether traffickers answer their victims being screened at contact.",
+    )
+    notice_probability: float = param(
+        0.5,
+        unit="probability per trafficker and week",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": a trafficker learns of a screening from the victim, other "
+        "victims or the setting; no figure. Range 0.1-1",
+        description="Chance that a trafficker learns that one of its victims was screened at "
+        "contact (at most once a week).",
+    )
+    coaching_fear: float = param(
+        0.2,
+        unit="0-1 scale per event",
+        ge=0,
+        le=1,
+        source=ASSUMPTION + ": victims sworn to oaths never to report (Dunkerley 2017; "
+        "Millett-Barrett 2019), agency-run rings coaching false statements to Immigration "
+        "(Immigration Department press releases 2013-2020); no rate. As "
+        "traffickers.threat_escalation. Range 0-0.5",
+        description="Rise of the fear of retaliation of a trafficker's victims when it notices "
+        "a screening at contact (threats and coaching).",
+    )
+    move_probability: float = param(
+        0.5,
+        unit="probability per event",
+        ge=0,
+        le=1,
+        source="inference: displacement after enforcement is large, of the order of 0.5-1.0 "
+        "of the targeted activity (Cyprus 2010: registered artistes 1,200 to 365 and trafficking "
+        "moved to bars and 'sex cafes'; FOSTA 2018: online ads -75%, street arrests +58% in "
+        "one city); the share of traffickers who move is an assumption. Range 0-1",
+        description="Chance that a trafficker who notices a screening moves its victims out of "
+        "exposed settings (raided venues, the street).",
+    )
+    hide_weeks: float = param(
+        26.0,
+        unit="weeks",
+        ge=0,
+        le=520,
+        source=ASSUMPTION + ": until the trafficker judges the setting safe again; no figure. "
+        "Range 4-104",
+        description="Weeks a moved victim cannot be caught in a raid.",
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Policy section
 # --------------------------------------------------------------------------------------------
@@ -1500,6 +1671,9 @@ WORLD_SECTIONS: tuple[str, ...] = (
     "traffickers",
     "costs",
     "after_removal",
+    "ties",
+    "learning",
+    "adaptation",
 )
 POLICY_SECTIONS: tuple[str, ...] = ("screening",)
 
@@ -1603,6 +1777,9 @@ class Parameters(Section):
     traffickers: TraffickerParameters = Field(default_factory=TraffickerParameters)
     costs: CostParameters = Field(default_factory=CostParameters)
     after_removal: AfterRemovalParameters = Field(default_factory=AfterRemovalParameters)
+    ties: TiesParameters = Field(default_factory=TiesParameters)
+    learning: LearningParameters = Field(default_factory=LearningParameters)
+    adaptation: AdaptationParameters = Field(default_factory=AdaptationParameters)
     screening: ScreeningLevers = Field(default_factory=ScreeningLevers)
     timeline: list[TimelineEntry] = Field(
         default_factory=list,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import ties
 from model.calendar import WEEKS_PER_YEAR
 from model.dice import Decision
 from model.population import (
@@ -137,6 +138,7 @@ def arrive(model: IdentificationModel) -> None:
     idx = settle_arrivals(model, groups)
     model.outcomes.add("arrivals", len(idx))
     recruit(model, idx)
+    ties.join(model, idx)
 
 
 def count_victims(model: IdentificationModel) -> tuple[int, int]:

@@ -110,7 +110,10 @@ def read_document(path: Path) -> Document:
     except UnicodeDecodeError:
         raise ScenarioError(path, ["not a UTF-8 text file"]) from None
 
-    loader = _SafeLoader(text)
+    try:
+        loader = _SafeLoader(text)
+    except yaml.reader.ReaderError as err:  # a control character (NUL, ESC, ...) in the text
+        raise ScenarioError(path, [_unprintable(text, err)]) from None
     try:
         root = loader.get_single_node()
         problems = _check_nodes(root)
@@ -135,6 +138,15 @@ def read_document(path: Path) -> Document:
     if not isinstance(data, dict):
         raise ScenarioError(path, ["the file must be a mapping of sections (key: value)"])
     return Document(path, data, _line_index(root))
+
+
+def _unprintable(text: str, err: yaml.reader.ReaderError) -> str:
+    """Where a character YAML does not allow is, and which (the reader counts characters)."""
+    line = text[: err.position].count("\n") + 1
+    code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
+    return (
+        f"line {line}: the control character U+{code:04X} is not allowed in YAML (remove it)"
+    )
 
 
 def _short_tag(tag: str) -> str:

@@ -76,6 +76,8 @@ def test_a_worker_that_dies_hands_its_runs_back_and_a_plain_resume_finishes(tmp_
     statuses = [entry["status"] for entry in manifest["runs"].values()]
     assert "failed" not in statuses
     assert statuses.count("pending") == 8 - statuses.count("done") >= 1
+    # Issue 32: the message counted only the runs in flight (4 where 16 were pending).
+    assert report.not_started == statuses.count("pending")
 
     marker.unlink()
     resumed = run(batch, runner=dying_runner, workers=2)  # no --retry-failed needed

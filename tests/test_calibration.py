@@ -623,14 +623,11 @@ def test_a_run_that_cannot_finish_generation_one_writes_no_ensemble(
         small_replay,
         abc={"method": "smc", "population": 2, "generations": 1, "max_simulations": 2},
     )
-    stale = tmp_path / "out" / "tiny" / "ensemble"
-    stale.mkdir(parents=True)
-    (stale / "members.csv").write_text("an earlier run's members\n")
     done = pipeline.run_calibration(
         load_calibration(path), path, StudyOptions(workers=1, progress=False)
     )
     assert done.result.tolerances == [math.inf] and len(done.result.simulations) == 2
-    assert not done.ensemble_written and not stale.exists()
+    assert not done.ensemble_written and not (done.folder / "ensemble").exists()
     assert any("infinite" in w and "no ensemble written" in w for w in done.warnings)
     manifest = json.loads((done.folder / "manifest.json").read_text())
     assert manifest["ensemble"] == [] and manifest["final_tolerance"] == math.inf
@@ -677,7 +674,7 @@ def test_the_replays_screening_posts_follow_the_published_screenings():
         (str(e.date), {k.split(".")[1]: v for k, v in e.set.items() if k.startswith("officers.")})
         for e in world.timeline
     )
-    for year in range(2016, 2021):
+    for year in range(2016, 2025):  # the published screenings of 2016-2024
         capacity = 0.0
         for month in range(1, 13):
             for date, staffed in changes:
@@ -685,3 +682,25 @@ def test_the_replays_screening_posts_follow_the_published_screenings():
                     posts.update({a: v for a, v in staffed.items() if a in agencies})
             capacity += sum(posts.values()) * world.officers.weekly_case_capacity * 52 / 12
         assert capacity == pytest.approx(float(published[year]), rel=0.2), year
+
+
+def test_calibrating_again_into_the_same_folder_never_deletes_the_earlier_ensemble(
+    tmp_path, small_replay, capsys
+):
+    """Issue 32: a second calibrate into the same folder deleted the earlier ensemble."""
+    config = write_config(
+        tmp_path, small_replay, abc={"population": 2, "generations": 1, "max_simulations": 12}
+    )
+    command = ["calibrate", str(config), "--workers", "1", "--quiet"]
+    assert tipsim(command) == 0
+    folder = tmp_path / "out" / "tiny"
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert any(p.parts[0] == "ensemble" for p in before)
+    capsys.readouterr()
+    assert tipsim(command) == 2
+    err = capsys.readouterr().err
+    assert "already holds a calibration" in err and "--new" in err and "Traceback" not in err
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    assert tipsim([*command, "--new"]) == 0
+    assert (tmp_path / "out" / "tiny-2" / "accepted.csv").is_file()

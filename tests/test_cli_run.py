@@ -90,7 +90,11 @@ def test_policy_option_picks_one_policy_and_overrides_apply(small_scenario_path,
             ["run", "{small}", "--years", "0.01"],
             ["--years 0.01", "shorter than one simulated week"],
         ),
-        (["run", "{small}", "--seed", "-1"], ["--seed -1", "a whole number of at least 0"]),
+        (["run", "{small}", "--seed", "-1"], ["--seed: '-1'", "a whole number of at least 0"]),
+        (
+            ["run", "{small}", "--seed", "99999999999999999999999"],
+            ["--seed: '99999999999999999999999'", "at most 9223372036854775807"],
+        ),
         (
             ["run", "{small}", "--set", "population.growth_per_year=0.5", "--years", "60"],
             ["population.growth_per_year = 0.5 for 60 years", "GiB budget of one run"],

@@ -11,7 +11,7 @@ import pytest
 
 from model import IdentificationModel, population
 from model.agents import OfficerTable
-from model.arrays import codes_present, repeats, sorted_unique
+from model.arrays import GrowingArray, codes_present, repeats, sorted_unique
 from model.custody import Custody
 from model.departures import HORIZON_WEEKS
 from model.dice import Decision
@@ -240,3 +240,15 @@ def test_counts_and_caches_stay_right_through_staffing_changes_and_growth():
     for week in range(26):
         grown.step()
         assert violations(grown) == [], f"week {week} after growing the store"
+
+
+def test_column_stores_keep_every_row_as_their_storage_doubles():
+    table = OfficerTable(size=2)
+    rows = [table.add(i % 4, i % 2 == 0, i) for i in range(9)]
+    assert rows == list(range(9)) and table.count == 9 and len(table.agency) == 16
+    assert table.capacity[:9].tolist() == list(range(9)) and not table.capacity[9:].any()
+    assert table.trained[:9].tolist() == [i % 2 == 0 for i in range(9)]
+    growing = GrowingArray(capacity=2)
+    for chunk in (np.arange(3), np.arange(3, 4), np.arange(4, 11)):
+        growing.extend(chunk)
+    assert growing.values.tolist() == list(range(11))

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 
 from analysis.calibration.patterns import DEFINITIONS
 from experiments.parameter_space import ParameterRanges, ParameterSpace
+from experiments.seeds import MAX_SEED
 from experiments.studies import Strict, validate_file
 
 
@@ -56,7 +57,7 @@ class CalibrationConfig(Strict):
     policy: str = "detention_first"
     years: int = Field(5, ge=1, le=50)
     scale: float = Field(0.25, gt=0, le=1, description="Population scale of each run.")
-    seed: int = Field(1, ge=0)
+    seed: int = Field(1, ge=0, le=MAX_SEED)
     replicates: int = Field(
         1,
         ge=1,

@@ -18,7 +18,6 @@ weight).
 from __future__ import annotations
 
 import math
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from analysis.calibration.patterns import Pattern, build_pattern
 from analysis.calibration.published import load_figures
 from experiments.calibration import abc
 from experiments.calibration.config import CalibrationConfig
-from experiments.ensemble import ENSEMBLE_DIR, write_ensemble
+from experiments.ensemble import write_ensemble
 from experiments.errors import UserError
 from experiments.executors import open_workers
 from experiments.manifest import write_study_manifest
@@ -90,7 +89,7 @@ def run_calibration(
         replicates=config.replicates,
     )
     options = options or StudyOptions()
-    folder = options.folder(config.output, config.name)
+    folder = options.new_folder(config.output, config.name, "a calibration and its ensemble")
     inputs = {"config": config_path, "scenario": scenario}
     settings = config.model_dump(mode="json")
     write_study_manifest(folder, settings, inputs, status="running")
@@ -131,9 +130,6 @@ def run_calibration(
     plot_fit(result.yearly, accepted, prior, patterns, folder / "fit.png")
     warnings = budget_warnings(config, result)
     members = []
-    stale = folder / ENSEMBLE_DIR
-    if stale.is_dir():  # an earlier run's members do not belong to these results
-        shutil.rmtree(stale)
     if math.isfinite(result.final_tolerance):
         members = write_ensemble(
             result.accepted,

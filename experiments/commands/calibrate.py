@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from experiments.calibration.config import CalibrationConfig, load_calibration
 from experiments.calibration.pipeline import run_calibration
-from experiments.commands.options import add_executor_arguments
+from experiments.commands.options import add_executor_arguments, seed_argument
 from experiments.errors import UserError
 from experiments.studies import StudyOptions, as_user_error, problem_lines
 
@@ -27,7 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", type=int, metavar="N", help="replace abc.population")
     parser.add_argument("--generations", type=int, metavar="N", help="replace abc.generations")
     parser.add_argument("--scale", type=float, metavar="S", help="replace the population scale")
-    parser.add_argument("--seed", type=int, metavar="N", help="replace the seed")
+    parser.add_argument("--seed", type=seed_argument, metavar="N", help="replace the seed")
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="if the folder holds an earlier calibration, write NAME-2 next to it (nothing is "
+        "ever replaced)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:

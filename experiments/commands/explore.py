@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from experiments.commands.options import port_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,7 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="world shown first: a shipped world name or a scenario path (default "
         "hong_kong_baseline)",
     )
-    parser.add_argument("--port", type=int, default=8765, help="local port (default 8765)")
+    parser.add_argument(
+        "--port", type=port_argument, default=8765, help="local port (default 8765)"
+    )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
@@ -28,7 +33,8 @@ def main(args: argparse.Namespace) -> int:
     world = None
     if args.world is not None:
         resolve_path(args.world)  # a wrong name is one message, before the server starts
-        world = args.world
+        # The server runs in another folder: a file is handed over by its absolute path.
+        world = str(Path(args.world).resolve()) if Path(args.world).is_file() else args.world
     server = start(args.port, args.host, world=world, open_browser=not args.no_open)
     print(f"tipsim explore: http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.commands.options import seed_argument
 from experiments.ensemble import listing_path
 from experiments.errors import UserError
 from experiments.executors import open_workers
@@ -37,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--members", type=int, default=16, help="members drawn (default 16)")
     parser.add_argument("--replicates", type=int, default=2, help="seeds a member (default 2)")
     parser.add_argument("--years", type=int, default=9, help="years from 2016 (default 9)")
-    parser.add_argument("--seed", type=int, default=2021, help="root seed (default 2021)")
+    parser.add_argument("--seed", type=seed_argument, default=2021, help="root seed (default 2021)")
     parser.add_argument("--workers", type=int, help="worker processes (default: cores)")
     parser.add_argument(
         "--out", type=Path, default=Path("results/forecast"), help="results folder"

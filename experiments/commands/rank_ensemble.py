@@ -45,6 +45,13 @@ def main(args: argparse.Namespace) -> int:
         raise UserError(
             f"{args.results}: no runs pair {args.alternative} with {args.reference} by world"
         )
+    if len(differences) < 2:
+        worlds = ", ".join(str(w) for w in differences.iloc[:, 0])
+        raise UserError(
+            f"{args.results}: rank-ensemble ranks policies across the member worlds of an "
+            f"ensemble, and this batch has {len(differences)} ({worlds}); a share of members "
+            "means nothing for one world: use tipsim compare for it"
+        )
     weights = ensemble_weights(args.results)  # a batch that drew its members records them
     if args.ensemble is not None:
         if not args.ensemble.exists():

@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.atomic import atomic_target
 from analysis.calibration.fit import published_comparison
 from analysis.calibration.published import load_figures
+from experiments.commands.options import seed_argument
 from experiments.errors import UserError
 from experiments.overrides import parse_assignments
 from experiments.replay import replay
@@ -31,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--policy", default="detention_first", help="policy (default: of the time)")
     parser.add_argument("--years", type=int, default=5, help="whole simulated years (default 5)")
-    parser.add_argument("--seed", type=int, default=1, help="seed (default 1)")
+    parser.add_argument("--seed", type=seed_argument, default=1, help="seed (default 1)")
     parser.add_argument(
         "--scale", type=float, default=1.0, help="population scale, counts rescaled (default 1)"
     )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.layout import RUN_SUMMARY, RUN_WEEKLY
 from experiments.batch_config import MAX_YEARS, check_years
+from experiments.commands.options import seed_argument
 from experiments.errors import UserError
 from experiments.manifest import code_identity, now
 from experiments.memory import check_memory
@@ -51,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim run``."""
     parser.add_argument("scenario", help="scenario YAML file (or a shipped scenario's name)")
     parser.add_argument("--years", type=float, default=5.0, help="simulated years (default 5)")
-    parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
+    parser.add_argument("--seed", type=seed_argument, default=1, help="root seed (default 1)")
     parser.add_argument(
         "--policy",
         action="append",
@@ -77,8 +78,6 @@ def main(args: argparse.Namespace) -> int:
         check_years(args.years)
     except ValueError as err:
         raise UserError(f"--years {args.years:g}: {err}") from None
-    if args.seed < 0:
-        raise UserError(f"--seed {args.seed}: must be a whole number of at least 0")
     path = resolve_path(args.scenario)
     world = load_scenario(path)
     names = args.policy or list(POLICIES)

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from experiments.parameter_space import FixedValues, ParameterRanges, ParameterSpace
+from experiments.seeds import MAX_SEED
 from experiments.studies import Strict, validate_file
 from model.outcomes import FLOWS
 
@@ -44,7 +45,7 @@ class SensitivityConfig(Strict):
     outputs: list[str] = Field(min_length=1, description="summary outcomes to difference")
     years: int = Field(4, ge=1, le=50)
     scale: float = Field(0.2, gt=0, le=1)
-    seed: int = Field(1, ge=0)
+    seed: int = Field(1, ge=0, le=MAX_SEED)
     noise_replicates: int = Field(
         10, ge=0, le=10_000, description="runs at the scenario's values to measure noise"
     )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from model import adaptation
 from model.arrays import codes_present
 from model.dice import Decision
 from model.disclosure import Place
@@ -118,6 +119,8 @@ class ScreeningPolicy(ABC):
         # In detention a migrant may be screened in the week it was met: other numbers.
         draw = DETENTION_DRAW if where == Place.DETENTION else 0
         tier1 = service.tier1(slots, agency, draw)
+        if place != Place.DETENTION:
+            adaptation.screened_at_contact(self.model, slots[tier1.screened])
         identified = np.zeros(len(slots), dtype=bool)
         flagged = slots[tier1.flagged]
         present = (

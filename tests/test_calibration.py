@@ -145,6 +145,17 @@ def test_composition_patterns_hold_2018s_18_by_group_and_none_in_commercial_sex_
     assert sex.distance(table) == pytest.approx(math.sqrt(1 / 3))  # one year 2 over 0
 
 
+def test_every_pattern_can_travel_to_a_worker_process():
+    import pickle
+
+    from analysis.calibration.patterns import DEFINITIONS
+
+    figures = load_figures()
+    for name in DEFINITIONS:
+        pattern = build_pattern(name, figures, years=(2018,), relative=0.5, absolute=1)
+        assert pickle.loads(pickle.dumps(pattern)).name == name
+
+
 def test_the_enforcement_pattern_counts_raids_on_illegal_work_not_on_vice():
     figures = load_figures()
     enforcement = build_pattern("enforcement", figures, years=(2018,), relative=0.25, absolute=0)

@@ -76,14 +76,20 @@ class PilotDesign:
 
 
 def cumulative_counts(
-    weekly: pd.DataFrame, weeks: int, columns: Sequence[str] = tuple(OBSERVED)
+    weekly: pd.DataFrame,
+    weeks: int,
+    columns: Sequence[str] = tuple(OBSERVED),
+    start_year: int | None = None,
 ) -> pd.DataFrame:
-    """Each run's counts over its first ``weeks`` reported weeks.
+    """Each run's counts over the pilot's first ``weeks`` weeks.
 
     Args:
         weekly: Weekly rows of a batch (``analysis.load_weekly``).
-        weeks: How many weeks from the start of the reported period.
+        weeks: How many weeks the pilot lasts.
         columns: Counts to sum.
+        start_year: Calendar year the pilot starts in (the first week of that year, when the
+            batch's policies start: ``time.policy_start_year``); ``None``: the first reported
+            week.
 
     Returns:
         One row per run: ``world``, ``policy``, ``replicate`` and the sums.
@@ -95,6 +101,10 @@ def cumulative_counts(
     if missing:
         raise AnalysisError(f"the weekly results have no column {', '.join(missing)}")
     keys = ["world", "policy", "replicate"]
+    if start_year is not None:
+        weekly = weekly[weekly["year"] >= start_year]
+        if weekly.empty:
+            raise AnalysisError(f"the runs end before the pilot's start in {start_year}")
     first = weekly.groupby(keys, observed=True)["week"].transform("min")
     shown = weekly[weekly["week"] - first < weeks]
     counts = shown.groupby(keys, observed=True)[list(columns)].sum().reset_index()
@@ -147,6 +157,7 @@ def design_table(
     datasets: int = 400,
     seed: int = 0,
     confidence: float = CONFIDENCE,
+    start_year: int | None = None,
 ) -> pd.DataFrame:
     """Power, assurance and expected narrowing of the gain's interval for each pilot design.
 
@@ -162,6 +173,7 @@ def design_table(
         datasets: Simulated pilot datasets per design for the preposterior analysis.
         seed: Seed of those datasets.
         confidence: Coverage of the gain's interval.
+        start_year: Calendar year the pilot starts in (:func:`cumulative_counts`).
 
     Returns:
         One row per design: ``share``, ``months``, ``weeks``, the expected count of each
@@ -185,7 +197,7 @@ def design_table(
     rng = np.random.default_rng(seed)
     rows = []
     for design in designs:
-        counts = cumulative_counts(weekly, design.weeks)
+        counts = cumulative_counts(weekly, design.weeks, start_year=start_year)
         arms = {policy: counts[counts["policy"] == policy] for policy in (reference, alternative)}
         if any(arm.empty for arm in arms.values()):
             raise AnalysisError(f"the weekly results need runs of {reference} and {alternative}")

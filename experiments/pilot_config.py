@@ -11,6 +11,7 @@ Example (``experiments/pilot.yaml``)::
       months: [6, 12, 24]
       alpha: 0.05
       datasets: 400                  # simulated pilot datasets per design
+      start_year: 2025               # when the batch's policies start
     seed: 7
 
 Validated with pydantic like a batch file: unknown keys get the closest allowed name, every
@@ -39,6 +40,13 @@ class PilotGrid(_Strict):
     alpha: Number = Field(0.05, gt=0, le=0.5, description="level of the evaluator's test")
     datasets: StrictInt = Field(
         400, ge=20, le=100_000, description="simulated pilot datasets per design"
+    )
+    start_year: StrictInt | None = Field(
+        None,
+        ge=1900,
+        le=2200,
+        description="calendar year the pilot starts in (the batch's time.policy_start_year); "
+        "default the first reported week",
     )
 
     @field_validator("shares")

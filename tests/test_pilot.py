@@ -72,6 +72,7 @@ def weekly(effects: dict[str, float], base: float = 2.0, weeks: int = 104) -> pd
                             "policy": policy,
                             "replicate": replicate,
                             "week": np.arange(100, 100 + weeks),
+                            "year": 2020 + np.arange(weeks) // 52,
                             "initial_screenings": 10 * identified,
                             "flagged": 3 * identified,
                             "tier2_screenings": 3 * identified,
@@ -101,6 +102,14 @@ def test_cumulative_counts_sum_the_first_weeks_and_refuse_too_long_a_pilot():
     assert got.sort_index().tolist() == expected.sort_index().tolist()
     with pytest.raises(AnalysisError, match="longer than the runs"):
         cumulative_counts(table, 105)
+    # from the policies' start (the second year): weeks 152-161
+    later = cumulative_counts(table, 10, start_year=2021)
+    second = table[(table["week"] >= 152) & (table["week"] < 162)]
+    expected = second.groupby(["policy", "replicate"])["victims_identified"].sum()
+    got = later.set_index(["policy", "replicate"])["victims_identified"]
+    assert got.sort_index().tolist() == expected.sort_index().tolist()
+    with pytest.raises(AnalysisError, match="longer than the runs"):
+        cumulative_counts(table, 60, start_year=2021)
 
 
 def test_a_pilot_that_tells_members_apart_narrows_the_interval():
@@ -146,7 +155,8 @@ def test_designs_out_of_range_are_refused():
 
 
 # ------------------------------------------------------------------ the command, end to end
-def write_pilot(folder: Path, **changes) -> Path:
+def write_pilot(folder: Path, start: int = 2019, **changes) -> Path:
+    """A pilot file over a batch of 8 small members whose policies start in ``start``."""
     from tests.test_ensemble_batch import write_ensemble
 
     write_ensemble(folder, [1.0] * 8)
@@ -158,9 +168,10 @@ def write_pilot(folder: Path, **changes) -> Path:
         "ensemble": {"folder": "ensemble", "members": 8},
         "policies": ["detention_first", "screening_before_detention"],
         "replicates": 1,
-        "years": 0.6,
+        "years": 1.6,  # the small world starts in 2018: the policies differ from 2019
         "seed": 3,
         "output": str(folder / "out"),
+        "overrides": {"time.policy_start_year": start},
     }
     (folder / "batch.yaml").write_text(yaml.safe_dump(batch))
     pilot = {
@@ -202,6 +213,10 @@ def test_the_command_prints_both_tables_and_writes_its_files(tmp_path, capsys):
         ({"pilot": {"shares": [0.5], "months": [6]}, "objective": "net_benefit"}, "wtp_hkd"),
         ({"pilot": {"shares": [0.5], "month": [6]}}, "did you mean 'months'"),
         ({"batch": "nope.yaml"}, "no such batch file"),
+        (
+            {"pilot": {"shares": [0.5], "months": [6], "start_year": 2030}},
+            "not the year the batch's policies start",
+        ),
         ({"groups": {"g": ["not.an_input"]}}, "not.an_input"),
     ],
 )

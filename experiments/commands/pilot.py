@@ -52,6 +52,16 @@ def main(args: argparse.Namespace) -> int:
             f"{args.pilot_file}: batch {batch} does not run {', '.join(sorted(missing))}; "
             f"its policies are {', '.join(batch_config.policies)}"
         )
+    policy_start = (batch_config.overrides or {}).get("time.policy_start_year")
+    if config.pilot.start_year is None and policy_start is not None:
+        config = config.model_copy(
+            update={"pilot": config.pilot.model_copy(update={"start_year": int(policy_start)})}
+        )
+    elif policy_start is not None and config.pilot.start_year != int(policy_start):
+        raise UserError(
+            f"{args.pilot_file}: pilot.start_year {config.pilot.start_year} is not the year the "
+            f"batch's policies start (time.policy_start_year {policy_start} in {batch})"
+        )
     inputs = member_inputs(ensemble_folder(batch_config, batch))
     unknown = {n for names in config.groups.values() for n in names} - set(inputs.columns)
     if unknown:
@@ -120,6 +130,7 @@ def study(
         alpha=config.pilot.alpha,
         datasets=config.pilot.datasets,
         seed=config.seed,
+        start_year=config.pilot.start_year,
     )
     return voi, designs, objective.unit
 

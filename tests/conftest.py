@@ -37,3 +37,27 @@ def small_scenario_path() -> Path:
 def small_world() -> Parameters:
     """Parameters of the 1/20-scale test scenario."""
     return load_scenario(SMALL_SCENARIO)
+
+
+# Hypothesis (tests/test_properties.py): a small, reproducible budget by default, so CI runs the
+# property-based layer in seconds; HYPOTHESIS_PROFILE=thorough searches far more cases locally.
+try:
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+except ImportError:  # the dev extra is not installed: tests/test_properties.py skips
+    pass
+else:
+    hypothesis_settings.register_profile(
+        "ci",
+        max_examples=30,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    hypothesis_settings.register_profile(
+        "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    import os as _os
+
+    hypothesis_settings.load_profile(_os.environ.get("HYPOTHESIS_PROFILE", "ci"))

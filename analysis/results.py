@@ -206,7 +206,7 @@ def _read_weekly(path: Path, label: str, outcomes: list[str] | None) -> pd.DataF
     return table
 
 
-def listed_files(path: Path, kind: str) -> list[Path] | None:
+def listed_files(path: Path, kind: str, optional: bool = False) -> list[Path] | None:
     """The result files of the runs a batch manifest lists as done, each checked.
 
     Only these are read: a stray file in the folder (a copy, another batch's table) is never
@@ -214,7 +214,9 @@ def listed_files(path: Path, kind: str) -> list[Path] | None:
 
     Args:
         path: The result folder.
-        kind: ``summary`` or ``weekly``.
+        kind: ``summary``, ``weekly`` or ``fates``.
+        optional: Whether a run may lack this kind of file (one recorded before it was
+            written): a missing file is then skipped unless the run's entry records it.
 
     Returns:
         The files, in run order; ``None`` for a folder without a batch manifest (a
@@ -243,6 +245,8 @@ def listed_files(path: Path, kind: str) -> list[Path] | None:
         file = path / kind / f"{run_id}.parquet"
         records = entry.get("files")
         record = records.get(kind) if isinstance(records, dict) else None
+        if optional and record is None and not file.exists():
+            continue
         problem = file_problem(file, record)
         if problem is not None:
             raise DamagedResultError(

@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.layout import FATES_DIR
-from analysis.results import Folders, load, read_result_table
+from analysis.results import Folders, listed_files, load, read_result_table
 from analysis.tables import Table
 
 #: The columns that pair two runs (everything but the policy).
@@ -73,7 +73,7 @@ def load_fates(folders: Folders) -> pd.DataFrame:
     for path in map(Path, paths):
         runs = load(path)
         runs["source"] = str(path)
-        files = sorted((path / FATES_DIR).glob("*.parquet"))
+        files = listed_files(path, FATES_DIR, optional=True) or []  # only the listed runs'
         if not files:
             raise AnalysisError(
                 f"{path}: no victims' fates ({FATES_DIR}/ is missing or empty): run the batch "

@@ -6,9 +6,10 @@ runs in flight (twice the executor's slots), writes each result as soon as it ar
 appends the run to the run log beside the manifest. A run counts as finished when the manifest
 (with its log) says ``done`` and its files are intact; anything else is run again on resume,
 overwriting any earlier copy, so nothing is duplicated. A batch resumes only with the code
-that began it (the hash of the model's sources); a worker that dies hands its runs back as
-pending; a result that cannot be written (a full disk, a folder made read-only) stops the
-batch with the run and the reason.
+that began it (the hash of every source of ``model/``, ``scenarios/`` and ``experiments/``
+and of each user strategy module); the folder is locked before its manifest is touched; a
+worker that dies hands its runs back as pending; a result that cannot be written (a full disk,
+a folder made read-only) stops the batch with the run and the reason.
 """
 
 from __future__ import annotations

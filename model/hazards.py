@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 NEVER = np.iinfo(np.int32).max
 #: Draw counter of the gaps between candidate weeks (the choice of event is draw 0).
 GAP_DRAW = 1
+_S32 = np.uint64(32)
+_LOW_32 = np.uint64(0xFFFFFFFF)
+_TO_UNIT_32 = 2.0**-32
 #: Longest gap drawn (weeks); a clock that would ring later never rings in practice.
 MAX_GAP = 1 << 28
 
@@ -79,6 +82,7 @@ class Hazards:
         self._total = np.zeros(len(Group))  # per group
         self._per_log = np.full(len(Group), -np.inf)  # 1 / log(1 - total); -inf: never rings
         self._week: int | None = None
+        self._given: tuple = ()
         self._candidates: dict[Decision, np.ndarray] = {}
 
     # ------------------------------------------------------------------ clocks
@@ -90,16 +94,22 @@ class Hazards:
             grown[: len(self.next_week)] = self.next_week
             self.next_week = grown
 
-    def _schedule(self, slots: np.ndarray, after: int) -> None:
-        """Set the next candidate week of ``slots`` from week ``after`` (exclusive)."""
+    def _schedule(self, slots: np.ndarray, after: int) -> np.ndarray:
+        """Set the next candidate week of ``slots`` from week ``after`` (exclusive).
+
+        One 64-bit number per migrant (keyed by the person and ``after``): its high 32 bits
+        make the geometric gap, 1 + floor(log(1 - u) / log(1 - B)) for the group's B; its low
+        32 bits are returned as a second uniform (the event of a candidate week ``after``).
+        """
         pop = self.model.population
         if len(slots) == 0:
-            return
-        # Geometric gaps by inversion, 1 + floor(log(1 - u) / log(1 - B)) for the group's B.
-        u = self.model.dice.uniforms(Decision.CANDIDATE, pop.person_id[slots], after, GAP_DRAW)
+            return np.zeros(0)
+        bits = self.model.dice.bits(Decision.CANDIDATE, pop.person_id[slots], after, GAP_DRAW)
+        u = (bits >> _S32).astype(np.float64) * _TO_UNIT_32
         with np.errstate(divide="ignore", invalid="ignore"):  # no rate: an infinite (nan) gap
             gap = np.floor(np.log1p(-u) * self._per_log[pop.group[slots]])
         self.next_week[slots] = np.where(gap < MAX_GAP, after + 1 + np.minimum(gap, MAX_GAP), NEVER)
+        return (bits & _LOW_32).astype(np.float64) * _TO_UNIT_32
 
     def start(self, slots: np.ndarray, week: int) -> None:
         """Start the clocks of migrants arriving in ``week`` (a candidate week may be ``week``)."""
@@ -110,6 +120,10 @@ class Hazards:
     def _set_bounds(self, week: int) -> None:
         """Read the bounds; when a group's total changed, draw its clocks afresh from ``week``."""
         given = self.bounds(self.model.params)
+        key = tuple((e, np.asarray(b).tobytes()) for e, b in sorted(given.items()))
+        if key == self._given:
+            return
+        self._given = key
         self._events = tuple(sorted(given))
         bound = np.zeros((len(Group), len(self._events)))
         for k, event in enumerate(self._events):
@@ -130,24 +144,21 @@ class Hazards:
         self._fit()
         self._set_bounds(week)
         self._week = week
-        pop, dice = self.model.population, self.model.dice
+        pop = self.model.population
         slots = np.flatnonzero(self.next_week == week)
         slots = slots[pop.stage[slots] != Stage.ABSENT.value]  # freed since the clock started
-        self._schedule(slots, week)
+        choice = self._schedule(slots, week)
         self._candidates = {}
         if len(slots) == 0:
             return
         groups = pop.group[slots]
-        edges = np.cumsum(self._bound, axis=1)  # group x event
-        choice = dice.uniforms(Decision.CANDIDATE, pop.person_id[slots], week)
-        choice *= edges[groups, -1]
-        event = np.empty(len(slots), dtype=np.int64)
-        for group in np.unique(groups):
-            members = groups == group
-            event[members] = np.searchsorted(edges[group], choice[members], side="right")
-        event = np.minimum(event, len(self._events) - 1)
+        edges = np.cumsum(self._bound, axis=1)[groups]  # per candidate: its group's edges
+        choice *= edges[:, -1]
+        event = np.minimum((choice[:, np.newaxis] >= edges).sum(axis=1), len(self._events) - 1)
+        order = np.argsort(event, kind="stable")  # slots stay ascending within an event
+        starts = np.searchsorted(event[order], np.arange(len(self._events) + 1))
         for k, name in enumerate(self._events):
-            self._candidates[name] = slots[event == k]
+            self._candidates[name] = slots[order[starts[k] : starts[k + 1]]]
 
     # ------------------------------------------------------------------ events
     def bound(self, event: Decision) -> float:

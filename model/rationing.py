@@ -87,8 +87,9 @@ class Ring:
         if n == 0 or count == 0:
             return taken_by
         dice, decision = self.dice, self.decision
-        position = dice.uniforms(decision, claimants, week, POSITION_DRAW)
-        priority = dice.uniforms(decision, claimants, week, PRIORITY_DRAW)
+        position, priority = dice.uniform_rows(
+            (decision, decision), claimants, week, (POSITION_DRAW, PRIORITY_DRAW)
+        )
         if n > count:
             pending = np.sort(np.argsort(priority, kind="stable")[:count])
         else:

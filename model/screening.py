@@ -262,12 +262,24 @@ class ScreeningService:
         if n == 0:
             return identified
         ids = model.population.person_id[slots]
-        # Support places go to the migrants with the lowest numbers of the week.
-        by_priority = np.argsort(dice.uniforms(Decision.SUPPORT_PRIORITY, ids, week), kind="stable")
+        # Every number of the interviews in one pass: the support priority (the lowest numbers
+        # of the week get the places), one disclosure draw per session, the false positive.
+        sessions = levers.tier2_sessions
+        numbers = dice.uniform_rows(
+            (
+                Decision.SUPPORT_PRIORITY,
+                *(Decision.DISCLOSURE,) * sessions,
+                Decision.FALSE_POSITIVE,
+            ),
+            ids,
+            week,
+            (0, *(draw * SESSION_DRAWS + k for k in range(sessions)), draw),
+        )
+        by_priority = np.argsort(numbers[0], kind="stable")
         victim = model.population.is_victim(slots)
         factors = victim_factors(model, slots)
         supported_before = np.zeros(n, dtype=np.int64)
-        for session in range(levers.tier2_sessions):
+        for session in range(sessions):
             waiting = ~identified
             n_waiting = int(np.count_nonzero(waiting))
             if n_waiting == 0:
@@ -285,16 +297,13 @@ class ScreeningService:
                 trafficker_present=trafficker_present,
             )
             probability = disclosure_probability(factors, setting, params)
-            u = dice.uniforms(Decision.DISCLOSURE, ids, week, draw * SESSION_DRAWS + session)
-            discloses = waiting & victim & (u < probability)
+            discloses = waiting & victim & (numbers[1 + session] < probability)
             identified |= discloses
             supported_before += with_support
             model.outcomes.add("tier2_sessions", n_waiting)
             model.outcomes.add("supported_sessions", int(np.count_nonzero(with_support)))
             model.outcomes.add("cost_hkd", n_waiting * params.costs.tier2_session_hkd)
-        false_positive = ~victim & dice.bernoulli(
-            Decision.FALSE_POSITIVE, ids, levers.tier2_false_positive_rate, week, draw
-        )
+        false_positive = ~victim & (numbers[-1] < levers.tier2_false_positive_rate)
         identified |= false_positive
         model.outcomes.add("tier2_screenings", n)
         return identified

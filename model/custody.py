@@ -61,7 +61,7 @@ def removal_days(
         return np.full(len(person_ids), mean, dtype=np.float64)
     shape = detention.removal_shape
     scale = (mean - minimum) / shape
-    return minimum + dice.gamma_quantiles(Decision.REMOVAL_DAYS, person_ids, shape, scale, week)
+    return minimum + dice.gammas(Decision.REMOVAL_DAYS, person_ids, shape, scale, week)
 
 
 #: Who is identified (victims and false positives), by group: the flow of each group.

@@ -22,9 +22,9 @@ The hash is SplitMix64 (Steele, Lea & Flood 2014): its finaliser mixes the key, 
 and draw into a base (Python integers, once per call), and each identity is one step of a
 SplitMix64 sequence from that base (a few vectorised operations per identity). Uniforms take the
 top 53 bits. Other distributions are built from uniforms by inversion (exponential, geometric,
-integers, Poisson), Box-Muller (normal) or Marsaglia & Tsang's method (gamma, beta), whose
-rejections use further draw counters, so that each individual's number still depends on nothing
-but its key.
+integers, Poisson; gamma and beta from tabulated quantiles) or Box-Muller (normal): one uniform
+per number (two for a normal), so that each individual's number depends on nothing but its key
+and moves little when a parameter moves a little.
 
 Usage::
 
@@ -54,8 +54,6 @@ _TO_UNIT = 2.0**-53
 DICE_SPAWN_KEY = 2**31 - 7
 #: Hashed bases remembered before the memory is cleared (a few weeks' worth).
 _BASES_KEPT = 4096
-#: Rounds of Marsaglia-Tsang rejection before the (never reached in practice) fallback.
-_GAMMA_ROUNDS = 24
 
 
 class Decision(IntEnum):
@@ -296,57 +294,11 @@ class Dice:
         week: int = 0,
         draw: int = 0,
     ) -> np.ndarray:
-        """Gamma numbers (Marsaglia & Tsang 2000; shape < 1 boosted by ``U ** (1 / shape)``).
-
-        Each rejection round uses the next draw counters, so an identity's number depends
-        only on its own key. Draw counters ``draw * 64 ..`` are used.
-        """
-        ids = np.asarray(ids, dtype=np.int64)
-        n = len(ids)
-        out = np.empty(n, dtype=np.float64)
-        if n == 0:
-            return out
-        boost = shape < 1.0
-        a = shape + 1.0 if boost else shape
-        d = a - 1.0 / 3.0
-        c = 1.0 / np.sqrt(9.0 * d)
-        base = int(draw) * 64
-        waiting = np.arange(n)
-        for round_ in range(_GAMMA_ROUNDS):
-            who = ids[waiting]
-            # The round's two Box-Muller uniforms and its acceptance uniform, in one pass.
-            pair = 2 * (base + round_)
-            u1, u2, u = self.uniform_rows(
-                (decision,) * 3, who, week, (pair, pair + 1, base + 2 * _GAMMA_ROUNDS + round_)
-            )
-            z = np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
-            v = (1.0 + c * z) ** 3
-            with np.errstate(invalid="ignore", divide="ignore"):
-                ok = (v > 0) & (np.log(u) < 0.5 * z * z + d - d * v + d * np.log(v))
-            out[waiting[ok]] = d * v[ok]
-            waiting = waiting[~ok]
-            if len(waiting) == 0:
-                break
-        out[waiting] = d  # probability below 1e-30: the mode, so that nothing is left unset
-        if boost:
-            u = self.uniforms(decision, ids, week, base + 63)
-            out *= u ** (1.0 / shape)
-        return out * scale
-
-    def gamma_quantiles(
-        self,
-        decision: int,
-        ids: np.ndarray,
-        shape: float,
-        scale: float = 1.0,
-        week: int = 0,
-        draw: int = 0,
-    ) -> np.ndarray:
         """Gamma numbers by inversion of the tabulated distribution function.
 
         One uniform each, read off :func:`gamma_quantile_table`: a small change of ``shape``
         or ``scale`` moves each number a little instead of redrawing it, and one hash pass
-        serves every identity (Marsaglia-Tsang, :meth:`gammas`, needs rounds of rejection).
+        serves every identity (a rejection method would need rounds of draws).
         """
         return quantiles_from_uniforms(
             self.uniforms(decision, ids, week, draw), gamma_quantile_table(float(shape))

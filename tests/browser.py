@@ -52,3 +52,31 @@ def chromium(profile: Path, width: int = 1280, height: int = 900) -> Iterator:
 def console_errors(driver) -> list[dict]:
     """Browser console messages of level error since the last call."""
     return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+
+
+#: Every element whose box sticks out of its container's sides (a container that does not scroll
+#: or clip), and the page when it is wider than the window. ``pre`` blocks scroll on purpose;
+#: positioned elements (a slider's thumb, a menu) are placed over their container on purpose.
+_OVERFLOWING = """
+const out = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const parent = el.parentElement;
+  if (!parent || el.closest('pre') || el.closest('details:not([open])')) continue;
+  const position = getComputedStyle(el).position;
+  if (position === 'absolute' || position === 'fixed') continue;
+  if (getComputedStyle(parent).overflowX !== 'visible') continue;
+  const box = el.getBoundingClientRect(), outer = parent.getBoundingClientRect();
+  if (box.width === 0 || outer.width === 0) continue;
+  if (box.right > outer.right + 1 || box.left < outer.left - 1)
+    out.push(`${el.tagName}.${el.className} in ${parent.tagName}.${parent.className}: ` +
+             `${box.left}-${box.right} outside ${outer.left}-${outer.right}`);
+}
+if (document.documentElement.scrollWidth > window.innerWidth)
+  out.push(`page ${document.documentElement.scrollWidth} wide in ${window.innerWidth}`);
+return out;
+"""
+
+
+def overflowing(driver) -> list[str]:
+    """Elements of the page that stick out of their container (empty when none does)."""
+    return driver.execute_script(_OVERFLOWING)

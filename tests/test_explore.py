@@ -10,10 +10,10 @@ import urllib.request
 import pytest
 
 from experiments.cli import main as tipsim
+from experiments.explore.controls import SLIDERS
 from experiments.explore.pair import FOLLOWED, WORLD_FACTORS, PolicyPair
 from experiments.simulation import ScenarioModel
-from model import IdentificationModel
-from tests.browser import chromium, console_errors
+from tests.browser import chromium, console_errors, overflowing
 from tests.conftest import SMALL_SCENARIO
 
 SMALL = str(SMALL_SCENARIO)
@@ -57,24 +57,77 @@ def test_the_same_policy_twice_is_refused():
         PolicyPair(world=SMALL, reform="detention_first", baseline="detention_first")
 
 
-@pytest.mark.filterwarnings("ignore:.*use_state.*:UserWarning")  # Mesa's own hook order
-def test_solaraviz_accepts_both_models_and_the_dashboards_parameters(monkeypatch):
-    pytest.importorskip("solara", reason="the explore extra is not installed")
-    monkeypatch.setenv("TIPSIM_EXPLORE_WORLD", SMALL)  # the page builds its first pair on import
+def test_the_first_world_is_the_calibrated_member_and_what_if_worlds_say_so(monkeypatch):
+    """The dashboard opens on the calibrated world, with its screening practice in force."""
+    from experiments.calibration.ensemble import read_ensemble
     from mesa.visualization.solara_viz import _check_model_params
 
-    from experiments.explore import app
+    from experiments.explore.controls import ENSEMBLE, defaults, pair_arguments, worlds
 
-    _check_model_params(PolicyPair.__init__, app.model_params())
-    _check_model_params(
-        IdentificationModel.__init__,
-        {"policy": "detention_first", "screening__tier1_sensitivity": 0.7},
-    )
+    monkeypatch.delenv("TIPSIM_EXPLORE_WORLD", raising=False)
+    offered = list(worlds().values())
+    first, others = offered[0], offered[1:]
+    members = read_ensemble(ENSEMBLE)
+    best = members.sort_values("weight", ascending=False).iloc[0]
+    assert first.calibrated and str(best["member"]).removesuffix(".yaml") in first.label
+    assert others and all(not w.calibrated and "what-if" in w.label for w in others)
+    assert all("not fitted" in w.note for w in others)
+    arguments = pair_arguments(defaults(first), worlds())
+    _check_model_params(PolicyPair.__init__, arguments)  # Mesa's Reset rebuilds from these
+    pair = PolicyPair(**{**arguments, "years": 0.1})
+    levers = pair.levers(pair.policies[1])
+    assert levers["tier1_specificity"] == pytest.approx(best["screening.tier1_specificity"])
+
+
+def test_every_slider_has_a_label_a_unit_and_one_line_of_help():
+    from experiments.explore.controls import SLIDERS, defaults, what_if_world
+
+    settings = defaults(what_if_world(SMALL))
+    for name, spec in SLIDERS.items():
+        assert spec.label and spec.help and "\n" not in spec.help, name
+        assert spec.unit or name == "seed", name  # a seed is a number, not a quantity
+        assert spec.low <= settings[name] <= spec.high, name
 
 
 def test_cli_explore_refuses_an_unknown_world_before_starting(capsys):
     assert tipsim(["explore", "--world", "no_such_world", "--no-open"]) == 2
     assert "no_such_world" in capsys.readouterr().err
+
+
+def test_sigterm_stops_tipsim_explore_and_its_server():
+    """``kill`` of ``tipsim explore`` leaves nothing serving (it used to orphan the server)."""
+    import signal
+    import subprocess
+    import sys
+
+    pytest.importorskip("solara", reason="the explore extra is not installed")
+    port = free_port()
+    command = [sys.executable, "-m", "experiments.cli", "explore", "--no-open"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--world", SMALL],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: serving(url), 90)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert "stopped" in process.stdout.read()
+        assert not serving(url)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def serving(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------------------- in the browser
@@ -111,10 +164,8 @@ def dashboard():
 
 @pytest.fixture
 def page(dashboard, tmp_path):
-    with chromium(tmp_path / "profile") as driver:
+    with chromium(tmp_path / "profile", width=1280, height=800) as driver:
         driver.get(dashboard)
-        wait_for(lambda: totals_text(driver))
-        button(driver, "RESET").click()  # the first model is shared by every session
         wait_for(lambda: "after 0 weeks" in totals_text(driver))
         yield driver
 
@@ -151,6 +202,19 @@ def choose(driver, index: int, value: str) -> None:
     wait_for(lambda: value in driver.find_elements("css selector", ".v-select")[index].text)
 
 
+def click(driver, label: str) -> None:
+    """Click the button ``label``, found again if the page re-draws it meanwhile."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    for _ in range(20):
+        try:
+            button(driver, label).click()
+            return
+        except StaleElementReferenceException:
+            time.sleep(0.25)
+    button(driver, label).click()
+
+
 def button(driver, label: str):
     return next(b for b in driver.find_elements("tag name", "button") if b.text.strip() == label)
 
@@ -176,7 +240,7 @@ def _read_totals(driver) -> list[list[int]]:
 
 
 def step(driver, weeks_before: int) -> None:
-    button(driver, "STEP").click()
+    click(driver, "STEP")
 
     def moved_on() -> bool:
         text = totals_text(driver)
@@ -196,10 +260,60 @@ def parting(seed: int) -> tuple[int, int, list[PolicyPair]]:
     return seed, weeks, pairs
 
 
-def test_dashboard_loads_without_console_errors(page):
+def test_dashboard_loads_without_console_errors_or_overflow(page):
     assert console_errors(page) == []
     assert "screening_before_detention" in totals_text(page)
-    assert len(page.find_elements("tag name", "img")) == 3  # funnel, weekly, so far
+    text = page.find_element("tag name", "body").text
+    assert "No weeks simulated yet" in text  # no empty axes before the first week
+    assert "What-if world" in text  # the small world is not calibrated, and says so
+    assert "PAGE 0" not in text.upper()
+    assert page.find_elements("tag name", "img") == []
+    sliders = page.find_elements("css selector", "[role=slider]")
+    assert len(sliders) == len(SLIDERS)
+    for name in SLIDERS:  # each slider's value shown beside its label
+        assert page.find_element("css selector", f"[data-control='{name}']").text
+    for track in page.find_elements("css selector", ".v-slider"):
+        assert track.size["width"] > 200  # a track, not a dot squeezed by its label
+    assert overflowing(page) == []
+
+
+def test_two_browser_sessions_do_not_share_a_model(page, dashboard, tmp_path):
+    step(page, 0)
+    step(page, 1)
+    with chromium(tmp_path / "second", width=1280, height=800) as other:
+        other.get(dashboard)
+        wait_for(lambda: "after 0 weeks" in totals_text(other))  # its own model, at week 0
+        step(other, 0)
+        assert "after 1 weeks" in totals_text(other)
+    assert "after 2 weeks" in totals_text(page)
+
+
+def test_a_slider_change_reaches_the_model_at_once(page):
+    from selenium.webdriver.common.keys import Keys
+
+    step(page, 0)
+    index = list(SLIDERS).index("screening__tier1_sensitivity")
+    before = page.find_element("id", "tipsim-in-force").text
+    assert "indicator sensitivity 0.6," in before
+    page.find_elements("css selector", "[role=slider]")[index].send_keys(Keys.ARROW_RIGHT)
+    # read back from the model's own parameters, and the run restarted with them
+    in_force = lambda: page.find_element("id", "tipsim-in-force").text  # noqa: E731
+    wait_for(lambda: "indicator sensitivity 0.65," in in_force())
+    wait_for(lambda: "after 0 weeks" in totals_text(page))
+    assert "Indicator screening sensitivity changed" in page.find_element("tag name", "body").text
+    assert console_errors(page) == []
+
+
+def test_the_page_says_when_the_run_has_finished(page):
+    from selenium.webdriver.common.keys import Keys
+
+    years = page.find_elements("css selector", "[role=slider]")[list(SLIDERS).index("years")]
+    years.send_keys(Keys.HOME)  # a quarter of a year, the shortest: 13 weeks
+    wait_for(lambda: years.get_attribute("aria-valuenow") == "0.25")
+    wait_for(lambda: "Week 0 of about 13" in page.find_element("tag name", "body").text)
+    click(page, "▶")
+    wait_for(lambda: "Finished: 13 weeks" in page.find_element("tag name", "body").text, 120)
+    assert "after 13 weeks" in totals_text(page)
 
 
 def figures(driver, timeout: float = 30) -> list[bytes]:
@@ -217,10 +331,13 @@ def figures(driver, timeout: float = 30) -> list[bytes]:
 
 
 def test_a_step_changes_the_plots_and_the_numbers(page):
-    before = figures(page)
     step(page, 0)
     wait_for(lambda: "after 1 weeks" in totals_text(page))
     time.sleep(1)  # the figures are re-drawn after the table
+    before = figures(page)
+    assert len(before) == 3  # funnel, weekly, so far
+    step(page, 1)
+    time.sleep(1)
     after = figures(page)
     assert any(a != b for a, b in zip(before, after, strict=True))
     assert console_errors(page) == []
@@ -231,14 +348,12 @@ def test_switching_policy_changes_the_numbers_to_the_models_own(page):
 
     # The seed (of the first few) whose two reforms part soonest, in the model itself.
     seed, weeks, pairs = min((parting(seed) for seed in range(1, 13)), key=lambda r: r[1])
-    slider = page.find_elements("css selector", "[role=slider]")[2]  # Seed
+    slider = page.find_elements("css selector", "[role=slider]")[list(SLIDERS).index("seed")]
     for _ in range(seed - 1):
         slider.send_keys(Keys.ARROW_RIGHT)
     wait_for(lambda: slider.get_attribute("aria-valuenow") == str(seed))
 
-    def reset_to_seed() -> bool:  # the slider's value reaches the server in its own time
-        button(page, "RESET").click()
-        time.sleep(0.5)
+    def reset_to_seed() -> bool:  # a change takes effect at once: the run restarts with it
         return "after 0 weeks" in totals_text(page) and f"seed {seed}," in totals_text(page)
 
     wait_for(reset_to_seed)

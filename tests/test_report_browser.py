@@ -15,28 +15,8 @@ import pytest
 
 import analysis
 from experiments.cli import main as tipsim
-from tests.browser import chromium, console_errors
+from tests.browser import chromium, console_errors, overflowing
 from tests.test_ensemble_batch import write_ensemble, write_ensemble_batch
-
-#: Every element whose box ends right of its container's (which does not scroll or clip), with
-#: the amount; ``pre`` blocks scroll on purpose.
-OVERFLOWING = """
-const out = [];
-for (const el of document.body.querySelectorAll('*')) {
-  const parent = el.parentElement;
-  if (!parent || el.closest('pre') || el.closest('details:not([open])')) continue;
-  const style = getComputedStyle(parent);
-  if (style.overflowX !== 'visible') continue;
-  const box = el.getBoundingClientRect(), outer = parent.getBoundingClientRect();
-  if (box.width === 0) continue;
-  if (box.right > outer.right + 1 || box.left < outer.left - 1)
-    out.push(`${el.tagName}.${el.className} in ${parent.tagName}: ${box.left}-${box.right} ` +
-             `outside ${outer.left}-${outer.right}`);
-}
-out.push(...(document.documentElement.scrollWidth > window.innerWidth
-  ? [`page ${document.documentElement.scrollWidth} wide`] : []));
-return out;
-"""
 
 
 @pytest.fixture(scope="module")
@@ -85,5 +65,5 @@ def test_at_1280_by_800_no_element_overflows_its_container(ensemble_batch, tmp_p
     paths = analysis.write_report(folder, out=tmp_path / "report")
     with chromium(tmp_path / "profile", width=1280, height=800) as driver:
         driver.get(paths["html"].resolve().as_uri())
-        overflowing = driver.execute_script(OVERFLOWING)
-    assert overflowing == []
+        sticking_out = overflowing(driver)
+    assert sticking_out == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import subprocess
 from pathlib import Path
 
 from experiments.commands.options import port_argument
@@ -35,11 +37,30 @@ def main(args: argparse.Namespace) -> int:
         resolve_path(args.world)  # a wrong name is one message, before the server starts
         # The server runs in another folder: a file is handed over by its absolute path.
         world = str(Path(args.world).resolve()) if Path(args.world).is_file() else args.world
-    server = start(args.port, args.host, world=world, open_browser=not args.no_open)
+    # SIGTERM (kill, a service manager) stops the server too, as Ctrl-C does, rather than
+    # leaving it serving after this process is gone.
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        server = start(args.port, args.host, world=world, open_browser=not args.no_open)
+    except BaseException:
+        signal.signal(signal.SIGTERM, previous)
+        raise
     print(f"tipsim explore: http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     try:
         return server.wait()
+    except KeyboardInterrupt:
+        return 0
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        print("tipsim explore: stopped", flush=True)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -101,6 +101,7 @@ class PolicyPair(mesa.Model):
         params = load_scenario(world)
         self.world = world
         self.seed = int(seed)
+        self.years = float(years)
         self.start = dt.date(params.time.start_year, 1, 1)
         overrides = dict(kwargs)  # named so for Mesa's SolaraViz, which looks for **kwargs
         for name, factor in (
@@ -142,6 +143,10 @@ class PolicyPair(mesa.Model):
     def week(self) -> int:
         """Weeks simulated so far."""
         return next(iter(self.runs.values())).week
+
+    def levers(self, policy: str) -> dict[str, Any]:
+        """The screening levers ``policy``'s model runs with, as the model holds them."""
+        return self.runs[policy].params.screening.model_dump()
 
     def weekly(self, policy: str, outcome: str) -> float:
         """Flow ``outcome`` of the week just simulated under ``policy``."""

@@ -59,9 +59,9 @@ def test_the_same_policy_twice_is_refused():
 
 def test_the_first_world_is_the_calibrated_member_and_what_if_worlds_say_so(monkeypatch):
     """The dashboard opens on the calibrated world, with its screening practice in force."""
-    from experiments.calibration.ensemble import read_ensemble
     from mesa.visualization.solara_viz import _check_model_params
 
+    from experiments.ensemble import read_ensemble
     from experiments.explore.controls import ENSEMBLE, defaults, pair_arguments, worlds
 
     monkeypatch.delenv("TIPSIM_EXPLORE_WORLD", raising=False)

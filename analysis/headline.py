@@ -16,7 +16,6 @@ from analysis.decomposition import decompose
 from analysis.errors import AnalysisError
 from analysis.formatting import missing, number, signed
 from analysis.labels import label, unit, words
-from analysis.layout import DECOMPOSITION_DIR, MANIFEST
 from analysis.main_answer import (
     HEADLINE_METRICS,
     Answer,
@@ -27,6 +26,7 @@ from analysis.main_answer import (
 from analysis.results import load
 from analysis.statistics import CONFIDENCE, MIN_PAIRS
 from analysis.tables import Table, to_markdown
+from result_folder.layout import DECOMPOSITION_DIR, MANIFEST
 
 #: How a change in each outcome is said: verb (past, present) before the number, noun after.
 PHRASES: dict[str, tuple[str, str, str]] = {

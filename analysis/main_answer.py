@@ -34,10 +34,10 @@ from analysis.comparison import compare, resolve_reference
 from analysis.decomposition import decompose, factors
 from analysis.ensemble import ensemble_answer, pooled_sd
 from analysis.errors import AnalysisError
-from analysis.layout import ENSEMBLE_WEIGHTS
 from analysis.results import load, load_manifest, load_weekly
 from analysis.statistics import CONFIDENCE, MIN_PAIRS, paired_differences
 from analysis.tables import Table
+from result_folder.layout import ENSEMBLE_WEIGHTS
 
 #: Outcomes of the main answer, in order.
 ANSWER_METRICS = (

@@ -26,7 +26,6 @@ from analysis.comparison import HEADLINE, compare, funnel, group_columns
 from analysis.decomposition import decompose, factors, report_section
 from analysis.errors import AnalysisError
 from analysis.headline import answer_sentences, answer_table
-from analysis.layout import DECOMPOSITION_DIR, MANIFEST
 from analysis.main_answer import Answer, fit_check, main_answer
 from analysis.results import (
     DamagedResultError,
@@ -40,6 +39,7 @@ from analysis.results import (
 from analysis.statistics import paired_differences
 from analysis.tables import Table, funnel_tables, outcome_tables, render, to_html, to_markdown
 from analysis.who import report_tables as who_tables
+from result_folder.layout import DECOMPOSITION_DIR, MANIFEST
 
 #: At most this many draws of a sweep get tables in the report (all are in comparison.csv).
 MAX_TABLE_DRAWS = 12

@@ -19,7 +19,7 @@ import pyarrow.dataset as ds
 
 from analysis.errors import AnalysisError
 from analysis.integrity import file_problem
-from analysis.layout import (
+from result_folder.layout import (
     ID_COLUMNS,
     MANIFEST,
     RUN_SUMMARY,
@@ -27,7 +27,7 @@ from analysis.layout import (
     SUMMARY_DIR,
     WEEKLY_DIR,
 )
-from analysis.run_log import apply_run_log, check_runs
+from result_folder.run_log import RunLogError, apply_run_log, check_runs
 
 #: Columns that identify a run rather than measure it.
 #: Prefix of the columns holding a swept parameter's value (``param:<section.field>``).
@@ -98,8 +98,11 @@ def load_manifest(folder: str | Path) -> dict[str, Any]:
         raise AnalysisError(f"{manifest}: not a readable JSON manifest ({err})") from err
     if not isinstance(data, dict):
         raise AnalysisError(f"{manifest}: the manifest must be a JSON object")
-    check_runs(data, manifest)
-    return apply_run_log(data, path)  # runs finished since the manifest's save
+    try:
+        check_runs(data, manifest)
+        return apply_run_log(data, path)  # runs finished since the manifest's save
+    except RunLogError as err:
+        raise AnalysisError(str(err)) from None
 
 
 def outcome_columns(table: pd.DataFrame) -> list[str]:
@@ -250,8 +253,7 @@ def listed_files(path: Path, kind: str, optional: bool = False) -> list[Path] | 
         problem = file_problem(file, record)
         if problem is not None:
             raise DamagedResultError(
-                f"{file} (run {run_id}) {problem}; running the batch again re-runs the "
-                "damaged run"
+                f"{file} (run {run_id}) {problem}; running the batch again re-runs the damaged run"
             )
         files.append(file)
     return files

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
-from analysis.layout import FATES_DIR
 from analysis.results import Folders, listed_files, load, read_result_table
 from analysis.tables import Table
+from result_folder.layout import FATES_DIR
 
 #: The columns that pair two runs (everything but the policy).
 PAIR = ("source", "world", "draw", "replicate")

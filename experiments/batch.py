@@ -23,16 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.integrity import file_problem
-from analysis.layout import (
-    ENSEMBLE_WEIGHTS,
-    FATES_DIR,
-    MANIFEST,
-    SUMMARY_DIR,
-    WEEKLY_DIR,
-    fates_path,
-    summary_path,
-    weekly_path,
-)
 from experiments.batch_config import (
     BatchConfig,
     decomposition_file,
@@ -57,6 +47,16 @@ from experiments.progress import Progress
 from experiments.runner import RunResult, execute_run
 from experiments.storage import fresh_folder, write_parquet_atomic
 from model.calendar import weeks
+from result_folder.layout import (
+    ENSEMBLE_WEIGHTS,
+    FATES_DIR,
+    MANIFEST,
+    SUMMARY_DIR,
+    WEEKLY_DIR,
+    fates_path,
+    summary_path,
+    weekly_path,
+)
 from scenarios.loader import SCENARIO_DIR
 
 #: Runs in flight per executor slot.

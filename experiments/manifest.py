@@ -32,10 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from analysis.atomic import write_text_atomic
-from analysis.layout import MANIFEST
-from analysis.run_log import RUN_LOG, apply_record, apply_run_log, check_runs
 from experiments.errors import UserError
 from experiments.plan import BatchPlan, RunTask
+from result_folder.layout import MANIFEST
+from result_folder.run_log import (
+    RUN_LOG,
+    RunLogError,
+    apply_record,
+    apply_run_log,
+    check_runs,
+)
 
 FORMAT = 1
 PACKAGES = ("tipsim", "mesa", "numpy", "pandas", "pydantic", "pyarrow", "scipy")
@@ -273,7 +279,7 @@ class Manifest:
         """Read ``folder/manifest.json``.
 
         Raises:
-            UserError: If there is no readable manifest.
+            UserError: If there is no readable manifest, or its runs or run log are damaged.
         """
         path = folder / MANIFEST
         try:
@@ -285,8 +291,11 @@ class Manifest:
         shaped = isinstance(data, dict) and isinstance(data.get("config"), dict)
         if not shaped or data.get("format") != FORMAT or "runs" not in data:
             raise UserError(f"{path}: not a tipsim batch manifest of format {FORMAT}")
-        check_runs(data, path)
-        apply_run_log(data, folder)
+        try:
+            check_runs(data, path)
+            apply_run_log(data, folder)
+        except RunLogError as err:
+            raise UserError(str(err)) from None
         return cls(folder, data)
 
     @property
@@ -405,7 +414,6 @@ class Manifest:
         log = self.folder / RUN_LOG
         if log.exists():
             log.write_bytes(b"")
-
 
 
 def _entry(task: RunTask) -> dict[str, Any]:

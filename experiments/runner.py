@@ -15,10 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.layout import RUN_IDENTITY
 from experiments.plan import RunTask
 from model import IdentificationModel
 from model.calendar import weeks
+from result_folder.layout import RUN_IDENTITY
 from scenarios.resolve import resolve_run
 
 

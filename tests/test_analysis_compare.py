@@ -11,9 +11,9 @@ import pytest
 import analysis
 from analysis.comparison import FUNNEL, HEADLINE
 from analysis.errors import AnalysisError
-from analysis.layout import ID_COLUMNS
 from analysis.tables import render
 from experiments.cli import main as tipsim
+from result_folder.layout import ID_COLUMNS
 from tests.analysis_folders import synthetic_summary, write_folder
 
 REFERENCE = [10.0, 20.0, 30.0, 40.0, 50.0]

@@ -16,8 +16,8 @@ import pytest
 import analysis.atomic
 import experiments.batch
 import experiments.manifest
-from analysis.errors import AnalysisError
 from experiments.cli import main as tipsim
+from experiments.errors import UserError
 from experiments.manifest import RUN_LOG, Manifest, source_hash
 from tests.batch_support import run, tables, write_batch
 
@@ -202,7 +202,7 @@ def test_the_run_log_is_replayed_and_a_torn_last_line_is_ignored(tmp_path):
     assert runs[first]["status"] == "done" and runs[second]["status"] == "pending"
 
     (folder / RUN_LOG).write_text("not json\n" + log + "\n")
-    with pytest.raises(AnalysisError, match=r"runs\.jsonl: line 1 is damaged"):
+    with pytest.raises(UserError, match=r"runs\.jsonl: line 1 is damaged"):
         Manifest.load(folder)
 
 

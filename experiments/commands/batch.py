@@ -7,9 +7,9 @@ import signal
 from dataclasses import replace
 from pathlib import Path
 
-from analysis.layout import DECOMPOSITION_DIR
 from experiments.batch import BatchOptions, BatchReport, run_batch
 from experiments.executors import EXECUTORS
+from result_folder.layout import DECOMPOSITION_DIR
 
 #: Exit status when some runs failed (input errors exit with 2).
 FAILED_RUNS_STATUS = 1

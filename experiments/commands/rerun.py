@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.layout import summary_path, weekly_path
 from analysis.results import read_result_table
 from experiments.manifest import Manifest
 from experiments.runner import simulate_task
+from result_folder.layout import summary_path, weekly_path
 from scenarios.resolve import resolve_run
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.layout import RUN_SUMMARY, RUN_WEEKLY
 from experiments.batch_config import MAX_YEARS, check_years
 from experiments.commands.options import seed_argument
 from experiments.errors import UserError
@@ -22,6 +21,7 @@ from experiments.progress import Progress
 from experiments.storage import write_parquet_atomic, write_text_atomic
 from model import POLICIES, IdentificationModel
 from model.calendar import weeks
+from result_folder.layout import RUN_SUMMARY, RUN_WEEKLY
 from scenarios.compose import check_overrides
 from scenarios.loader import load_scenario, resolve_path
 from scenarios.policy_loader import load_policy

@@ -6,7 +6,8 @@ it. Readers (the batch on resume, the analysis) replay the log over the manifest
 A torn last line, the process killed mid-write, is ignored.
 
 The experiments write the log (``experiments.manifest``); both they and the analysis read it
-through :func:`apply_run_log`, so there is one definition of what a record says.
+through :func:`check_runs` and :func:`apply_run_log`, so there is one definition of what a
+record says.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import AnalysisError
+
+class RunLogError(ValueError):
+    """A manifest's run entries or run log that cannot be read as written.
+
+    The readers turn it into their own error: ``analysis.errors.AnalysisError`` in the
+    analysis, ``experiments.errors.UserError`` in the batch (one message, exit status 2).
+    """
+
 
 #: The append-only log of finished runs beside the manifest (one JSON object per line).
 RUN_LOG = "runs.jsonl"
@@ -29,20 +37,20 @@ def check_runs(data: dict[str, Any], path: Path) -> None:
     """Refuse a manifest whose ``runs`` are damaged (not a mapping, an entry without status).
 
     Raises:
-        AnalysisError: Naming the manifest and the first damaged entry.
+        RunLogError: Naming the manifest and the first damaged entry.
     """
     runs = data.get("runs")
     if runs is None:
         return
     if not isinstance(runs, dict):
-        raise AnalysisError(
+        raise RunLogError(
             f"{path}: damaged manifest: 'runs' must map each run id to its entry (found a "
             f"{type(runs).__name__}); run the batch into a new folder (--new)"
         )
     for run_id, entry in runs.items():
         status = entry.get("status") if isinstance(entry, dict) else None
         if status not in STATUSES:
-            raise AnalysisError(
+            raise RunLogError(
                 f"{path}: damaged manifest: the entry of run '{run_id}' has no valid status "
                 f"(one of {', '.join(STATUSES)}); run the batch into a new folder (--new)"
             )
@@ -55,7 +63,7 @@ def apply_run_log(data: dict[str, Any], folder: Path) -> dict[str, Any]:
     refused, naming the line.
 
     Raises:
-        AnalysisError: If a line other than the last is not a run record.
+        RunLogError: If a line other than the last is not a run record.
     """
     path = Path(folder) / RUN_LOG
     try:
@@ -63,7 +71,7 @@ def apply_run_log(data: dict[str, Any], folder: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return data
     except OSError as err:
-        raise AnalysisError(f"{path}: the run log cannot be read ({err.strerror})") from None
+        raise RunLogError(f"{path}: the run log cannot be read ({err.strerror})") from None
     runs = data.get("runs") or {}
     last = len(lines) - 1
     for number, line in enumerate(lines):
@@ -78,7 +86,7 @@ def apply_run_log(data: dict[str, Any], folder: Path) -> dict[str, Any]:
         except ValueError as err:
             if number == last:  # torn: the process died while writing it
                 break
-            raise AnalysisError(
+            raise RunLogError(
                 f"{path}: line {number + 1} is damaged ({err}); move the file away to resume "
                 "from the manifest alone (its runs are then run again)"
             ) from None

@@ -14,6 +14,7 @@ A **single-run** folder (``tipsim run``): ``summary.parquet`` (one row per polic
 ``weekly.parquet`` (one row per policy and week), one seed, no manifest.
 
 ``experiments`` writes these folders and ``analysis`` reads them; both take the names from here.
+The batch's run log is :mod:`result_folder.run_log`.
 """
 
 from __future__ import annotations

@@ -192,3 +192,25 @@ def test_a_pool_batch_loads_an_allowed_strategy_file_in_its_workers(tmp_path, ca
     summary, _ = tables(tmp_path / "out")
     assert list(summary["policy"]) == ["nodet", "nodet"]
     assert (summary["victims_detained"] == 0).all()
+
+
+def test_an_installed_package_registers_a_strategy_by_entry_point(
+    tmp_path, small_world, monkeypatch, capsys
+):
+    """Strategies of installed packages come from the tipsim.strategies entry points."""
+    from importlib import metadata
+
+    import model.policies.code as code
+
+    point = metadata.EntryPoint(
+        name="installed_no_detention",
+        value="tests.custom_policy:NoDetention",
+        group=code.ENTRY_POINT_GROUP,
+    )
+    monkeypatch.setattr(code, "_entry_points", lambda: (point,))
+    path = policy_file(tmp_path, "name: ep\nstrategy: installed_no_detention\n", "ep")
+    assert tipsim(["validate", str(path)]) == 0
+    assert get_policy("installed_no_detention") is NoDetention
+    assert ScenarioModel(small_world, path, rng=1).run(0.2)["victims_detained"] == 0
+    assert tipsim(["validate", str(policy_file(tmp_path, "strategy: installed_no_detentio\n"))])
+    assert "did you mean 'installed_no_detention'" in capsys.readouterr().err

@@ -25,13 +25,13 @@ punishment enters disclosure. With learning on, a learnt rise of fear of punishm
 scales complaints and self-referral by ``max(0, 1 - help_seeking_fear_weight x d)``.
 
 State: the learnt changes (``fear``, ``trust``) of the migrants who learnt something recently,
-a sparse list of slots with their ``person_id`` (a slot whose person has left is dropped).
+columns over slots with the ``person_id`` each change belongs to, and the list of slots
+holding one (a slot whose person has left is dropped).
 Nothing is random. Off, nothing is stored and every hook returns its input unchanged.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from model.model import IdentificationModel
 
 #: A learnt change smaller than this is forgotten (its slot leaves the list).
-NEGLIGIBLE = 1e-4
+NEGLIGIBLE = 1e-3
 
 
 class Fate(IntEnum):
@@ -60,53 +60,61 @@ def smooth(values: np.ndarray, signal: float, rate: float, times: np.ndarray) ->
     return signal + (values - signal) * keep
 
 
-@dataclass
 class Learnt:
-    """The learnt changes of fear of punishment and trust, by slot (sparse)."""
+    """The learnt changes of fear of punishment and trust, by slot.
 
-    slots: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    person: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    fear: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
-    trust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    Dense columns over slots (with the ``person_id`` each change belongs to, so a reused slot
+    starts afresh) and the list of slots that hold a change (each once).
+    """
 
-    def add(self, slots, person, fear, trust) -> None:
-        """Add changes for ``slots`` (merged with their earlier ones)."""
-        slots = np.concatenate([self.slots, slots])
-        person = np.concatenate([self.person, person])
-        fear = np.concatenate([self.fear, fear])
-        trust = np.concatenate([self.trust, trust])
-        # The same person twice: their changes add up (a slot reused by someone else was
-        # dropped by ``current`` before).
-        unique, first, inverse = np.unique(slots, return_index=True, return_inverse=True)
-        self.slots = unique
-        self.person = person[first]
-        self.fear = np.bincount(inverse, weights=fear, minlength=len(unique))
-        self.trust = np.bincount(inverse, weights=trust, minlength=len(unique))
+    def __init__(self, capacity: int) -> None:
+        self.fear = np.zeros(capacity)
+        self.trust = np.zeros(capacity)
+        self.person = np.full(capacity, -1, dtype=np.int64)
+        self.listed = np.zeros(capacity, dtype=bool)
+        self.slots = np.zeros(0, dtype=np.int64)
 
-    def current(self, person_id: np.ndarray, stage: np.ndarray) -> None:
-        """Drop the changes of people who left or are in the authorities' hands.
+    def fit(self, capacity: int) -> None:
+        """Grow with the population's arrays."""
+        extra = capacity - len(self.fear)
+        if extra > 0:
+            self.fear = np.concatenate([self.fear, np.zeros(extra)])
+            self.trust = np.concatenate([self.trust, np.zeros(extra)])
+            self.person = np.concatenate([self.person, np.full(extra, -1, np.int64)])
+            self.listed = np.concatenate([self.listed, np.zeros(extra, dtype=bool)])
 
-        A left person's slot is free or reused; in custody or support their own experience
-        sets their fear and trust.
+    def record(self, slots, person, fear, trust) -> None:
+        """Add changes for distinct ``slots`` (to their earlier ones if the same person)."""
+        stale = self.person[slots] != person
+        self.fear[slots[stale]] = 0.0
+        self.trust[slots[stale]] = 0.0
+        self.fear[slots] += fear
+        self.trust[slots] += trust
+        self.person[slots] = person
+        new = slots[~self.listed[slots]]
+        self.listed[new] = True
+        self.slots = np.concatenate([self.slots, new])
+
+    def settle(self, person_id: np.ndarray, stage: np.ndarray) -> None:
+        """Forget the changes of people who left or are in custody or support.
+
+        In custody or support their own experience sets their fear and trust.
         """
-        here = (person_id[self.slots] == self.person) & (stage[self.slots] == Stage.COMMUNITY)
-        if not here.all():
-            self.keep(here)
+        slots = self.slots
+        here = (self.person[slots] == person_id[slots]) & (stage[slots] == Stage.COMMUNITY)
+        self.drop(slots[~here])
+        self.slots = slots[here]
 
-    def keep(self, mask: np.ndarray) -> None:
-        """Keep only the rows of ``mask``."""
-        self.slots, self.person = self.slots[mask], self.person[mask]
-        self.fear, self.trust = self.fear[mask], self.trust[mask]
+    def drop(self, slots: np.ndarray) -> None:
+        """Forget the changes of ``slots``."""
+        self.fear[slots] = 0.0
+        self.trust[slots] = 0.0
+        self.person[slots] = -1
+        self.listed[slots] = False
 
     def fear_of(self, slots: np.ndarray, person_id: np.ndarray) -> np.ndarray:
         """Learnt change of fear of punishment of ``slots`` (0 for those with none)."""
-        out = np.zeros(len(slots))
-        if len(self.slots) == 0 or len(slots) == 0:
-            return out
-        where = np.minimum(np.searchsorted(self.slots, slots), len(self.slots) - 1)
-        hit = (self.slots[where] == slots) & (self.person[where] == person_id[slots])
-        out[hit] = self.fear[where[hit]]
-        return out
+        return np.where(self.person[slots] == person_id[slots], self.fear[slots], 0.0)
 
 
 def learnt(model: IdentificationModel) -> Learnt | None:
@@ -114,7 +122,8 @@ def learnt(model: IdentificationModel) -> Learnt | None:
     if not model.params.learning.enabled:
         return None
     if getattr(model, "learnt", None) is None:
-        model.learnt = Learnt()
+        model.learnt = Learnt(model.population.capacity)
+    model.learnt.fit(model.population.capacity)
     return model.learnt
 
 
@@ -147,8 +156,7 @@ def learn(model: IdentificationModel, contacts: np.ndarray, fate: Fate) -> None:
     trust_after = smooth(trust_before, 0.0 if bad else 1.0, rate, times)
     pop.fear_punishment[slots] = fear_after
     pop.trust[slots] = trust_after
-    state.current(pop.person_id, pop.stage)
-    state.add(
+    state.record(
         slots,
         pop.person_id[slots],
         pop.fear_punishment[slots] - fear_before,
@@ -162,15 +170,19 @@ def forget(model: IdentificationModel) -> None:
     if state is None or len(state.slots) == 0:
         return
     pop = model.population
-    state.current(pop.person_id, pop.stage)
+    state.settle(pop.person_id, pop.stage)
     share = 1.0 - 0.5 ** (1.0 / model.params.learning.half_life_weeks)
     slots = state.slots
-    fear_step, trust_step = state.fear * share, state.trust * share
+    fear_step, trust_step = state.fear[slots] * share, state.trust[slots] * share
     pop.fear_punishment[slots] = np.clip(pop.fear_punishment[slots] - fear_step, 0.0, 1.0)
     pop.trust[slots] = np.clip(pop.trust[slots] - trust_step, 0.0, 1.0)
-    state.fear -= fear_step
-    state.trust -= trust_step
-    state.keep((np.abs(state.fear) >= NEGLIGIBLE) | (np.abs(state.trust) >= NEGLIGIBLE))
+    state.fear[slots] -= fear_step
+    state.trust[slots] -= trust_step
+    negligible = (np.abs(state.fear[slots]) < NEGLIGIBLE) & (
+        np.abs(state.trust[slots]) < NEGLIGIBLE
+    )
+    state.drop(slots[negligible])
+    state.slots = slots[~negligible]
 
 
 def help_seeking(model: IdentificationModel, slots: np.ndarray, base: np.ndarray) -> np.ndarray:

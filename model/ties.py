@@ -187,24 +187,25 @@ def join(model: IdentificationModel, slots: np.ndarray) -> None:
 
 
 def _take_seats(table: Circles, person_id: np.ndarray, circle: np.ndarray, slots: np.ndarray):
-    """Give each of ``slots`` a free seat in its ``circle`` where one is left; which got one."""
-    seated = np.zeros(len(slots), dtype=bool)
-    pending = np.arange(len(slots))
-    while len(pending):
-        # One arrival per circle a round (two arrivals must not take the same seat).
-        _, first = np.unique(circle[pending], return_index=True)
-        now = pending[np.sort(first)]
-        rows = circle[now]
-        seat_slots = table.seat_slot[rows]
-        free = (seat_slots < 0) | (person_id[np.maximum(seat_slots, 0)] != table.seat_person[rows])
-        has = free.any(axis=1)
-        column = free.argmax(axis=1)
-        took = now[has]
-        table.seat_slot[rows[has], column[has]] = slots[took]
-        table.seat_person[rows[has], column[has]] = person_id[slots[took]]
-        table.circle[slots[took]] = rows[has]
-        seated[took] = True
-        pending = np.setdiff1d(pending, now, assume_unique=True)
+    """Give each of ``slots`` a free seat in its ``circle`` where one is left; which got one.
+
+    Arrivals for the same circle take its free seats in turn: the ``r``-th of them (in their
+    order) the ``r``-th free seat, so no seat is given twice.
+    """
+    order = np.argsort(circle, kind="stable")
+    ordered = circle[order]
+    first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    rank = np.empty(len(circle), dtype=np.int64)
+    rank[order] = np.arange(len(ordered)) - np.repeat(first, np.diff(np.r_[first, len(ordered)]))
+    seat_slots = table.seat_slot[circle]
+    free = (seat_slots < 0) | (person_id[np.maximum(seat_slots, 0)] != table.seat_person[circle])
+    pick = free & (np.cumsum(free, axis=1) - 1 == rank[:, None])
+    seated = pick.any(axis=1)
+    column = pick.argmax(axis=1)[seated]
+    rows = circle[seated]
+    table.seat_slot[rows, column] = slots[seated]
+    table.seat_person[rows, column] = person_id[slots[seated]]
+    table.circle[slots[seated]] = rows
     return seated
 
 

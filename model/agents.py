@@ -165,6 +165,7 @@ class Trafficker(ModelAgent):
         self.kind = TraffickerKind(kind)
         self.next_event_week: int | None = None
         self.has_witness = False
+        self.cases = 0  # investigations opened against it so far (numbers its case decisions)
 
     @property
     def capacity(self) -> int:

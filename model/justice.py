@@ -43,8 +43,9 @@ def cooperation(model: IdentificationModel, slots: np.ndarray) -> np.ndarray:
         + j.cooperation_witness_visa * float(model.params.screening.witness_visa)
     )
     probability = 1.0 / (1.0 + np.exp(-log_odds))
-    ids = pop.person_id[slots]
-    return model.dice.bernoulli(Decision.COOPERATION, ids, probability, model.week)
+    # Keyed by the person alone: the same victim identified a few weeks apart under two
+    # policies makes the same choice where the probability is the same.
+    return model.dice.bernoulli(Decision.COOPERATION, pop.person_id[slots], probability)
 
 
 def open_investigation(model: IdentificationModel, trafficker: Trafficker, witness: bool) -> None:
@@ -55,6 +56,7 @@ def open_investigation(model: IdentificationModel, trafficker: Trafficker, witne
         trafficker.has_witness = trafficker.has_witness or witness
         return
     trafficker.legal_state = LegalState.INVESTIGATED
+    trafficker.cases += 1
     trafficker.has_witness = witness
     trafficker.next_event_week = model.week + model.params.justice.investigation_weeks
     model.open_cases.add(trafficker.index)
@@ -74,9 +76,14 @@ def _probabilities(model: IdentificationModel, kind: TraffickerKind) -> tuple[fl
 
 
 def advance_cases(model: IdentificationModel) -> None:
-    """Take the decisions that are due in open cases (in order of trafficker id)."""
+    """Take the decisions that are due in open cases (in order of trafficker id).
+
+    Each decision's number is keyed by the trafficker and the number of its case (its first
+    investigation, its second, ...), not the week: a case opened a few weeks earlier or later
+    under another policy is decided by the same numbers.
+    """
     j = model.params.justice
-    dice, week = model.dice, model.week
+    dice = model.dice
     for index in sorted(model.open_cases):
         trafficker = model.traffickers[index]
         if trafficker.next_event_week is None or trafficker.next_event_week > model.week:
@@ -85,18 +92,18 @@ def advance_cases(model: IdentificationModel) -> None:
         uid = model.trafficker_table.uid[index : index + 1]
         if trafficker.legal_state == LegalState.INVESTIGATED:
             chance = prosecute if trafficker.has_witness else prosecute * j.no_witness_factor
-            if dice.uniforms(Decision.PROSECUTION, uid, week)[0] < chance:
+            if dice.uniforms(Decision.PROSECUTION, uid, 0, trafficker.cases)[0] < chance:
                 trafficker.legal_state = LegalState.PROSECUTED
                 trafficker.next_event_week = model.week + j.trial_weeks
                 model.outcomes.add("prosecutions")
                 continue
             _close_case(model, trafficker, LegalState.ACTIVE)
-        elif dice.uniforms(Decision.CONVICTION, uid, week)[0] < convict:
+        elif dice.uniforms(Decision.CONVICTION, uid, 0, trafficker.cases)[0] < convict:
             model.outcomes.add("convictions")
             model.outcomes.add("victims_freed", free_victims(model, trafficker))
             _close_case(model, trafficker, LegalState.CONVICTED)
             replace = model.params.traffickers.replacement_probability
-            if dice.uniforms(Decision.REPLACEMENT, uid, week)[0] < replace:
+            if dice.uniforms(Decision.REPLACEMENT, uid)[0] < replace:  # once: convicted once
                 create_traffickers(model, trafficker.kind, uid + REPLACEMENT_UID_STEP)
         else:
             model.outcomes.add("acquittals")

@@ -123,8 +123,8 @@ def run_batch(
     """
     config = load_batch(batch_file, replicates=options.replicates, years=options.years)
     folder = options.out if options.out is not None else Path(config.output)
-    folder = Path(os.path.abspath(folder))  # "." has no name to put DIR-2 next to
     _check_output(folder, batch_file, "--out" if options.out is not None else "output")
+    folder = Path(os.path.abspath(folder))  # "." has no name to put DIR-2 next to
     follow_up = decomposition_file(config, batch_file)
     plan = build_plan(config, batch_file, progress=options.progress)
     code = code_identity(plan_strategies(plan))

@@ -1,9 +1,9 @@
 """The layers import only downwards (docs/architecture.md), checked by import-linter.
 
-The contracts are in pyproject.toml: the model imports nothing above it and reads no files;
-scenarios knows nothing of runs or results; analysis only reads result folders; the modules of
-model, experiments and analysis have no import cycles. A broken contract is printed with the
-import chain that breaks it.
+The contracts are in pyproject.toml: the result-folder layout imports no other package of the
+project; the model imports nothing above it and reads no files; scenarios knows nothing of runs
+or results; analysis only reads result folders; the modules of model, experiments and analysis
+have no import cycles. A broken contract is printed with the import chain that breaks it.
 """
 
 import pytest

@@ -152,6 +152,14 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
+def _to_unit(bits: np.ndarray) -> np.ndarray:
+    """Uniforms in [0, 1) from the top 53 of 64 random bits (``bits`` is overwritten)."""
+    bits >>= _S11
+    unit = bits.astype(np.float64)
+    unit *= _TO_UNIT
+    return unit
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser on a uint64 array, in place (wrapping multiplication)."""
     x ^= x >> _S30
@@ -211,7 +219,7 @@ class Dice:
 
     def uniforms(self, decision: int, ids: np.ndarray, week: int = 0, draw: int = 0) -> np.ndarray:
         """One uniform in [0, 1) per identity (float64, 53 random bits)."""
-        return (self.bits(decision, ids, week, draw) >> _S11).astype(np.float64) * _TO_UNIT
+        return _to_unit(self.bits(decision, ids, week, draw))
 
     def uniform_rows(
         self,
@@ -233,7 +241,7 @@ class Dice:
             dtype=np.uint64,
         )
         x = x[np.newaxis, :] + bases[:, np.newaxis]
-        return (_mix(x) >> _S11).astype(np.float64) * _TO_UNIT
+        return _to_unit(_mix(x))
 
     def uniform(self, decision: int, index: int = 0, week: int = 0, draw: int = 0) -> float:
         """One uniform in [0, 1) for a decision not about an individual (e.g. a week's count)."""

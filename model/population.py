@@ -21,7 +21,7 @@ victims each trafficker controls (:meth:`Population.take_control`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -428,6 +428,8 @@ def arrival_ids(week: int, groups: np.ndarray, initial: bool = False) -> np.ndar
     return (((high << _GROUP_BITS) | groups) << _NUMBER_BITS) | number
 
 
+#: Arrivals whose traits are hashed in one pass (a larger batch goes a chunk at a time).
+_TRAITS_CHUNK = 1 << 16
 #: The traits drawn at arrival (``draw_arrivals``), one decision each.
 _TRAITS = (
     Decision.INDEBTED,
@@ -453,6 +455,19 @@ def draw_arrivals(
     Returns:
         Their traits.
     """
+    if len(person_ids) > _TRAITS_CHUNK:  # the initial population: a chunk at a time (memory)
+        parts = [
+            draw_arrivals(
+                dice, person_ids[i : i + _TRAITS_CHUNK], groups[i : i + _TRAITS_CHUNK], params
+            )
+            for i in range(0, len(person_ids), _TRAITS_CHUNK)
+        ]
+        return Arrivals(
+            **{
+                f.name: np.concatenate([getattr(part, f.name) for part in parts])
+                for f in fields(Arrivals)
+            }
+        )
     p = params.population
     # One uniform per trait (the same numbers as one dice call each, hashed in one pass).
     indebted, debt, first, young, documents, trust = dice.uniform_rows(_TRAITS, person_ids)

@@ -63,7 +63,7 @@ def scope_words(answer: Answer) -> str:
 def answer_sentences(answer: Answer) -> list[str]:
     """One sentence per outcome (and world): the change, its interval and its probability."""
     level = f"{100 * answer.confidence:g}%"
-    span = f"Over {answer.years:g} year{'' if answer.years == 1 else 's'}" if answer.years else ""
+    span = answer.span
     if answer.kind == "factorial":
         who, against = "the full reform", "the status quo"
     else:
@@ -74,7 +74,8 @@ def answer_sentences(answer: Answer) -> list[str]:
     for row in answer.rows.itertuples():
         where = f" in {row.world}" if many_worlds else ""
         opening = f"{span}{where}, {who}" if span else f"{who[0].upper()}{who[1:]}{where}"
-        text = f"{opening} {_change(row.metric, row.mean)} than {against}"
+        text = f"{opening} {_change(row.metric, row.mean)} {'as' if row.mean == 0 else 'than'} "
+        text += against
         text += f" ({_interval(row, level, answer.kind)})"
         sentences.append(text + ".")
     return sentences
@@ -200,7 +201,7 @@ def _interval(row, level: str, kind: str) -> str:
     else:
         text = f"{level} interval {signed(row.low)} to {signed(row.high)}"
     if kind == "ensemble":
-        text += f"; a {row.p_more:.0%} probability that it {_present(row.metric)} more"
+        text += f"; {row.p_more:.0%} probability that it {_present(row.metric)} more"
         if not missing(getattr(row, "p_more_low", None)):
             text += f" ({row.p_more_low:.0%}-{row.p_more_high:.0%} over a bootstrap of members)"
         text += f"; more in {row.share_more:.0%} of the members by weight"

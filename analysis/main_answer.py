@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -102,6 +102,8 @@ class Answer:
             ``mean`` (mean paired difference), ``se`` (its standard error) and ``pairs``.
         covers: What the interval covers, in words.
         years: Length of the runs in years (``None`` when unknown).
+        span: The period the outcomes count, in words ("Over 5 years"; "Over 2025-2029" when
+            the runs replay the past and the policies start later), empty when unknown.
         confidence: Coverage of the intervals.
     """
 
@@ -113,6 +115,7 @@ class Answer:
     covers: str
     years: float | None
     confidence: float = CONFIDENCE
+    span: str = ""
 
 
 def main_answer(
@@ -156,10 +159,14 @@ def main_answer(
     weights = ensemble_weights(folder)
     members = _member_differences(runs, reference, alternative, chosen, weights)
     if weights is not None:
-        return _ensemble(runs, reference, alternative, chosen, weights, members, years, confidence)
-    if _is_factorial(runs, reference):
-        return _factorial(runs, reference, alternative, chosen, members, years, confidence)
-    return _paired(runs, reference, alternative, chosen, members, years, confidence)
+        answer = _ensemble(
+            runs, reference, alternative, chosen, weights, members, years, confidence
+        )
+    elif _is_factorial(runs, reference):
+        answer = _factorial(runs, reference, alternative, chosen, members, years, confidence)
+    else:
+        answer = _paired(runs, reference, alternative, chosen, members, years, confidence)
+    return replace(answer, span=_span(folder, years))
 
 
 def _ensemble(runs, reference, alternative, metrics, weights, members, years, confidence):
@@ -305,6 +312,33 @@ def _is_factorial(runs: pd.DataFrame, reference: str) -> bool:
         return len(factors(runs, reference)) >= 2
     except AnalysisError:
         return False
+
+
+def _span(folder: Path, years: float | None) -> str:
+    """The period the run summaries count, in words.
+
+    With ``time.policy_start_year`` among the batch's overrides the summaries count from that
+    year (the years before it are a replay, ``model.policy_start``) to the run's last year.
+    """
+    config = load_manifest(folder).get("config") or {}
+    start = (config.get("overrides") or {}).get("time.policy_start_year")
+    if start is None:
+        return f"Over {years:g} year{'' if years == 1 else 's'}" if years else ""
+    first = _first_year(Path(folder))
+    if first is None or years is None:
+        return f"From {int(start)}"
+    return f"Over {int(start)}-{int(first + years) - 1}"
+
+
+def _first_year(folder: Path) -> int | None:
+    """The calendar year the runs start in, from one weekly file (``None`` without any)."""
+    files = sorted((folder / "weekly").glob("*.parquet"))
+    if not files:
+        return None
+    try:
+        return int(pd.read_parquet(files[0], columns=["year"])["year"].min())
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _years(runs: pd.DataFrame, folder: Path) -> float | None:

@@ -219,3 +219,30 @@ def test_shares_are_left_out_when_the_total_is_indistinguishable_from_zero():
     assert table["share"].isna().all()
     clear = decompose(factorial_runs(lambda a, b, c, r: known_outcome(a, b, c) + r * a))
     assert clear.loc[clear["kind"] == "total", "share"].iloc[0] == 1.0
+
+
+def test_a_factorials_answer_and_report_lead_with_the_full_reform(tmp_path):
+    """The decomposition batch's own report headlines all-reform against all-status-quo, not
+    the first corner's comparison (it used to report the status-quo corner's small gain)."""
+    import analysis
+    from analysis.headline import answer_sentences
+    from analysis.main_answer import main_answer
+
+    runs = factorial_runs(lambda a, b, c, r: known_outcome(a, b, c) + 0.1 * r)
+    runs = runs.drop(columns="source")
+    runs.insert(0, "run_id", [f"run-{i}" for i in range(len(runs))])
+    runs.insert(5, "seed", runs["replicate"])
+    from analysis.comparison import HEADLINE
+
+    for name in HEADLINE:  # the report's tables need every headline outcome
+        if name not in runs:
+            runs[name] = 1.0
+    folder = write_folder(tmp_path / "factorial", runs)
+    answer = main_answer(folder, metrics=["victims_identified"])
+    total = sum(EFFECTS.values())  # every term: the full reform against the status quo
+    assert answer.kind == "factorial"
+    assert answer.rows["mean"].iloc[0] == pytest.approx(total)
+    (sentence,) = answer_sentences(answer)
+    assert sentence.startswith(f"The full reform identified {total:.1f} more victims than the ")
+    page = analysis.write_report(folder)["html"].read_text(encoding="utf-8")
+    assert page.index(sentence) < page.index('id="fig-waterfall"') < page.index("<h2>")

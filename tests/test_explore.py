@@ -89,6 +89,38 @@ def test_every_slider_has_a_label_a_unit_and_one_line_of_help():
         assert spec.low <= settings[name] <= spec.high, name
 
 
+def test_the_ensemble_view_shows_the_batchs_answer_over_members(tmp_path):
+    """The dashboard's ensemble view states the main job's answer (the same sentence)."""
+    import json
+
+    import pandas as pd
+
+    from analysis.headline import answer_sentences
+    from analysis.main_answer import main_answer
+    from experiments.explore.ensemble_view import ensemble_gain
+    from tests.analysis_folders import synthetic_summary, write_folder
+
+    frames = [
+        synthetic_summary(
+            {
+                "detention_first": {"victims_identified": [10, 12]},
+                "screening_before_detention": {"victims_identified": [10 + gain, 13 + gain]},
+            },
+            world=f"member_{i:03d}",
+        )
+        for i, gain in enumerate([2, -1, 4])
+    ]
+    runs = pd.concat(frames, ignore_index=True)
+    runs["run_id"] = [f"run-{i}" for i in range(len(runs))]
+    folder = write_folder(tmp_path / "main", runs)
+    assert ensemble_gain(folder) is None  # no ensemble weights: not the main job
+    members = [{"world": f"member_{i:03d}", "weight": w} for i, w in enumerate([0.5, 0.2, 0.3])]
+    (folder / "ensemble.json").write_text(json.dumps({"members": members}))
+    sentence, figure = ensemble_gain(folder)
+    assert sentence == answer_sentences(main_answer(folder))[0]
+    assert len(figure.axes) >= 1
+
+
 def test_cli_explore_refuses_an_unknown_world_before_starting(capsys):
     assert tipsim(["explore", "--world", "no_such_world", "--no-open"]) == 2
     assert "no_such_world" in capsys.readouterr().err
@@ -267,6 +299,7 @@ def test_dashboard_loads_without_console_errors_or_overflow(page):
     assert "No weeks simulated yet" in text  # no empty axes before the first week
     assert "What-if world" in text  # the small world is not calibrated, and says so
     assert "PAGE 0" not in text.upper()
+    assert "Over the whole ensemble" in text  # the ensemble view (main job's results or how)
     assert page.find_elements("tag name", "img") == []
     sliders = page.find_elements("css selector", "[role=slider]")
     assert len(sliders) == len(SLIDERS)

@@ -10,6 +10,8 @@ with it, and the page says so. Each slider shows its track, its value, its unit 
 of help. The page shows the levers in force (read back from the model), the running totals of
 both policies and their difference, the identification funnel, and the weekly flows and
 cumulative identifications by calendar date; at the horizon it says the run has finished.
+Below, the ensemble view shows the gain in every calibrated member from the main job's results
+(:mod:`experiments.explore.ensemble_view`), when they are there.
 
 ``TIPSIM_EXPLORE_WORLD`` (set by ``tipsim explore --world``) chooses the world shown first.
 """
@@ -32,6 +34,7 @@ from experiments.explore.controls import (
     pair_arguments,
     worlds,
 )
+from experiments.explore.ensemble_view import ensemble_gain, results_folder
 from experiments.explore.pair import FOLLOWED, FUNNEL, PolicyPair, column
 from model.policies import POLICIES
 from scenarios.policy_loader import shipped_policies
@@ -116,6 +119,7 @@ def Page():
                 Settings(settings.value, offered, change)
         with solara.Column(classes=["tipsim-main"], gap="8px"):
             Main(model.value, offered[settings.value["world"]], settings.value)
+            EnsembleView()
 
 
 @solara.component
@@ -198,6 +202,24 @@ def Main(pair: PolicyPair, world: World, settings: dict[str, Any]):
         return
     with solara.Row(classes=["tipsim-figures"], gap="12px"):
         for figure in (funnel(pair), weekly(pair), cumulative(pair)):
+            with solara.Column(classes=["tipsim-figure"]):
+                solara.FigureMatplotlib(figure, format="png")
+
+
+@solara.component
+def EnsembleView():
+    """The gain over the ensemble's members, from the main job's results when they are there."""
+    found = solara.use_memo(ensemble_gain, [])
+    with solara.Details("Over the whole ensemble: the gain in each calibrated member"):
+        if found is None:
+            solara.Text(
+                "The main job's results are not here yet: run tipsim batch "
+                f"experiments/policy_comparison.yaml, and this shows the gain in each member "
+                f"of the calibrated ensemble (read from {results_folder()})."
+            )
+        else:
+            sentence, figure = found
+            solara.Text(sentence)
             with solara.Column(classes=["tipsim-figure"]):
                 solara.FigureMatplotlib(figure, format="png")
 

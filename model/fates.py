@@ -72,6 +72,7 @@ class Fates:
         self._fate = GrowingArray(np.int8)
         self._met: list[dict[str, np.ndarray]] = []  # who they were, one batch of contacts each
         self._row_of_slot = np.full(0, -1, dtype=np.int64)
+        self._row_of_person: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self._fate)
@@ -97,8 +98,19 @@ class Fates:
         slots = slots[self._rows(slots) < 0]
         if len(slots) == 0:
             return
+        # A person met before in another slot (back after removal: ``model.after_removal``)
+        # keeps their first row and its fate.
+        again = [self._row_of_person.get(int(p), -1) for p in pop.person_id[slots]]
+        again = np.asarray(again, dtype=np.int64)
+        self._row_of_slot[slots[again >= 0]] = again[again >= 0]
+        slots = slots[again < 0]
+        if len(slots) == 0:
+            return
         first = len(self)
         self._row_of_slot[slots] = np.arange(first, first + len(slots))
+        self._row_of_person.update(
+            zip(pop.person_id[slots].tolist(), range(first, first + len(slots)), strict=True)
+        )
         debt = pop.current_debt(
             slots, model.week, model.params.prevalence.debt_repaid_months_per_month
         )

@@ -94,3 +94,19 @@ def test_two_policies_on_one_seed_start_from_the_same_people(small_world):
 
 
 POLICIES = ("detention_first", "screening_before_detention")
+
+
+def test_a_victim_back_after_removal_keeps_one_row_and_its_fate(small_world):
+    model = IdentificationModel(
+        small_world,
+        "detention_first",
+        rng=7,
+        after_removal__enabled=True,
+        after_removal__return_probability=1.0,
+        after_removal__return_delay_weeks=4.0,
+        after_removal__return_min_weeks=2.0,
+    )
+    model.run(1)
+    fates = model.fates.table()
+    assert model.summary()["returned"] > 0, "the test needs people back"
+    assert fates["person_id"].is_unique

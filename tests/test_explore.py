@@ -202,12 +202,30 @@ def page(dashboard, tmp_path):
         yield driver
 
 
-def wait_for(condition, timeout: float = 60):
+def wait_for(condition, timeout: float = 120):
+    """Wait until ``condition()`` holds; an element re-drawn while it was read counts as not yet.
+
+    The timeout is generous: on a loaded machine a rebuild of the models takes seconds.
+    """
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
-    while not condition():
+    while True:
+        try:
+            if condition():
+                return
+        except (NoSuchElementException, StaleElementReferenceException):
+            pass
         if time.monotonic() > deadline:
             raise TimeoutError("the page did not reach the expected state")
         time.sleep(0.25)
+
+
+def slider_value(driver, index: int) -> str | None:
+    """The value the ``index``-th slider shows (found afresh: the page may have re-drawn it)."""
+    return driver.find_elements("css selector", "[role=slider]")[index].get_attribute(
+        "aria-valuenow"
+    )
 
 
 def totals_text(driver) -> str:
@@ -326,14 +344,16 @@ def test_a_slider_change_reaches_the_model_at_once(page):
 
     step(page, 0)
     index = list(SLIDERS).index("screening__tier1_sensitivity")
-    before = page.find_element("id", "tipsim-in-force").text
-    assert "indicator sensitivity 0.6," in before
-    page.find_elements("css selector", "[role=slider]")[index].send_keys(Keys.ARROW_RIGHT)
-    # read back from the model's own parameters, and the run restarted with them
     in_force = lambda: page.find_element("id", "tipsim-in-force").text  # noqa: E731
+    wait_for(lambda: "indicator sensitivity 0.6," in in_force())
+    slider = page.find_elements("css selector", "[role=slider]")[index]
+    slider.send_keys(Keys.ARROW_RIGHT)
+    wait_for(lambda: slider_value(page, index) == "0.65")
+    # read back from the model's own parameters, and the run restarted with them
     wait_for(lambda: "indicator sensitivity 0.65," in in_force())
     wait_for(lambda: "after 0 weeks" in totals_text(page))
-    assert "Indicator screening sensitivity changed" in page.find_element("tag name", "body").text
+    body = lambda: page.find_element("tag name", "body").text  # noqa: E731
+    wait_for(lambda: "Indicator screening sensitivity changed" in body())
     assert console_errors(page) == []
 
 
@@ -342,7 +362,7 @@ def test_the_page_says_when_the_run_has_finished(page):
 
     years = page.find_elements("css selector", "[role=slider]")[list(SLIDERS).index("years")]
     years.send_keys(Keys.HOME)  # a quarter of a year, the shortest: 13 weeks
-    wait_for(lambda: years.get_attribute("aria-valuenow") == "0.25")
+    wait_for(lambda: slider_value(page, list(SLIDERS).index("years")) == "0.25")
     wait_for(lambda: "Week 0 of about 13" in page.find_element("tag name", "body").text)
     click(page, "▶")
     wait_for(lambda: "Finished: 13 weeks" in page.find_element("tag name", "body").text, 120)
@@ -384,7 +404,7 @@ def test_switching_policy_changes_the_numbers_to_the_models_own(page):
     slider = page.find_elements("css selector", "[role=slider]")[list(SLIDERS).index("seed")]
     for _ in range(seed - 1):
         slider.send_keys(Keys.ARROW_RIGHT)
-    wait_for(lambda: slider.get_attribute("aria-valuenow") == str(seed))
+    wait_for(lambda: slider_value(page, list(SLIDERS).index("seed")) == str(seed))
 
     def reset_to_seed() -> bool:  # a change takes effect at once: the run restarts with it
         return "after 0 weeks" in totals_text(page) and f"seed {seed}," in totals_text(page)

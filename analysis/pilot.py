@@ -47,6 +47,8 @@ OBSERVED = {
 }
 #: What the test and the update count.
 TESTED = "victims_identified"
+#: Least expected identifications (whole system, over the pilot) a member is taken to have.
+RATE_FLOOR = 0.25
 #: Weeks in a month, for durations given in months.
 WEEKS_PER_MONTH = 52 / 12
 
@@ -291,10 +293,11 @@ def _expected_width_after(
         p: {m: a.loc[a["world"] == m, TESTED].to_numpy(dtype=np.int64) for m in members}
         for p, a in arms.items()
     }
-    # expected counts in each arm under each member (half a count floor: a member whose runs
-    # never identified anyone is unlikely, not impossible, to see one)
-    pilot_rate = share * np.maximum(reform, 0.5 / 2)
-    control_rate = (1 - share) * np.maximum(control, 0.5 / 2)
+    # expected counts in each arm under each member, floored at a quarter of an identification
+    # over the pilot: a member whose runs never identified anyone is unlikely, not unable, to
+    # see one
+    pilot_rate = share * np.maximum(reform, RATE_FLOOR)
+    control_rate = (1 - share) * np.maximum(control, RATE_FLOOR)
     truths = rng.choice(len(members), size=datasets, p=w)
     widths = np.empty(datasets)
     for k, truth in enumerate(truths):

@@ -137,14 +137,15 @@ def study(
 
 def voi_text(table: pd.DataFrame, unit: str, config: PilotConfig) -> str:
     """The value-of-information table as aligned text."""
+    width = max([len("what is learned"), *(len(str(name)) for name in table["learned"])])
     lines = [
         f"Value of information for adopting {config.alternative} over {config.reference}, "
         f"judged by {config.objective} (in {unit}):",
-        f"  {'what is learned':<44} {'EVPPI':>10} {'of EVPI':>8} {'var. share':>10}",
+        f"  {'what is learned':<{width}} {'EVPPI':>10} {'of EVPI':>8} {'var. share':>10}",
     ]
     for row in table.itertuples():
         lines.append(
-            f"  {row.learned:<44} {row.evppi:>10.3g} {row.share_of_evpi:>8.0%} "
+            f"  {row.learned:<{width}} {row.evppi:>10.3g} {row.share_of_evpi:>8.0%} "
             f"{row.variance_share:>10.0%}"
         )
     return "\n".join(lines) + "\n"

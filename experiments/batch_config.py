@@ -31,7 +31,7 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -59,6 +59,9 @@ MAX_YEARS = 200
 
 #: A number: an integer or a float, never a boolean or a string (``years: true`` is refused).
 Number = Annotated[float, Strict()]
+
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class _Strict(BaseModel):
@@ -200,25 +203,43 @@ def load_batch(
     Raises:
         UserError: Naming the file, each invalid field and what is allowed.
     """
-    if not path.is_file():
-        raise UserError(f"{path}: no such batch file")
-    try:
-        data = read_yaml(path)
-    except ValueError as err:  # ScenarioError: not YAML, too large, not a mapping
-        raise UserError(str(err)) from None
+    data = read_file(path, "batch")
     if replicates is not None:
         data["replicates"] = replicates
     if years is not None:
         data["years"] = years
-    try:
-        config = BatchConfig.model_validate(data)
-    except ValidationError as err:
-        problems = batch_problems(err)
-        lines = "\n".join(f"  - {p}" for p in problems)
-        raise UserError(f"{path}: {len(problems)} problem(s):\n{lines}") from None
+    config = validated(path, data, BatchConfig)
     if config.ensemble is not None:
         config = config.model_copy(update={"worlds": member_worlds(config, path)})
     return config
+
+
+def read_file(path: Path, kind: str) -> dict[str, Any]:
+    """The mapping of a YAML file the command line names (a batch or pilot file).
+
+    Raises:
+        UserError: The file is missing, not YAML, too large or not a mapping.
+    """
+    if not path.is_file():
+        raise UserError(f"{path}: no such {kind} file")
+    try:
+        return read_yaml(path)
+    except ValueError as err:  # ScenarioError: not YAML, too large, not a mapping
+        raise UserError(str(err)) from None
+
+
+def validated(path: Path, data: dict[str, Any], model: type[_M]) -> _M:
+    """``data`` validated as ``model``; every problem named in one message.
+
+    Raises:
+        UserError: Naming the file, each invalid field and what is allowed.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        problems = batch_problems(err, model)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise UserError(f"{path}: {len(problems)} problem(s):\n{lines}") from None
 
 
 def member_worlds(config: BatchConfig, path: Path) -> list[str]:

@@ -23,11 +23,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, StrictInt, ValidationError, field_validator, model_validator
+from pydantic import Field, StrictInt, field_validator, model_validator
 
-from experiments.batch_config import Number, _Strict, batch_problems
+from experiments.batch_config import Number, _Strict, read_file, validated
 from experiments.errors import UserError
-from scenarios.loader import read_yaml
 
 
 class PilotGrid(_Strict):
@@ -103,18 +102,7 @@ def load_pilot(path: Path) -> PilotConfig:
     Raises:
         UserError: Naming the file, each invalid field and what is allowed.
     """
-    if not path.is_file():
-        raise UserError(f"{path}: no such pilot file")
-    try:
-        data = read_yaml(path)
-    except ValueError as err:  # ScenarioError: not YAML, too large, not a mapping
-        raise UserError(str(err)) from None
-    try:
-        return PilotConfig.model_validate(data)
-    except ValidationError as err:
-        problems = batch_problems(err, PilotConfig)
-        lines = "\n".join(f"  - {p}" for p in problems)
-        raise UserError(f"{path}: {len(problems)} problem(s):\n{lines}") from None
+    return validated(path, read_file(path, "pilot"), PilotConfig)
 
 
 def batch_file(config: PilotConfig, path: Path) -> Path:

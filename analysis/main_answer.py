@@ -145,15 +145,7 @@ def main_answer(
         AnalysisError: The folder holds one policy only, or no pairs of runs.
     """
     runs = load(folder)
-    reference = resolve_reference(runs, reference)
-    policies = [str(p) for p in runs["policy"].cat.categories if (runs["policy"] == p).any()]
-    others = [p for p in policies if p != reference]
-    if alternative is None:
-        if not others:
-            raise AnalysisError(f"{folder}: one policy only ({reference}); nothing to compare")
-        alternative = ALTERNATIVE if ALTERNATIVE in others else others[0]
-    elif alternative not in others:
-        raise AnalysisError(f"{folder}: no runs of {alternative!r} to compare with {reference}")
+    reference, alternative = compared_policies(runs, folder, reference, alternative)
     chosen = [m for m in metrics if m in runs.columns]
     years = _years(runs, folder)
     weights = ensemble_weights(folder)
@@ -167,6 +159,45 @@ def main_answer(
     else:
         answer = _paired(runs, reference, alternative, chosen, members, years, confidence)
     return replace(answer, span=_span(folder, years))
+
+
+def compared_policies(
+    runs: pd.DataFrame, folder: Path, reference: str | None, alternative: str | None
+) -> tuple[str, str]:
+    """The reference and the compared policy of a folder's runs (defaults as in main_answer).
+
+    Raises:
+        AnalysisError: One policy only, or no runs of the named alternative.
+    """
+    reference = resolve_reference(runs, reference)
+    policies = [str(p) for p in runs["policy"].cat.categories if (runs["policy"] == p).any()]
+    others = [p for p in policies if p != reference]
+    if alternative is None:
+        if not others:
+            raise AnalysisError(f"{folder}: one policy only ({reference}); nothing to compare")
+        alternative = ALTERNATIVE if ALTERNATIVE in others else others[0]
+    elif alternative not in others:
+        raise AnalysisError(f"{folder}: no runs of {alternative!r} to compare with {reference}")
+    return reference, alternative
+
+
+def ensemble_source(folder: Path) -> Path:
+    """The ensemble folder an ensemble batch drew its members from (its ``ensemble.json``).
+
+    Raises:
+        AnalysisError: The folder is not a batch over an ensemble, or the record is unreadable.
+    """
+    path = Path(folder) / ENSEMBLE_WEIGHTS
+    try:
+        return Path(json.loads(path.read_text(encoding="utf-8"))["ensemble"])
+    except FileNotFoundError:
+        raise AnalysisError(
+            f"{folder}: not a batch over a calibrated ensemble (no {ENSEMBLE_WEIGHTS})"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise AnalysisError(
+            f"{path}: unreadable ensemble record ({err}); run the batch again to rewrite it"
+        ) from None
 
 
 def _ensemble(runs, reference, alternative, metrics, weights, members, years, confidence):

@@ -32,6 +32,8 @@ ENSEMBLE_DIR = "ensemble"
 LISTING = "ensemble.csv"
 #: Calibrated values under this prefix are screening levers: kept in the listing, not the files.
 LEVER_PREFIX = "screening."
+#: Columns of an ensemble listing that are not calibrated inputs.
+NOT_INPUTS = ("member", "weight", "distance", "path")
 
 
 def member_document(
@@ -133,6 +135,20 @@ def read_ensemble(folder: Path) -> pd.DataFrame:
     _check_listing(listing, folder / LISTING)
     listing["path"] = [folder / name for name in listing["member"]]
     return listing
+
+
+def member_inputs(folder: Path) -> pd.DataFrame:
+    """The calibrated inputs of each member of an ensemble, indexed by the member file's stem.
+
+    Raises:
+        UserError: The listing cannot be read, naming the folder.
+    """
+    try:
+        listing = read_ensemble(folder)
+    except (OSError, ValueError) as err:
+        raise UserError(f"{folder}: cannot read the ensemble listing ({err})") from None
+    listing.index = [Path(name).stem for name in listing["member"]]
+    return listing.drop(columns=[c for c in NOT_INPUTS if c in listing.columns])
 
 
 def _check_listing(listing: pd.DataFrame, path: Path) -> None:

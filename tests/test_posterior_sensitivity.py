@@ -1,4 +1,7 @@
-"""The variance decomposition of the gain over posterior members: known linear answers."""
+"""The variance decomposition of the gain over posterior members: known linear answers, and
+``tipsim compare --sensitivity`` end to end on a small ensemble batch."""
+
+import io
 
 import numpy as np
 import pandas as pd
@@ -73,3 +76,36 @@ def test_member_gains_are_the_mean_paired_differences():
     )
     assert gains.loc["a", "victims_identified"] == 2.0
     assert gains.loc["b", "victims_identified"] == -2.0
+
+
+# ------------------------------------------------------------------ the command, end to end
+def test_compare_sensitivity_splits_an_ensemble_batchs_gain_over_its_inputs(tmp_path, capsys):
+    """``tipsim compare --sensitivity`` reads the members' inputs through the batch's record."""
+    from experiments.cli import main as cli
+    from tests.test_pilot import write_pilot
+
+    write_pilot(tmp_path)  # 8 small members differing in disclosure.intercept ...
+    listing = tmp_path / "ensemble" / "ensemble.csv"
+    pd.read_csv(listing).drop(columns="screening.tier1_specificity").to_csv(listing, index=False)
+    assert cli(["batch", str(tmp_path / "batch.yaml"), "--quiet", "--workers", "1"]) == 0
+    capsys.readouterr()
+    folder = tmp_path / "out"
+    metrics = ["victims_identified", "cost_hkd"]  # the cost's gain differs between members
+    assert cli(["compare", str(folder), "--sensitivity", "--metrics", *metrics]) == 0
+    out = capsys.readouterr().out
+    assert "What carries the gain in victims identified" in out
+    assert "| disclosure.intercept |" in out
+    assert cli(["compare", str(folder), "--sensitivity", "--metrics", "cost_hkd", "--format",
+                "csv"]) == 0  # fmt: skip
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    # one varying input: the linear split is its correlation, squared
+    row = table.set_index("parameter").loc["disclosure.intercept"]
+    assert row["share"] == pytest.approx(row["correlation"] ** 2)
+    assert row["r2"] == pytest.approx(row["share"])
+    assert table["members"].iloc[0] == 8
+
+    # a batch that did not draw from an ensemble has no inputs to split over
+    (folder / "ensemble.json").unlink()
+    assert cli(["compare", str(folder), "--sensitivity"]) == 2
+    err = capsys.readouterr().err
+    assert "not a batch over a calibrated ensemble" in err and "Traceback" not in err

@@ -10,6 +10,7 @@ from analysis.comparison import METRIC_GROUPS
 from analysis.decomposition import DEFAULT_METRICS, decomposition_text
 from analysis.errors import AnalysisError
 from analysis.headline import answer_text
+from analysis.main_answer import HEADLINE_METRICS
 from analysis.statistics import CONFIDENCE
 from analysis.tables import FORMATS, comparison_text
 from analysis.who import who_text
@@ -45,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "arrival (the same victims under both policies; formats md or csv)",
     )
     parser.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="over a batch of a calibrated ensemble's members (e.g. the main job): which "
+        "calibrated inputs carry the gain, by a weighted regression of the members' gains on "
+        "their inputs (default outcomes victims identified and prosecutions; formats md or csv)",
+    )
+    parser.add_argument(
         "--format", choices=FORMATS, default="md", help="output format (default md)"
     )
     parser.add_argument(
@@ -72,6 +80,27 @@ def _answers(args: argparse.Namespace) -> str:
     return "\n".join(texts) + ("\n" if texts else "")
 
 
+def _sensitivity(folder: Path, reference: str | None, metrics: list[str] | None, fmt: str) -> str:
+    """What carries the gain over the members of one ensemble batch (``--sensitivity``)."""
+    import analysis
+    from analysis.main_answer import compared_policies, ensemble_source, ensemble_weights
+    from analysis.posterior_sensitivity import sensitivity_tables, sensitivity_text
+    from experiments.ensemble import member_inputs
+
+    source = ensemble_source(folder)
+    runs = analysis.load(folder)
+    reference, alternative = compared_policies(runs, folder, reference, None)
+    tables = sensitivity_tables(
+        runs,
+        ensemble_weights(folder),
+        member_inputs(source),
+        reference,
+        alternative,
+        metrics or list(HEADLINE_METRICS),
+    )
+    return sensitivity_text(tables, reference, alternative, fmt)
+
+
 def main(args: argparse.Namespace) -> int:
     """Print (or write) the comparison tables, or the decomposition of a factorial batch."""
     metrics = (
@@ -81,6 +110,10 @@ def main(args: argparse.Namespace) -> int:
     )
     if args.who:
         text = who_text(args.folders, args.reference, args.format)
+    elif args.sensitivity:
+        text = "\n".join(
+            _sensitivity(folder, args.reference, metrics, args.format) for folder in args.folders
+        )
     elif args.decomposition:
         text = decomposition_text(
             args.folders, args.reference, metrics, args.format, confidence=args.confidence

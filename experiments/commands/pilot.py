@@ -19,11 +19,9 @@ import pandas as pd
 
 from experiments.batch import BatchOptions, run_batch
 from experiments.batch_config import ensemble_folder, load_batch
+from experiments.ensemble import member_inputs
 from experiments.errors import UserError
 from experiments.pilot_config import PilotConfig, batch_file, load_pilot
-
-#: Columns of an ensemble listing that are not inputs.
-NOT_INPUTS = ("member", "weight", "distance", "path")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,18 +81,6 @@ def main(args: argparse.Namespace) -> int:
     written = write(report.folder, voi, designs, unit)
     print("written: " + ", ".join(str(p) for p in written))
     return 0
-
-
-def member_inputs(folder: Path) -> pd.DataFrame:
-    """The calibrated inputs of each member, indexed by the member file's stem."""
-    from experiments.ensemble import read_ensemble
-
-    try:
-        listing = read_ensemble(folder)
-    except (OSError, ValueError) as err:
-        raise UserError(f"{folder}: cannot read the ensemble listing ({err})") from None
-    listing.index = [Path(name).stem for name in listing["member"]]
-    return listing.drop(columns=[c for c in NOT_INPUTS if c in listing.columns])
 
 
 def study(

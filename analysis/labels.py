@@ -1,7 +1,8 @@
 """Plain words and units for outcome names, and calendar dates for week indices.
 
 Tables, figures and headline sentences name outcomes through :data:`LABELS` so a reader sees
-"Victims identified (persons)" rather than ``victims_identified``. ``victims_present`` is two
+"Victims identified (persons)" rather than ``victims_identified``; the words and units are
+declared with each outcome in :mod:`result_folder.outcomes`. ``victims_present`` is two
 things: in run summaries the number of *distinct* people who were victims while present during
 the run; in weekly series the *stock* of victims present at the end of each week. The two are
 named apart (:func:`label` and :func:`weekly_label`).
@@ -12,71 +13,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: Outcome -> (plain words, unit). Outcomes not listed fall back to their name in words.
+from result_folder.outcomes import DECLARED
+
+#: Outcome -> (plain words, unit), from the declaration (:mod:`result_folder.outcomes`).
+#: Outcomes without a label fall back to their name in words.
 LABELS: dict[str, tuple[str, str]] = {
-    "victims_present": ("Victims present during the run (distinct people)", "persons"),
-    "victims_present_end": ("Victims present at the end", "persons"),
-    "victims_new": ("People newly trafficked", "persons"),
-    "victims_encountered": ("Victims met by the authorities", "contacts"),
-    "victims_screened": ("Victims screened", "screenings"),
-    "victims_identified": ("Victims identified", "persons"),
-    "identification_rate": ("Share of victims identified", "%"),
-    "witnesses_cooperating": ("Victims cooperating as witnesses", "persons"),
-    "investigations": ("Investigations of traffickers opened", "cases"),
-    "prosecutions": ("Prosecutions of traffickers begun", "cases"),
-    "convictions": ("Traffickers convicted", "persons"),
-    "false_positives": ("Non-victims identified as victims", "persons"),
-    "victims_detained": ("Victims detained", "detentions"),
-    "victim_detention_days": ("Days victims spent in detention", "person-days"),
-    "detention_days": ("Days in immigration detention (everyone)", "person-days"),
-    "victims_removed_unidentified": ("Victims removed without being identified", "persons"),
-    "detained": ("Migrants detained", "detentions"),
-    "removed": ("Migrants removed", "persons"),
-    "encountered": ("Migrants met by the authorities", "contacts"),
-    "cost_hkd": ("Cost of screening, detention, support and removal", "HK$"),
-    "cost_per_victim_identified": ("Cost per victim identified", "HK$ per victim"),
-    "cost_per_prosecution": ("Cost per prosecution begun", "HK$ per prosecution"),
-    "incremental_cost_per_victim_identified": (
-        "Extra cost per extra victim identified, against the reference",
-        "HK$ per victim",
-    ),
-    "victims_freed": ("Victims freed by a conviction", "persons"),
-    "traffickers_active_end": ("Traffickers active at the end", "persons"),
-    "population_end": ("Migrants present at the end", "persons"),
-    "arrivals": ("Migrants who arrived", "persons"),
-    "departures": ("Migrants who left at the end of their stay", "persons"),
-    "offenders_encountered": ("Migrants met as offenders", "contacts"),
-    "raided": ("Migrants caught in raids on illegal work and vice", "persons"),
-    "initial_screenings": ("Initial (tier-1) screenings held", "screenings"),
-    "flagged": ("Screenings that flagged possible trafficking", "screenings"),
-    "tier2_screenings": ("In-depth (tier-2) screenings held", "persons"),
-    "tier2_sessions": ("In-depth interview sessions held", "sessions"),
-    "supported_sessions": ("In-depth sessions with support present", "sessions"),
-    "victims_identified_in_detention": ("Victims identified while detained", "persons"),
-    "identified_offenders": ("People identified among those met as offenders", "persons"),
-    "victims_found_in_investigations": ("Victims found by police investigations", "persons"),
-    "identified_in_investigations": ("Victims identified on investigation evidence", "persons"),
-    "identified_ngo_referred": ("People identified among NGO referrals", "persons"),
-    "support_departures": ("Identified people who left after support", "persons"),
-    "returned": ("People who came back after removal or support", "persons"),
-    "victims_returned": ("People re-trafficked back into Hong Kong", "persons"),
-    "victims_coached": ("Victims coached or threatened after a screening", "persons"),
-    "victims_moved": ("Victims moved out of raided settings", "persons"),
-    "acquittals": ("Prosecutions ending without conviction", "cases"),
-    "victims_absconded": ("Victims who escaped their trafficker", "persons"),
-    "ngo_screened": ("Migrants screened by NGOs", "screenings"),
-    "ngo_victims_identified": ("Victims identified by NGOs", "persons"),
-    "ngo_referrals": ("NGO-identified victims referred to the authorities", "persons"),
-    "outbound_screened": ("Residents trafficked abroad screened on return", "persons"),
-    "outbound_identified": ("Residents trafficked abroad identified on return", "persons"),
+    outcome.name: (outcome.label, outcome.unit) for outcome in DECLARED if outcome.label
 }
 #: Weekly series: the stocks read at the end of each week, named as stocks.
 WEEKLY_LABELS: dict[str, tuple[str, str]] = {
-    "victims_present": ("Victims present at the end of the week (stock)", "persons"),
-    "population_size": ("Migrants present at the end of the week", "persons"),
-    "detainees": ("People in detention at the end of the week", "persons"),
-    "victims_supported": ("Identified victims in support at the end of the week", "persons"),
-    "traffickers_active": ("Traffickers active at the end of the week", "persons"),
+    outcome.name: (outcome.weekly_label, outcome.unit)
+    for outcome in DECLARED
+    if outcome.weekly_label
 }
 
 

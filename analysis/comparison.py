@@ -16,27 +16,28 @@ from analysis.cost_effectiveness import cost_rows
 from analysis.errors import AnalysisError
 from analysis.results import SOURCE, outcome_columns, parameter_columns
 from analysis.statistics import CONFIDENCE, paired_summary, replicate_summary
+from result_folder.outcomes import OUTCOME
 
 #: The identification funnel, from victims present to traffickers convicted.
 FUNNEL: dict[str, str] = {
-    "victims_present": "victims present",
-    "victims_encountered": "encountered by the authorities",
-    "victims_screened": "screened",
-    "victims_identified": "identified",
-    "witnesses_cooperating": "cooperating as witnesses",
-    "investigations": "investigations opened",
-    "prosecutions": "prosecutions begun",
-    "convictions": "traffickers convicted",
+    OUTCOME.victims_present: "victims present",
+    OUTCOME.victims_encountered: "encountered by the authorities",
+    OUTCOME.victims_screened: "screened",
+    OUTCOME.victims_identified: "identified",
+    OUTCOME.witnesses_cooperating: "cooperating as witnesses",
+    OUTCOME.investigations: "investigations opened",
+    OUTCOME.prosecutions: "prosecutions begun",
+    OUTCOME.convictions: "traffickers convicted",
 }
 #: Outcomes shown when none are chosen in short tables: the funnel, the rate, harms, cost.
 HEADLINE: tuple[str, ...] = (
     *FUNNEL,
-    "identification_rate",
-    "false_positives",
-    "victims_detained",
-    "victim_detention_days",
-    "victims_removed_unidentified",
-    "cost_hkd",
+    OUTCOME.identification_rate,
+    OUTCOME.false_positives,
+    OUTCOME.victims_detained,
+    OUTCOME.victim_detention_days,
+    OUTCOME.victims_removed_unidentified,
+    OUTCOME.cost_hkd,
 )
 #: Metric group names accepted in place of outcome names.
 METRIC_GROUPS = ("all", "headline", "funnel")
@@ -87,11 +88,11 @@ def compare(
     paired = paired_summary(table, ref, by, chosen, confidence)
     stats["policy"] = stats["policy"].astype(str)
     result = stats.merge(paired, on=[*by, "policy", "metric"], how="left")
-    if "cost_hkd" in chosen:  # cost per victim found, after the cost itself
+    if OUTCOME.cost_hkd in chosen:  # cost per victim found, after the cost itself
         costs = cost_rows(table, ref, by, confidence)
         if not costs.empty:
             result = pd.concat([result, costs], ignore_index=True)
-            at = chosen.index("cost_hkd") + 1
+            at = chosen.index(OUTCOME.cost_hkd) + 1
             chosen = [*chosen[:at], *COST_METRICS, *chosen[at:]]
     result.insert(len(by) + 1, "reference", ref)
     for name in PAIRED_COLUMNS:

@@ -24,30 +24,42 @@ from analysis.comparison import FUNNEL
 from analysis.formatting import RATES, number, percent
 from analysis.labels import label, week_dates, weekly_label
 from analysis.results import SOURCE
+from result_folder.outcomes import OUTCOME
 
 #: Weekly outcomes that are stocks (read at the end of each week) and so never accumulated;
 #: the same names as ``model.outcomes.STOCKS`` (checked by the tests).
 STOCKS = frozenset(
-    {"population_size", "victims_present", "detainees", "victims_supported", "traffickers_active"}
+    {
+        OUTCOME.population_size,
+        OUTCOME.victims_present,
+        OUTCOME.detainees,
+        OUTCOME.victims_supported,
+        OUTCOME.traffickers_active,
+    }
 )
 #: Weekly outcomes drawn by default.
 WEEKLY_DEFAULT = (
-    "victims_present",
-    "victims_identified",
-    "victims_detained",
-    "victims_removed_unidentified",
+    OUTCOME.victims_present,
+    OUTCOME.victims_identified,
+    OUTCOME.victims_detained,
+    OUTCOME.victims_removed_unidentified,
 )
 #: Outcomes whose paired differences are drawn by default.
 DIFFERENCES_DEFAULT = (
-    "victims_identified",
-    "identification_rate",
-    "witnesses_cooperating",
-    "convictions",
-    "victims_detained",
-    "victims_removed_unidentified",
+    OUTCOME.victims_identified,
+    OUTCOME.identification_rate,
+    OUTCOME.witnesses_cooperating,
+    OUTCOME.convictions,
+    OUTCOME.victims_detained,
+    OUTCOME.victims_removed_unidentified,
 )
 #: Outcomes drawn against swept parameters by default.
-SWEEP_DEFAULT = ("victims_identified", "identification_rate", "victims_detained", "convictions")
+SWEEP_DEFAULT = (
+    OUTCOME.victims_identified,
+    OUTCOME.identification_rate,
+    OUTCOME.victims_detained,
+    OUTCOME.convictions,
+)
 _PANEL = (4.2, 3.0)
 #: Beyond this many worlds in one figure, worlds are summarised (median and band over them).
 MAX_PANELS = 3

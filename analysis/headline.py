@@ -27,15 +27,20 @@ from analysis.results import load
 from analysis.statistics import CONFIDENCE, MIN_PAIRS
 from analysis.tables import Table, to_markdown
 from result_folder.layout import DECOMPOSITION_DIR, MANIFEST
+from result_folder.outcomes import OUTCOME
 
 #: How a change in each outcome is said: verb (past, present) before the number, noun after.
 PHRASES: dict[str, tuple[str, str, str]] = {
-    "victims_identified": ("identified", "identifies", "victims"),
-    "prosecutions": ("began", "begins", "prosecutions of traffickers"),
-    "convictions": ("convicted", "convicts", "traffickers"),
-    "victims_removed_unidentified": ("removed", "removes", "victims without identifying them"),
-    "victims_detained": ("detained victims", "detains victims", "times"),
-    "witnesses_cooperating": ("had", "has", "victims cooperating as witnesses"),
+    OUTCOME.victims_identified: ("identified", "identifies", "victims"),
+    OUTCOME.prosecutions: ("began", "begins", "prosecutions of traffickers"),
+    OUTCOME.convictions: ("convicted", "convicts", "traffickers"),
+    OUTCOME.victims_removed_unidentified: (
+        "removed",
+        "removes",
+        "victims without identifying them",
+    ),
+    OUTCOME.victims_detained: ("detained victims", "detains victims", "times"),
+    OUTCOME.witnesses_cooperating: ("had", "has", "victims cooperating as witnesses"),
 }
 
 

@@ -38,27 +38,28 @@ from analysis.results import load, load_manifest, load_weekly
 from analysis.statistics import CONFIDENCE, MIN_PAIRS, paired_differences
 from analysis.tables import Table
 from result_folder.layout import ENSEMBLE_WEIGHTS
+from result_folder.outcomes import OUTCOME
 
 #: Outcomes of the main answer, in order.
 ANSWER_METRICS = (
-    "victims_identified",
-    "prosecutions",
-    "convictions",
-    "victims_removed_unidentified",
+    OUTCOME.victims_identified,
+    OUTCOME.prosecutions,
+    OUTCOME.convictions,
+    OUTCOME.victims_removed_unidentified,
 )
 #: Views of the fit check: published metric, relative and absolute tolerance (those of the
 #: shipped calibration, ``experiments/calibration_hong_kong.yaml``; a test holds them equal).
 FIT_VIEWS: dict[str, tuple[str, float, float]] = {
-    "initial_screenings": ("initial_screenings", 0.2, 0.0),
+    OUTCOME.initial_screenings: (OUTCOME.initial_screenings, 0.2, 0.0),
     "identified_mechanism": ("victims_identified_mechanism", 0.5, 4.0),
 }
 #: How the fit check's views are named in its header.
 FIT_WORDS = {
-    "initial_screenings": "Initial screenings",
+    OUTCOME.initial_screenings: "Initial screenings",
     "identified_mechanism": "Victims identified (official count)",
 }
 #: Outcomes of the decomposition headline.
-HEADLINE_METRICS = ("victims_identified", "prosecutions")
+HEADLINE_METRICS = (OUTCOME.victims_identified, OUTCOME.prosecutions)
 REFERENCE = "detention_first"
 ALTERNATIVE = "screening_before_detention"
 
@@ -405,7 +406,7 @@ def fit_check(
     runs = pd.concat(per_run).reset_index()
     replicates = runs.groupby("world")["run_id"].transform("nunique")
     runs["weight"] = runs["world"].map(weights / weights.sum()).fillna(0.0) / replicates
-    screened = runs["initial_screenings"].where(runs["initial_screenings"] > 0)
+    screened = runs[OUTCOME.initial_screenings].where(runs[OUTCOME.initial_screenings] > 0)
     runs["hit_rate"] = runs["identified_mechanism"] / screened
     rows = [fit_row(int(year), block, figures) for year, block in runs.groupby("year", sort=True)]
     header = ["year"]
@@ -451,7 +452,7 @@ def fit_row(year: int, block: pd.DataFrame, figures: pd.DataFrame) -> list[str]:
         tolerance[view] = max(relative * observed[view], absolute)
         within = abs(means[view] - observed[view]) <= tolerance[view]
         row += [cell, f"{observed[view]:,.0f}", "yes" if within else "no"]
-    screened, identified = "initial_screenings", "identified_mechanism"
+    screened, identified = OUTCOME.initial_screenings, "identified_mechanism"
     rate = means[identified] / means[screened] if means[screened] else float("nan")
     low, high = block["hit_rate"].quantile([0.05, 0.95])
     row.append(f"{rate:.3%} ({low:.3%}-{high:.3%})")

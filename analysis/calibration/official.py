@@ -10,55 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: Who is identified, by group (victims and false positives, every route).
-COMPOSITION_FLOWS: tuple[str, ...] = (
-    "identified_workers",
-    "identified_irregular",
-    "identified_sex_trade",
-)
-#: Weekly flows summed by year in the official-statistics view.
-YEARLY_FLOWS: tuple[str, ...] = (
-    "encountered",
-    "offenders_encountered",
-    "raided",
-    "raided_illegal_work",
-    "victims_encountered",
-    "initial_screenings",
-    "victims_screened",
-    "victims_identified",
-    "false_positives",
-    "victims_detained",
-    "victims_removed_unidentified",
-    "witnesses_cooperating",
-    "investigations",
-    "prosecutions",
-    "convictions",
-    "ngo_screened",
-    "ngo_victims_identified",
-    "ngo_referrals",
-    "identified_offenders",
-    "identified_ngo_referred",
-    "victims_found_in_investigations",
-    "identified_in_investigations",
-    *COMPOSITION_FLOWS,
-    "outbound_screened",
-    "outbound_identified",
-)
-#: Outbound flows (Hong Kong residents trafficked abroad, from 2022): absent from result folders
-#: written before the stream existed, where they count as 0.
-OUTBOUND_FLOWS: tuple[str, ...] = ("outbound_screened", "outbound_identified")
-#: Flows added after the first result folders were written, absent from older ones (count 0).
-LATER_FLOWS: tuple[str, ...] = (
-    *OUTBOUND_FLOWS,
-    "raided",
-    "raided_illegal_work",
-    "identified_offenders",
-    "identified_ngo_referred",
-    "victims_found_in_investigations",
-    "identified_in_investigations",
-    *COMPOSITION_FLOWS,
-)
+from result_folder.outcomes import DECLARED, OUTCOME, YEARLY_VIEW
 
+#: Weekly flows summed by year in the official-statistics view (declared with the outcomes).
+YEARLY_FLOWS: tuple[str, ...] = YEARLY_VIEW
+#: Flows added after the first result folders were written, absent from older ones (count 0).
+LATER_FLOWS: tuple[str, ...] = tuple(
+    outcome.name for outcome in DECLARED if outcome.kind == "flow" and outcome.added_later
+)
 
 
 def identified_through_screening(flows: pd.DataFrame) -> pd.Series:
@@ -74,8 +33,8 @@ def identified_through_screening(flows: pd.DataFrame) -> pd.Series:
         flows: Yearly (or weekly) flows with ``victims_identified``, ``false_positives`` and
             ``identified_in_investigations``.
     """
-    found = flows["victims_identified"] + flows["false_positives"]
-    return found - flows["identified_in_investigations"]
+    found = flows[OUTCOME.victims_identified] + flows[OUTCOME.false_positives]
+    return found - flows[OUTCOME.identified_in_investigations]
 
 
 def official_statistics(weekly: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
@@ -101,18 +60,26 @@ def official_statistics(weekly: pd.DataFrame, scale: float = 1.0) -> pd.DataFram
     """
     weekly = weekly.assign(**{n: 0 for n in LATER_FLOWS if n not in weekly.columns})
     flows = weekly.groupby("year")[list(YEARLY_FLOWS)].sum() / scale
-    stocks = weekly.groupby("year")[["victims_present", "population_size"]].mean() / scale
+    stocks = (
+        weekly.groupby("year")[[OUTCOME.victims_present, OUTCOME.population_size]].mean() / scale
+    )
     table = flows.copy()
     table["identified_mechanism"] = identified_through_screening(flows)
-    table["identified_official"] = table["identified_mechanism"] + flows["outbound_identified"]
-    table["identified_claimants"] = flows["identified_irregular"]
-    table["identified_commercial_sex"] = (
-        flows["identified_sex_trade"] - flows["identified_in_investigations"]
+    table["identified_official"] = (
+        table["identified_mechanism"] + flows[OUTCOME.outbound_identified]
     )
-    table["screenings_official"] = flows["initial_screenings"] + flows["outbound_screened"]
-    table["ngo_yield"] = (flows["ngo_victims_identified"] / flows["ngo_screened"]).fillna(0.0)
-    table["victims_present"] = stocks["victims_present"]
-    table["population"] = stocks["population_size"]
-    table["prevalence"] = stocks["victims_present"] / stocks["population_size"]
+    table["identified_claimants"] = flows[OUTCOME.identified_irregular]
+    table["identified_commercial_sex"] = (
+        flows[OUTCOME.identified_sex_trade] - flows[OUTCOME.identified_in_investigations]
+    )
+    table["screenings_official"] = (
+        flows[OUTCOME.initial_screenings] + flows[OUTCOME.outbound_screened]
+    )
+    table["ngo_yield"] = (
+        flows[OUTCOME.ngo_victims_identified] / flows[OUTCOME.ngo_screened]
+    ).fillna(0.0)
+    table[OUTCOME.victims_present] = stocks[OUTCOME.victims_present]
+    table["population"] = stocks[OUTCOME.population_size]
+    table["prevalence"] = stocks[OUTCOME.victims_present] / stocks[OUTCOME.population_size]
     table.index = table.index.astype(int)
     return table

@@ -20,23 +20,24 @@ from typing import Any
 import mesa
 
 from experiments.simulation import ScenarioModel
+from result_folder.outcomes import OUTCOME
 from scenarios.loader import load_scenario
 
 #: Outcomes the dashboard follows, weekly and as running totals, with their plain label.
 FOLLOWED: dict[str, str] = {
-    "victims_encountered": "Victims met by the authorities",
-    "victims_screened": "Victims screened",
-    "victims_identified": "Victims identified",
-    "victims_detained": "Victims detained",
-    "victims_removed_unidentified": "Victims removed unidentified",
+    OUTCOME.victims_encountered: "Victims met by the authorities",
+    OUTCOME.victims_screened: "Victims screened",
+    OUTCOME.victims_identified: "Victims identified",
+    OUTCOME.victims_detained: "Victims detained",
+    OUTCOME.victims_removed_unidentified: "Victims removed unidentified",
 }
 
 #: The identification funnel, in order: (outcome, plain label).
 FUNNEL: tuple[tuple[str, str], ...] = (
     ("victims_total", "Victims present (distinct people)"),
-    ("victims_encountered", "Met by the authorities"),
-    ("victims_screened", "Screened"),
-    ("victims_identified", "Identified"),
+    (OUTCOME.victims_encountered, "Met by the authorities"),
+    (OUTCOME.victims_screened, "Screened"),
+    (OUTCOME.victims_identified, "Identified"),
 )
 
 #: World multipliers: slider name -> (plain label, the world fields it scales).
@@ -130,7 +131,9 @@ class PolicyPair(mesa.Model):
                 reporters[column(f"{outcome}_total", name)] = lambda m, o=outcome, n=name: m.total(
                     n, o
                 )
-            reporters[column("victims_present", name)] = lambda m, n=name: m.runs[n].victims_present
+            reporters[column(OUTCOME.victims_present, name)] = lambda m, n=name: (
+                m.runs[n].victims_present
+            )
         return reporters
 
     @property
@@ -159,7 +162,7 @@ class PolicyPair(mesa.Model):
     def funnel(self, policy: str) -> dict[str, float]:
         """Running totals of the identification funnel under ``policy``."""
         summary = self.runs[policy].summary()
-        names = {"victims_total": "victims_present"}  # the summary counts distinct victims
+        names = {"victims_total": OUTCOME.victims_present}  # the summary counts distinct victims
         return {key: summary[names.get(key, key)] for key, _ in FUNNEL}
 
     def step(self) -> None:

@@ -24,19 +24,10 @@ from analysis.comparison import FUNNEL
 from analysis.formatting import RATES, number, percent
 from analysis.labels import label, week_dates, weekly_label
 from analysis.results import SOURCE
-from result_folder.outcomes import OUTCOME
+from result_folder.outcomes import OUTCOME, names
 
-#: Weekly outcomes that are stocks (read at the end of each week) and so never accumulated;
-#: the same names as ``model.outcomes.STOCKS`` (checked by the tests).
-STOCKS = frozenset(
-    {
-        OUTCOME.population_size,
-        OUTCOME.victims_present,
-        OUTCOME.detainees,
-        OUTCOME.victims_supported,
-        OUTCOME.traffickers_active,
-    }
-)
+#: Weekly outcomes that are stocks (read at the end of each week) and so never accumulated.
+STOCKS = frozenset(names("stock"))
 #: Weekly outcomes drawn by default.
 WEEKLY_DEFAULT = (
     OUTCOME.victims_present,

@@ -1,33 +1,29 @@
 """Encounters: the routes by which migrants meet the authorities each week.
 
-Routes, in the order they are drawn (a migrant met by an earlier route is not drawn again in
-the same week):
+The routes are the rows of :data:`ROUTES` (an :class:`EncounterRoute` each), drawn in the
+table's order by :func:`draw_encounters`: a migrant met by an earlier route is not met again in
+the same week. Each row says which agency meets whom, at which yearly rate (a parameter of
+``EncounterParameters``, victims at a rate ratio), or names the route's own sampling:
 
-* ``INVESTIGATION`` — the police investigate sex-trade operators on intelligence
-  (``sex_trafficking_investigations_per_year``) and find the victims they control; some are
-  identified on the evidence, the others are met as sex workers caught in a raid on vice
-  (``model.investigations``).
-* ``RAID`` — enforcement raids on illegal work and vice catch migrants working illegally;
-  trafficked migrants are over-represented (``raid_victim_relative_risk``). Sex workers are
-  caught by the police in raids on vice (``Contacts.vice``), the others by the Immigration
-  Department.
+* ``INVESTIGATION`` — the police investigate sex-trade operators on intelligence and find the
+  victims they control; some are identified on the evidence, the others are met as sex workers
+  caught in a raid on vice (``model.investigations``).
+* ``RAID`` — raids on illegal work (the Immigration Department) and on vice (the police, in a
+  batch of their own, ``Contacts.vice``; at ``disrupted_vice_raid_share`` of their rate while
+  ``vice_raids_disrupted``) catch illegal workers, victims over-represented.
 * ``OVERSTAY`` — overstayers (many of them victims who escaped) are caught.
 * ``ARREST`` — the police arrest migrants for offences other than immigration offences (and
-  screen them, in all districts from 2018); victims are over-represented
-  (``arrest_victim_relative_risk``).
-* ``COMPLAINT`` — migrants in forced labour or trafficked complain (Labour Department, police);
-  the yearly rate is scaled by trust x (1 - fear of retaliation).
-* ``SELF_REFERRAL`` — aware victims seek help through hotlines, scaled the same way.
-* ``NON_REFOULEMENT_CLAIM`` — non-refoulement claimants (the irregular group) are screened at
-  an Immigration Department claim interview.
+  screen them, in all districts from 2018); victims over-represented.
+* ``COMPLAINT`` and ``SELF_REFERRAL`` — migrants in forced labour complain (Labour
+  Department), aware victims call hotlines (police), at a rate scaled by trust x (1 - fear of
+  retaliation).
+* ``NON_REFOULEMENT_CLAIM`` — irregular migrants screened at a claim interview.
 * ``VISA_APPLICATION`` — routine screening of domestic workers' visa applications (from 2021).
 * ``NGO_REFERRAL`` — NGOs screen their clients (victims over-represented), identify victims in
-  supported interviews, and refer those who consent. While outreach is disrupted
-  (``ngo.outreach_disrupted``), NGOs screen ``ngo.disrupted_outreach_share`` of the usual.
+  supported interviews, and refer those who consent (:func:`ngo_outreach`).
 
 Investigations, raids, overstay and arrests are offender routes
-(``model.states.OFFENDER_ROUTES``); the rest are not. While raids on vice are disrupted
-(``vice_raids_disrupted``), they run at ``disrupted_vice_raid_share`` of their usual rate.
+(``model.states.OFFENDER_ROUTES``); the rest are not.
 """
 
 from __future__ import annotations

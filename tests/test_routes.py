@@ -1,16 +1,20 @@
-"""Encounter routes to screening: arrested persons and non-refoulement claimants.
+"""Encounter routes to screening: arrested persons, non-refoulement claimants, a toy route.
 
 Each route's weekly count is checked against its known expectation on the small world with
-every other route switched off, averaged over many independent weekly draws.
+every other route switched off, averaged over many independent weekly draws. A toy route added
+as a row of the table of routes (``model.encounters.ROUTES``) is drawn like the others.
 """
+
+from enum import IntEnum
 
 import numpy as np
 import pytest
 
-from model import IdentificationModel
-from model.encounters import draw_encounters
+from model import IdentificationModel, encounters
+from model.encounters import EncounterRoute, draw_encounters, encounter_bounds
+from model.hazards import only
 from model.sampling import weekly_probability
-from model.states import FIRST_TRAFFICKED, Agency, Group, Route, Stage
+from model.states import FIRST_TRAFFICKED, Agency, Exploitation, Group, Route, Stage
 from tests.expectations import assert_mean
 
 WEEKS = 300
@@ -158,3 +162,52 @@ def test_identifications_are_counted_by_where_the_migrants_were_met(small_world)
         arrests["victims_identified"] + arrests["false_positives"]
     )
     assert arrests["identified_ngo_referred"] == 0
+
+
+class ToyRoute(IntEnum):
+    """A route the project does not have: customs checks of domestic workers."""
+
+    CUSTOMS_CHECK = 90
+
+
+class ToyDecision(IntEnum):
+    """Its random numbers' code, apart from every ``Decision``."""
+
+    CUSTOMS_CHECK = 990
+
+
+def not_exploited(model, slots):
+    """Only migrants in no exploitation may be checked."""
+    return model.population.status[slots] == Exploitation.NONE.value
+
+
+TOY = EncounterRoute(
+    ToyRoute.CUSTOMS_CHECK,
+    Agency.CUSTOMS,
+    ToyDecision.CUSTOMS_CHECK,
+    "visa_applications_per_year",  # a yearly rate no other route uses while visa screening is off
+    groups=(Group.DOMESTIC,),
+    eligible=not_exploited,
+)
+
+
+def test_a_route_added_to_the_table_meets_its_eligible_migrants_at_its_rate(
+    small_world, monkeypatch
+):
+    rate = 2.0
+    monkeypatch.setattr(encounters, "ROUTES", (*encounters.ROUTES, TOY))
+    model, batches = weekly_draws(small_world, encounters__visa_applications_per_year=rate)
+    p = weekly_probability(rate)
+    assert encounter_bounds(model.params)[ToyDecision.CUSTOMS_CHECK] == pytest.approx(
+        only(Group.DOMESTIC, bound=p)
+    )
+    pop = model.population
+    domestic = (pop.stage == Stage.COMMUNITY) & (pop.group == Group.DOMESTIC)
+    eligible = int((domestic & (pop.status == Exploitation.NONE)).sum())
+    assert int(domestic.sum()) - eligible > 1000, "the test needs exploited domestic workers"
+    toy = [[b for b in week if b.route == ToyRoute.CUSTOMS_CHECK] for week in batches]
+    assert all(len(week) == 1 for week in toy), "one batch a week, even an empty one"
+    checked = [week[0].slots for week in toy]
+    assert all(week[0].agency == Agency.CUSTOMS and not week[0].offender for week in toy)
+    assert all(np.all(domestic[s] & (pop.status[s] == Exploitation.NONE)) for s in checked)
+    assert_mean([len(s) for s in checked], eligible * p)

@@ -62,6 +62,8 @@ def _columns(model: Any) -> dict[str, np.ndarray]:
         for name, value in vars(store or object()).items():
             if isinstance(value, np.ndarray):
                 arrays[f"{prefix}.{name}"] = value.copy()
+    # the free-slot stack's live part only: the room above it is uninitialised (np.empty)
+    arrays["population._free"] = model.population._free[: model.population._n_free].copy()
     return arrays
 
 

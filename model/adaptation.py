@@ -28,6 +28,7 @@ import numpy as np
 
 from model.dice import Decision
 from model.states import Stage
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -82,11 +83,11 @@ def screened_at_contact(model: IdentificationModel, slots: np.ndarray) -> None:
         pop.fear_retaliation[victims] = np.minimum(
             1.0, pop.fear_retaliation[victims] + params.coaching_fear
         )
-        model.outcomes.add("victims_coached", len(victims))
+        model.outcomes.add(OUTCOME.victims_coached, len(victims))
         if moves:
             table.until[victims] = model.week + round(params.hide_weeks)
             table.person[victims] = pop.person_id[victims]
-            model.outcomes.add("victims_moved", len(victims))
+            model.outcomes.add(OUTCOME.victims_moved, len(victims))
 
 
 def exposed(model: IdentificationModel, slots: np.ndarray) -> np.ndarray | bool:

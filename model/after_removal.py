@@ -32,6 +32,7 @@ from model.dice import Decision
 from model.population import Arrivals, mean_stay_weeks, offender_group
 from model.states import TraffickerKind
 from model.trafficking import assign_traffickers, make_victims
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -166,11 +167,11 @@ def come_back(model: IdentificationModel) -> None:
         params.behaviour.fear_punishment_offender,
         params.behaviour.fear_punishment_regular,
     )
-    model.outcomes.add("arrivals", count)
-    model.outcomes.add("returned", count)
+    model.outcomes.add(OUTCOME.arrivals, count)
+    model.outcomes.add(OUTCOME.returned, count)
     traffickers = assign_traffickers(model, rows["kind"], ids)
     placed = traffickers >= 0
     make_victims(model, idx[placed], traffickers[placed])
     retrafficked = int(np.count_nonzero(placed))
-    model.outcomes.add("victims_new", retrafficked)
-    model.outcomes.add("victims_returned", retrafficked)
+    model.outcomes.add(OUTCOME.victims_new, retrafficked)
+    model.outcomes.add(OUTCOME.victims_returned, retrafficked)

@@ -28,6 +28,7 @@ from model.dice import Decision, Dice
 from model.population import NO_WEEK
 from model.states import OFFENDER_ROUTES, Exploitation, Group, LegalStatus, Route, Stage
 from model.trafficking import retaliate
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -66,10 +67,10 @@ def removal_days(
 
 #: Who is identified (victims and false positives), by group: the flow of each group.
 IDENTIFIED_BY_GROUP = {
-    Group.DOMESTIC: "identified_workers",
-    Group.OTHER: "identified_workers",
-    Group.IRREGULAR: "identified_irregular",
-    Group.SEX: "identified_sex_trade",
+    Group.DOMESTIC: OUTCOME.identified_workers,
+    Group.OTHER: OUTCOME.identified_workers,
+    Group.IRREGULAR: OUTCOME.identified_irregular,
+    Group.SEX: OUTCOME.identified_sex_trade,
 }
 
 
@@ -114,8 +115,8 @@ class Custody:
         pop.booked_days[slots] = 0.0
         pop.removal_week[slots] = model.week + (days // DAYS_PER_WEEK).astype(np.int64)
         victims = int(np.count_nonzero(pop.is_victim(slots)))
-        model.outcomes.add("detained", len(slots))
-        model.outcomes.add("victims_detained", victims)
+        model.outcomes.add(OUTCOME.detained, len(slots))
+        model.outcomes.add(OUTCOME.victims_detained, victims)
 
     def identify(self, slots: np.ndarray, route: Route) -> None:
         """Identify migrants ``slots`` as victims and move them into support."""
@@ -124,16 +125,16 @@ class Custody:
         model = self.model
         pop = model.population
         victim = pop.is_victim(slots)
-        model.outcomes.add("victims_identified", int(np.count_nonzero(victim)))
+        model.outcomes.add(OUTCOME.victims_identified, int(np.count_nonzero(victim)))
         detained = pop.stage[slots] == Stage.DETAINED.value
         model.outcomes.add(
-            "victims_identified_in_detention", int(np.count_nonzero(victim & detained))
+            OUTCOME.victims_identified_in_detention, int(np.count_nonzero(victim & detained))
         )
-        model.outcomes.add("false_positives", int(np.count_nonzero(~victim)))
+        model.outcomes.add(OUTCOME.false_positives, int(np.count_nonzero(~victim)))
         if route in OFFENDER_ROUTES:
-            model.outcomes.add("identified_offenders", len(slots))
+            model.outcomes.add(OUTCOME.identified_offenders, len(slots))
         elif route == Route.NGO_REFERRAL:
-            model.outcomes.add("identified_ngo_referred", len(slots))
+            model.outcomes.add(OUTCOME.identified_ngo_referred, len(slots))
         count_by_group(model, slots)
         model.fates.met(slots, route)  # found on an investigation's evidence: met here
         model.fates.identified(slots[victim])
@@ -145,7 +146,7 @@ class Custody:
         pop.end_control(slots)
         learning.witness(model, slots, learning.Fate.SUPPORTED)
         witnesses = justice.cooperation(model, slots) & victim
-        model.outcomes.add("witnesses_cooperating", int(np.count_nonzero(witnesses)))
+        model.outcomes.add(OUTCOME.witnesses_cooperating, int(np.count_nonzero(witnesses)))
         named = victim & (pop.trafficker[slots] >= 0)
         self.cases.witness[slots[named]] = witnesses[named]
         for slot, is_witness, is_named in zip(slots, witnesses, named, strict=True):
@@ -186,16 +187,18 @@ class Custody:
         days = np.maximum(days, 0.0)
         pop.booked_days[detained] += days
         cost_per_day = model.params.detention.cost_per_day_hkd
-        self._add_in_order("detention_days", days)
-        self._add_in_order("cost_hkd", days * cost_per_day)
-        self._add_in_order("victim_detention_days", days[pop.is_victim(detained)])
+        self._add_in_order(OUTCOME.detention_days, days)
+        self._add_in_order(OUTCOME.cost_hkd, days * cost_per_day)
+        self._add_in_order(OUTCOME.victim_detention_days, days[pop.is_victim(detained)])
         removed = detained[due]
         if len(removed) == 0:
             return
         unidentified = pop.is_victim(removed) & ~pop.identified[removed]
-        model.outcomes.add("removed", len(removed))
-        model.outcomes.add("cost_hkd", len(removed) * model.params.costs.removal_hkd)
-        model.outcomes.add("victims_removed_unidentified", int(np.count_nonzero(unidentified)))
+        model.outcomes.add(OUTCOME.removed, len(removed))
+        model.outcomes.add(OUTCOME.cost_hkd, len(removed) * model.params.costs.removal_hkd)
+        model.outcomes.add(
+            OUTCOME.victims_removed_unidentified, int(np.count_nonzero(unidentified))
+        )
         after_removal.leave(model, removed[unidentified], identified=False)
         learning.witness(model, removed, learning.Fate.REMOVED)
         model.fates.removed(removed)
@@ -210,7 +213,7 @@ class Custody:
         until = pop.support_until[slots]
         supported = until != NO_WEEK
         model.outcomes.add(
-            "cost_hkd",
+            OUTCOME.cost_hkd,
             int(np.count_nonzero(supported)) * model.params.costs.victim_support_week_hkd,
         )
         done = slots[supported & (until <= model.week)]
@@ -224,7 +227,7 @@ class Custody:
         )
         leaving, staying = done[~stays], done[stays]
         self._close(done)
-        model.outcomes.add("support_departures", len(leaving))
+        model.outcomes.add(OUTCOME.support_departures, len(leaving))
         pop.stage[staying] = Stage.COMMUNITY
         pop.set_status(staying, Exploitation.NONE)
         pop.legal[staying] = LegalStatus.REGULAR

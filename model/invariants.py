@@ -11,6 +11,7 @@ import numpy as np
 
 from model.population import NO_WEEK
 from model.states import FIRST_TRAFFICKED, Group, Stage
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -111,17 +112,17 @@ def violations(model: IdentificationModel) -> list[str]:
 def funnel_violations(totals: dict[str, float]) -> list[str]:
     """Check the order of the identification funnel on cumulative counts."""
     chain = [
-        ("victims_identified", "victims_screened"),
-        ("victims_screened", "victims_encountered"),
-        ("victims_encountered", "encountered"),
-        ("initial_screenings", "encountered"),
-        ("flagged", "initial_screenings"),
-        ("tier2_screenings", "flagged"),
-        ("victims_identified_in_detention", "victims_identified"),
-        ("victims_detained", "detained"),
-        ("victims_removed_unidentified", "removed"),
-        ("convictions", "prosecutions"),
-        ("prosecutions", "investigations"),
+        (OUTCOME.victims_identified, OUTCOME.victims_screened),
+        (OUTCOME.victims_screened, OUTCOME.victims_encountered),
+        (OUTCOME.victims_encountered, OUTCOME.encountered),
+        (OUTCOME.initial_screenings, OUTCOME.encountered),
+        (OUTCOME.flagged, OUTCOME.initial_screenings),
+        (OUTCOME.tier2_screenings, OUTCOME.flagged),
+        (OUTCOME.victims_identified_in_detention, OUTCOME.victims_identified),
+        (OUTCOME.victims_detained, OUTCOME.detained),
+        (OUTCOME.victims_removed_unidentified, OUTCOME.removed),
+        (OUTCOME.convictions, OUTCOME.prosecutions),
+        (OUTCOME.prosecutions, OUTCOME.investigations),
     ]
     return [
         f"{low} ({totals[low]:g}) exceeds {high} ({totals[high]:g})"

@@ -25,6 +25,7 @@ from model import justice
 from model.dice import Decision
 from model.rationing import kept_by_priority
 from model.states import LegalState, Route, TraffickerKind
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -84,7 +85,7 @@ def investigate_operators(
         e.investigation_identification_probability,
         week,
     )
-    model.outcomes.add("victims_found_in_investigations", len(victims))
-    model.outcomes.add("identified_in_investigations", int(np.count_nonzero(evidence)))
+    model.outcomes.add(OUTCOME.victims_found_in_investigations, len(victims))
+    model.outcomes.add(OUTCOME.identified_in_investigations, int(np.count_nonzero(evidence)))
     model.custody.identify(victims[evidence], Route.INVESTIGATION)
     return victims[~evidence]

@@ -26,6 +26,7 @@ from model.trafficking import (
     retaliate,
     traffickers_changed,
 )
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -61,7 +62,7 @@ def open_investigation(model: IdentificationModel, trafficker: Trafficker, witne
     trafficker.next_event_week = model.week + model.params.justice.investigation_weeks
     model.open_cases.add(trafficker.index)
     traffickers_changed(model)
-    model.outcomes.add("investigations")
+    model.outcomes.add(OUTCOME.investigations)
     retaliate(model, trafficker)
 
 
@@ -95,18 +96,18 @@ def advance_cases(model: IdentificationModel) -> None:
             if dice.uniforms(Decision.PROSECUTION, uid, 0, trafficker.cases)[0] < chance:
                 trafficker.legal_state = LegalState.PROSECUTED
                 trafficker.next_event_week = model.week + j.trial_weeks
-                model.outcomes.add("prosecutions")
+                model.outcomes.add(OUTCOME.prosecutions)
                 continue
             _close_case(model, trafficker, LegalState.ACTIVE)
         elif dice.uniforms(Decision.CONVICTION, uid, 0, trafficker.cases)[0] < convict:
-            model.outcomes.add("convictions")
-            model.outcomes.add("victims_freed", free_victims(model, trafficker))
+            model.outcomes.add(OUTCOME.convictions)
+            model.outcomes.add(OUTCOME.victims_freed, free_victims(model, trafficker))
             _close_case(model, trafficker, LegalState.CONVICTED)
             replace = model.params.traffickers.replacement_probability
             if dice.uniforms(Decision.REPLACEMENT, uid)[0] < replace:  # once: convicted once
                 create_traffickers(model, trafficker.kind, uid + REPLACEMENT_UID_STEP)
         else:
-            model.outcomes.add("acquittals")
+            model.outcomes.add(OUTCOME.acquittals)
             _close_case(model, trafficker, LegalState.ACTIVE)
 
 

@@ -44,6 +44,7 @@ from model.trafficking import (
 from model.turnover import arrive, count_victims, depart, settle_arrivals
 from model.warmup import warm_up, warmup_weeks
 from model.world_changes import apply_due as apply_timeline
+from result_folder.outcomes import OUTCOME
 
 
 def weekly_bounds(params: Parameters) -> dict:
@@ -235,14 +236,14 @@ class IdentificationModel(Model):
         pop = self.population
         victim = pop.status[slots] >= FIRST_TRAFFICKED
         self.fates.met(slots, contacts.route)
-        self.outcomes.add("encountered", len(slots))
-        self.outcomes.add("victims_encountered", int(np.count_nonzero(victim)))
+        self.outcomes.add(OUTCOME.encountered, len(slots))
+        self.outcomes.add(OUTCOME.victims_encountered, int(np.count_nonzero(victim)))
         if contacts.offender:
-            self.outcomes.add("offenders_encountered", len(slots))
+            self.outcomes.add(OUTCOME.offenders_encountered, len(slots))
             if contacts.route == Route.RAID:
-                self.outcomes.add("raided", len(slots))
+                self.outcomes.add(OUTCOME.raided, len(slots))
                 if not contacts.vice:
-                    self.outcomes.add("raided_illegal_work", len(slots))
+                    self.outcomes.add(OUTCOME.raided_illegal_work, len(slots))
             # A raid that catches a controlled victim may lead police to the trafficker.
             controlled = slots[pop.controlled[slots]]
             leads = self.dice.bernoulli(

@@ -21,6 +21,7 @@ import numpy as np
 
 from model.calendar import WEEKS_PER_YEAR
 from model.dice import Decision
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -39,5 +40,5 @@ def screen_returnees(model: IdentificationModel) -> None:
     identified = int(
         np.count_nonzero(dice.bernoulli(Decision.RETURNEE_IDENTIFIED, returnees, share, model.week))
     )
-    model.outcomes.add("outbound_screened", screened)
-    model.outcomes.add("outbound_identified", identified)
+    model.outcomes.add(OUTCOME.outbound_screened, screened)
+    model.outcomes.add(OUTCOME.outbound_identified, identified)

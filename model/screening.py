@@ -28,6 +28,7 @@ from model.dice import Decision
 from model.disclosure import InterviewSetting, Place, VictimFactors, disclosure_probability
 from model.rationing import Ring, epoch, kept_by_priority
 from model.states import Agency
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.encounters import Contacts
@@ -224,10 +225,10 @@ class ScreeningService:
         u = model.dice.uniforms(Decision.TIER1, ids, model.week, draw)
         flagged = screened & np.where(victim, u < sensitivity, u >= specificity)
         n_screened = int(np.count_nonzero(screened))
-        model.outcomes.add("initial_screenings", n_screened)
-        model.outcomes.add("victims_screened", int(np.count_nonzero(screened & victim)))
-        model.outcomes.add("flagged", int(np.count_nonzero(flagged)))
-        model.outcomes.add("cost_hkd", n_screened * model.params.costs.tier1_screening_hkd)
+        model.outcomes.add(OUTCOME.initial_screenings, n_screened)
+        model.outcomes.add(OUTCOME.victims_screened, int(np.count_nonzero(screened & victim)))
+        model.outcomes.add(OUTCOME.flagged, int(np.count_nonzero(flagged)))
+        model.outcomes.add(OUTCOME.cost_hkd, n_screened * model.params.costs.tier1_screening_hkd)
         return Tier1Result(screened=screened, flagged=flagged, quality=quality)
 
     def tier2(
@@ -300,10 +301,10 @@ class ScreeningService:
             discloses = waiting & victim & (numbers[1 + session] < probability)
             identified |= discloses
             supported_before += with_support
-            model.outcomes.add("tier2_sessions", n_waiting)
-            model.outcomes.add("supported_sessions", int(np.count_nonzero(with_support)))
-            model.outcomes.add("cost_hkd", n_waiting * params.costs.tier2_session_hkd)
+            model.outcomes.add(OUTCOME.tier2_sessions, n_waiting)
+            model.outcomes.add(OUTCOME.supported_sessions, int(np.count_nonzero(with_support)))
+            model.outcomes.add(OUTCOME.cost_hkd, n_waiting * params.costs.tier2_session_hkd)
         false_positive = ~victim & (numbers[-1] < levers.tier2_false_positive_rate)
         identified |= false_positive
-        model.outcomes.add("tier2_screenings", n)
+        model.outcomes.add(OUTCOME.tier2_screenings, n)
         return identified

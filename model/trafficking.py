@@ -33,6 +33,7 @@ from model.states import (
     Stage,
     TraffickerKind,
 )
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -287,7 +288,7 @@ def recruit(model: IdentificationModel, idx: np.ndarray) -> None:
     traffickers = assign_traffickers(model, kinds, pop.person_id[new])
     placed = traffickers >= 0
     make_victims(model, new[placed], traffickers[placed])
-    model.outcomes.add("victims_new", int(np.count_nonzero(placed)))
+    model.outcomes.add(OUTCOME.victims_new, int(np.count_nonzero(placed)))
 
 
 def _assign_forced_labour(model: IdentificationModel, idx: np.ndarray) -> None:
@@ -387,7 +388,7 @@ def escalate(model: IdentificationModel) -> None:
     traffickers = assign_traffickers(model, kinds, pop.person_id[idx])
     placed = traffickers >= 0
     make_victims(model, idx[placed], traffickers[placed])
-    model.outcomes.add("victims_new", int(np.count_nonzero(placed)))
+    model.outcomes.add(OUTCOME.victims_new, int(np.count_nonzero(placed)))
 
 
 def victim_dynamics(model: IdentificationModel) -> None:
@@ -410,7 +411,7 @@ def victim_dynamics(model: IdentificationModel) -> None:
     regular = escaped[pop.legal[escaped] == LegalStatus.REGULAR.value]
     pop.legal[regular] = LegalStatus.OVERSTAYER
     pop.fear_punishment[escaped] = behaviour.fear_punishment_offender
-    model.outcomes.add("victims_absconded", len(escaped))
+    model.outcomes.add(OUTCOME.victims_absconded, len(escaped))
 
     overstay = hazards.select(
         Decision.OVERSTAYING,

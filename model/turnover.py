@@ -27,6 +27,7 @@ from model.population import (
 )
 from model.states import Group, Stage
 from model.trafficking import recruit
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -95,7 +96,7 @@ def depart(model: IdentificationModel) -> None:
     # Stays that have ended (free slots are never due), then who is in the community.
     due = pop.due_to_leave(model.week)
     leaving = due[pop.stage[due] == Stage.COMMUNITY.value]
-    model.outcomes.add("departures", len(leaving))
+    model.outcomes.add(OUTCOME.departures, len(leaving))
     model.fates.left(leaving)
     pop.release(leaving)
 
@@ -136,7 +137,7 @@ def arrive(model: IdentificationModel) -> None:
         return
     groups = np.repeat(np.arange(len(Group), dtype=np.int8), missing)
     idx = settle_arrivals(model, groups)
-    model.outcomes.add("arrivals", len(idx))
+    model.outcomes.add(OUTCOME.arrivals, len(idx))
     recruit(model, idx)
     ties.join(model, idx)
 

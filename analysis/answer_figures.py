@@ -15,6 +15,7 @@ from analysis.formatting import number, signed
 from analysis.headline import policy_words
 from analysis.labels import label, words
 from analysis.main_answer import HEADLINE_METRICS, Answer
+from result_folder.outcomes import OUTCOME
 
 #: Width of a first-screen figure, inches (about 615 pixels at 96 per inch).
 WIDTH = 6.4
@@ -74,7 +75,9 @@ def gain_figure(answer: Answer, pairs: pd.DataFrame | None = None) -> Figure:
     return fig
 
 
-def waterfall_figure(decomposition: pd.DataFrame, metric: str = "victims_identified") -> Figure:
+def waterfall_figure(
+    decomposition: pd.DataFrame, metric: str = OUTCOME.victims_identified
+) -> Figure:
     """From the status quo to the full reform: each component's Shapley share as a step.
 
     Args:

@@ -37,18 +37,19 @@ from analysis.statistics import (
     ratio_t_interval,
     t_interval,
 )
+from result_folder.outcomes import OUTCOME
 
 #: The cost outcome of a run (HK$).
-COST = "cost_hkd"
+COST = OUTCOME.cost_hkd
 #: The count that identification is measured by.
-IDENTIFIED = "victims_identified"
+IDENTIFIED = OUTCOME.victims_identified
 #: Cost ratios of each policy: name -> the count the cost is divided by.
 PER_UNIT: dict[str, str] = {
-    "cost_per_victim_identified": IDENTIFIED,
-    "cost_per_prosecution": "prosecutions",
+    OUTCOME.cost_per_victim_identified: IDENTIFIED,
+    OUTCOME.cost_per_prosecution: OUTCOME.prosecutions,
 }
 #: The reform's extra cost per extra victim identified (against the reference policy).
-INCREMENTAL = "incremental_cost_per_victim_identified"
+INCREMENTAL = OUTCOME.incremental_cost_per_victim_identified
 #: Every measure this module adds to a comparison, in order.
 METRICS: tuple[str, ...] = (*PER_UNIT, INCREMENTAL)
 

@@ -41,9 +41,14 @@ from analysis.formatting import format_difference, format_value, missing, percen
 from analysis.results import SOURCE, Folders, load, parameter_columns
 from analysis.statistics import CONFIDENCE, MIN_PAIRS, TOO_FEW, t_interval
 from analysis.tables import FORMATS, Table, to_html, to_latex, to_markdown
+from result_folder.outcomes import OUTCOME
 
 #: Outcomes decomposed when none are chosen.
-DEFAULT_METRICS = ("victims_identified", "prosecutions", "victims_removed_unidentified")
+DEFAULT_METRICS = (
+    OUTCOME.victims_identified,
+    OUTCOME.prosecutions,
+    OUTCOME.victims_removed_unidentified,
+)
 #: Short names of the levers of ``experiments/policy_decomposition.yaml``.
 LEVER_NAMES = {
     "screening.tier2_support": "supported tier-2",

@@ -26,6 +26,7 @@ from analysis.formatting import number, percent
 from analysis.results import load, parameter_columns
 from analysis.statistics import paired_differences
 from analysis.tables import Table
+from result_folder.outcomes import OUTCOME
 
 #: File the boxes are written to, in the result folder.
 FILENAME = "discovery.csv"
@@ -47,7 +48,7 @@ def discover(
     folder: str | Path,
     reference: str | None = None,
     policy: str | None = None,
-    metric: str = "victims_identified",
+    metric: str = OUTCOME.victims_identified,
     threshold: float = THRESHOLD,
     max_boxes: int = 3,
 ) -> Discovery:

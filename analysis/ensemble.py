@@ -49,9 +49,10 @@ from scipy.special import ndtr
 
 from analysis.errors import AnalysisError
 from analysis.statistics import CONFIDENCE, paired_differences
+from result_folder.outcomes import OUTCOME
 
 #: Outcomes of the ensemble answer by default.
-ENSEMBLE_METRICS = ("victims_identified", "prosecutions")
+ENSEMBLE_METRICS = (OUTCOME.victims_identified, OUTCOME.prosecutions)
 #: Resamples of the bootstrap over members (stability of P(more)), and its fixed seed.
 BOOTSTRAP = 1000
 BOOTSTRAP_SEED = 20250101

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from result_folder.outcomes import OUTCOME
+
 #: Outcomes that are fractions, shown as percentages (differences in percentage points).
-RATES = frozenset({"identification_rate"})
+RATES = frozenset({OUTCOME.identification_rate})
 
 
 def format_value(value: float, metric: str) -> str:

@@ -37,16 +37,17 @@ from scipy import stats
 from analysis.ensemble import expected_gains, mixture_interval, pooled_sd
 from analysis.errors import AnalysisError
 from analysis.statistics import CONFIDENCE
+from result_folder.outcomes import OUTCOME
 
 #: Weekly columns an evaluator would count in each arm.
 OBSERVED = {
-    "initial_screenings": "screenings",
-    "flagged": "referrals to in-depth screening",
-    "tier2_screenings": "in-depth screenings",
-    "victims_identified": "victims identified",
+    OUTCOME.initial_screenings: "screenings",
+    OUTCOME.flagged: "referrals to in-depth screening",
+    OUTCOME.tier2_screenings: "in-depth screenings",
+    OUTCOME.victims_identified: "victims identified",
 }
 #: What the test and the update count.
-TESTED = "victims_identified"
+TESTED = OUTCOME.victims_identified
 #: Least expected identifications (whole system, over the pilot) a member is taken to have.
 RATE_FLOOR = 0.25
 #: Weeks in a month, for durations given in months.

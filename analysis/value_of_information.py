@@ -34,11 +34,12 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.statistics import paired_differences
+from result_folder.outcomes import OUTCOME
 
 #: Objectives the decision can be judged by.
-OBJECTIVES = ("victims_identified", "net_benefit")
+OBJECTIVES = (OUTCOME.victims_identified, "net_benefit")
 #: The cost column of a run's summary (HK$ over the horizon).
-COST = "cost_hkd"
+COST = OUTCOME.cost_hkd
 #: Fewest members a regression is fitted on.
 MIN_MEMBERS = 8
 
@@ -54,7 +55,7 @@ class Objective:
             ``net_benefit``).
     """
 
-    name: str = "victims_identified"
+    name: str = OUTCOME.victims_identified
     wtp_hkd: float = 0.0
 
     def __post_init__(self) -> None:
@@ -66,7 +67,7 @@ class Objective:
     @property
     def unit(self) -> str:
         """The unit of the gain and of every value of information."""
-        return "victims identified" if self.name == "victims_identified" else "HK$"
+        return "victims identified" if self.name == OUTCOME.victims_identified else "HK$"
 
 
 def paired_gains(
@@ -89,7 +90,7 @@ def paired_gains(
     Raises:
         AnalysisError: No world runs both policies on the same seeds.
     """
-    metrics = ["victims_identified"] + ([COST] if objective.name == "net_benefit" else [])
+    metrics = [OUTCOME.victims_identified] + ([COST] if objective.name == "net_benefit" else [])
     missing = [m for m in metrics if m not in runs.columns]
     if missing:
         raise AnalysisError(f"the runs have no column {', '.join(missing)}")
@@ -98,7 +99,7 @@ def paired_gains(
     pairs = pairs[pairs["policy"].astype(str) == alternative]
     if pairs.empty:
         raise AnalysisError(f"no replicate pairs {alternative} with {reference} within a world")
-    gain = pairs["victims_identified"].astype(float)
+    gain = pairs[OUTCOME.victims_identified].astype(float)
     if objective.name == "net_benefit":
         gain = objective.wtp_hkd * gain - pairs[COST].astype(float)
     return pd.DataFrame({"world": pairs["world"].astype(str).to_numpy(), "gain": gain.to_numpy()})

@@ -25,11 +25,12 @@ from analysis.calibration import published
 from experiments.ensemble import draw_members, member_levers
 from experiments.replay import replay
 from experiments.seeds import run_seed
+from result_folder.outcomes import OUTCOME
 from scenarios.loader import load_scenario
 
 #: Yearly views forecast, with the published metric each is compared with (None: unpublished).
 VIEWS: dict[str, str | None] = {
-    "screenings_official": "initial_screenings",
+    "screenings_official": OUTCOME.initial_screenings,
     "identified_official": "victims_identified_mechanism",
     "identified_mechanism": None,  # inbound only: officials do not publish it apart from 2022
     "hit_rate_official": None,  # published as the ratio of the two rows above
@@ -111,7 +112,7 @@ def summarise(
     """
     figures = published.load_figures() if figures is None else figures
     observed_by = {m: published.yearly(figures, m) for m in VIEWS.values() if m}
-    screened = observed_by["initial_screenings"]
+    screened = observed_by[OUTCOME.initial_screenings]
     identified = observed_by["victims_identified_mechanism"]
     rows = []
     for year, block in runs.groupby("year", sort=True):

@@ -29,6 +29,7 @@ from analysis.figures import save_figure
 from analysis.statistics import MIN_PAIRS, t_interval
 from experiments.replay import scale_world
 from model.model import IdentificationModel
+from result_folder.outcomes import OUTCOME
 from scenarios.resolve import resolve_run
 
 #: The mechanisms switched on in each setting.
@@ -43,7 +44,12 @@ SETTINGS: dict[str, dict[str, Any]] = {
     },
 }
 POLICIES = ("detention_first", "screening_before_detention")
-OUTPUTS = ("victims_identified", "prosecutions", "victims_present", "cost_hkd")
+OUTPUTS = (
+    OUTCOME.victims_identified,
+    OUTCOME.prosecutions,
+    OUTCOME.victims_present,
+    OUTCOME.cost_hkd,
+)
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "hong_kong_baseline.yaml"
 
 
@@ -60,9 +66,9 @@ def yearly_run(
     model.run(years)
     weekly = model.weekly()
     weekly["sim_year"] = weekly["week"] // 52 + 1
-    flows = [o for o in OUTPUTS if o != "victims_present"]
+    flows = [o for o in OUTPUTS if o != OUTCOME.victims_present]
     yearly = weekly.groupby("sim_year")[flows].sum()
-    yearly["victims_present"] = weekly.groupby("sim_year")["victims_present"].last()
+    yearly[OUTCOME.victims_present] = weekly.groupby("sim_year")[OUTCOME.victims_present].last()
     yearly = yearly / scale
     yearly = yearly.reset_index()
     yearly.insert(0, "replicate", replicate)
@@ -71,7 +77,7 @@ def yearly_run(
     return yearly
 
 
-def yearly_gain(runs: pd.DataFrame, metric: str = "victims_identified") -> pd.DataFrame:
+def yearly_gain(runs: pd.DataFrame, metric: str = OUTCOME.victims_identified) -> pd.DataFrame:
     """Paired gain per setting and year: mean, t-interval, and the cumulative mean gain."""
     ref, alt = POLICIES
     wide = runs.pivot_table(

@@ -12,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.calibration.patterns import Pattern
+from result_folder.outcomes import OUTCOME
 
 #: Views shown next to published figures (pattern or not).
 COMPARED_VIEWS = (
-    "initial_screenings",
+    OUTCOME.initial_screenings,
     "identified_mechanism",
-    "investigations",
-    "prosecutions",
+    OUTCOME.investigations,
+    OUTCOME.prosecutions,
     "ngo_yield",
     "domestic_prevalence",
 )
@@ -93,10 +94,10 @@ def read_calibration(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 #: Official-statistics view -> published metrics summed to compare with it.
 PUBLISHED_VIEWS: dict[str, tuple[str, ...]] = {
-    "initial_screenings": ("initial_screenings",),
+    OUTCOME.initial_screenings: ("initial_screenings",),
     "identified_mechanism": ("victims_identified_mechanism",),
-    "investigations": ("sex_trafficking_investigations", "labour_trafficking_investigations"),
-    "prosecutions": ("labour_trafficking_prosecutions",),
+    OUTCOME.investigations: ("sex_trafficking_investigations", "labour_trafficking_investigations"),
+    OUTCOME.prosecutions: ("labour_trafficking_prosecutions",),
 }
 
 

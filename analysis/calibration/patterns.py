@@ -44,6 +44,7 @@ from operator import itemgetter
 import pandas as pd
 
 from analysis.calibration import published
+from result_folder.outcomes import OUTCOME
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class PatternDefinition:
 
 
 def _screenings(table: pd.DataFrame) -> pd.Series:
-    return table["initial_screenings"]
+    return table[OUTCOME.initial_screenings]
 
 
 def _identified(table: pd.DataFrame) -> pd.Series:
@@ -88,7 +89,7 @@ def _identified(table: pd.DataFrame) -> pd.Series:
 
 
 def _raided(table: pd.DataFrame) -> pd.Series:
-    return table["raided_illegal_work"]
+    return table[OUTCOME.raided_illegal_work]
 
 
 def _view(name: str) -> Callable[[pd.DataFrame], pd.Series]:
@@ -104,8 +105,8 @@ def _prevalence(table: pd.DataFrame) -> float:
 
 
 def _ngo_yield(table: pd.DataFrame) -> float:
-    screened = float(table["ngo_screened"].sum())
-    return float(table["ngo_victims_identified"].sum()) / screened if screened else 0.0
+    screened = float(table[OUTCOME.ngo_screened].sum())
+    return float(table[OUTCOME.ngo_victims_identified].sum()) / screened if screened else 0.0
 
 
 DEFINITIONS: dict[str, PatternDefinition] = {
@@ -152,7 +153,7 @@ DEFINITIONS: dict[str, PatternDefinition] = {
             "migrant workers among those identified through the mechanism (at least)",
             "victims_identified_workers_at_least",
             True,
-            _view("identified_workers"),
+            _view(OUTCOME.identified_workers),
             "at_least",
         ),
         PatternDefinition(

@@ -16,8 +16,9 @@ import pandas as pd
 
 from analysis.results import load
 from analysis.statistics import paired_differences
+from result_folder.outcomes import OUTCOME
 
-METRICS = ("victims_identified", "prosecutions")
+METRICS = (OUTCOME.victims_identified, OUTCOME.prosecutions)
 
 
 def member_differences(

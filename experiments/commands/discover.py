@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from result_folder.outcomes import OUTCOME
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim discover``."""
@@ -17,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--metric",
-        default="victims_identified",
+        default=OUTCOME.victims_identified,
         help="outcome whose paired difference <= 0 is a failure (default victims_identified)",
     )
     parser.add_argument(

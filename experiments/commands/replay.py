@@ -22,6 +22,7 @@ from experiments.overrides import parse_assignments
 from experiments.replay import replay
 from experiments.studies import as_user_error
 from model import get_policy
+from result_folder.outcomes import OUTCOME
 from scenarios.loader import load_scenario
 
 
@@ -67,8 +68,8 @@ def main(args: argparse.Namespace) -> int:
         f"{view} ({'simulated' if kind == 'median' else 'published'})"
         for view, kind in table.columns
     ]
-    table["identified among offenders (simulated)"] = yearly["identified_offenders"]
-    table["identified among NGO referrals (simulated)"] = yearly["identified_ngo_referred"]
+    table["identified among offenders (simulated)"] = yearly[OUTCOME.identified_offenders]
+    table["identified among NGO referrals (simulated)"] = yearly[OUTCOME.identified_ngo_referred]
     table["ngo_yield (simulated)"] = yearly["ngo_yield"]
     table["domestic_prevalence (simulated)"] = yearly["domestic_prevalence"]
     print(f"{args.scenario} under {args.policy}, seed {args.seed}, scale {args.scale:g}")

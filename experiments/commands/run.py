@@ -22,6 +22,7 @@ from experiments.storage import write_parquet_atomic, write_text_atomic
 from model import POLICIES, IdentificationModel
 from model.calendar import weeks
 from result_folder.layout import RUN_SUMMARY, RUN_WEEKLY
+from result_folder.outcomes import OUTCOME
 from scenarios.compose import check_overrides
 from scenarios.loader import load_scenario, resolve_path
 from scenarios.policy_loader import load_policy
@@ -32,19 +33,19 @@ RUN_FILE = "run.json"
 
 #: Outcomes shown in the printed table (all are stored).
 TABLE_COLUMNS = [
-    "victims_present",
-    "victims_encountered",
-    "initial_screenings",
-    "victims_identified",
-    "false_positives",
-    "victims_detained",
-    "victims_removed_unidentified",
-    "victim_detention_days",
-    "witnesses_cooperating",
-    "investigations",
-    "prosecutions",
-    "convictions",
-    "identification_rate",
+    OUTCOME.victims_present,
+    OUTCOME.victims_encountered,
+    OUTCOME.initial_screenings,
+    OUTCOME.victims_identified,
+    OUTCOME.false_positives,
+    OUTCOME.victims_detained,
+    OUTCOME.victims_removed_unidentified,
+    OUTCOME.victim_detention_days,
+    OUTCOME.witnesses_cooperating,
+    OUTCOME.investigations,
+    OUTCOME.prosecutions,
+    OUTCOME.convictions,
+    OUTCOME.identification_rate,
 ]
 
 

@@ -37,6 +37,7 @@ from experiments.explore.controls import (
 from experiments.explore.ensemble_view import ensemble_gain, results_folder
 from experiments.explore.pair import FOLLOWED, FUNNEL, PolicyPair, column
 from model.policies import POLICIES
+from result_folder.outcomes import OUTCOME
 from scenarios.policy_loader import shipped_policies
 
 POLICY_CHOICES = sorted({*POLICIES, *shipped_policies()})
@@ -326,7 +327,9 @@ def _series(model: PolicyPair, outcomes: dict[str, str], title: str, ylabel: str
 
 def weekly(model: PolicyPair) -> Figure:
     """Victims identified and removed unidentified each week, both policies."""
-    outcomes = {k: FOLLOWED[k] for k in ("victims_identified", "victims_removed_unidentified")}
+    outcomes = {
+        k: FOLLOWED[k] for k in (OUTCOME.victims_identified, OUTCOME.victims_removed_unidentified)
+    }
     return _series(model, outcomes, "Weekly flows", "victims per week (persons)")
 
 

@@ -51,6 +51,7 @@ from model.states import (
     Route,
     Stage,
 )
+from result_folder.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel
@@ -323,7 +324,7 @@ def ngo_outreach(
         lambda s: at_large(s) & (pop.group[s] == Group.DOMESTIC.value),
         lambda s: by_victim_status(model, s, p_victim, p_other),
     )
-    model.outcomes.add("ngo_screened", len(clients))
+    model.outcomes.add(OUTCOME.ngo_screened, len(clients))
     victim_clients = clients[pop.status[clients] >= FIRST_TRAFFICKED]
     setting = InterviewSetting(
         supported=True, quality=params.officers.interview_quality_trained, place=Place.NGO
@@ -331,11 +332,11 @@ def ngo_outreach(
     p = disclosure_probability(victim_factors(model, victim_clients), setting, params)
     ids = pop.person_id[victim_clients]
     identified = victim_clients[dice.bernoulli(Decision.NGO_DISCLOSURE, ids, p, model.week)]
-    model.outcomes.add("ngo_victims_identified", len(identified))
+    model.outcomes.add(OUTCOME.ngo_victims_identified, len(identified))
     consent = min(1.0, ngo.referral_consent * params.screening.ngo_referral_share)
     ids = pop.person_id[identified]
     referred = identified[dice.bernoulli(Decision.NGO_CONSENT, ids, consent, model.week)]
-    model.outcomes.add("ngo_referrals", len(referred))
+    model.outcomes.add(OUTCOME.ngo_referrals, len(referred))
     return referred
 
 

@@ -38,7 +38,9 @@ def pattern_table(
     Returns:
         One row per pattern and point (year, or ``pooled``): ``pattern``, ``point``,
         ``published``, ``tolerance``, ``median``, ``low`` (5%), ``high`` (95%),
-        ``within_tolerance`` (share of runs within one tolerance).
+        ``within_tolerance`` (share of runs within one tolerance; for a published bound,
+        within one tolerance beyond it) and ``bound`` (``equal``, ``at_least`` or
+        ``at_most``: what the published value is).
     """
     rows = []
     selected = yearly[yearly["number"].isin(list(numbers))]
@@ -60,10 +62,17 @@ def pattern_table(
                     "median": series.median(),
                     "low": series.quantile(0.05),
                     "high": series.quantile(0.95),
-                    "within_tolerance": float(((series - published).abs() <= tolerance).mean()),
+                    "within_tolerance": _within(series, pattern, published, tolerance),
+                    "bound": pattern.definition.bound,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _within(series: pd.Series, pattern: Pattern, published: float, tolerance: float) -> float:
+    """Share of the simulated values whose error (beyond a bound) is within one tolerance."""
+    errors = series.map(lambda value: abs(pattern.definition.error(value, published)))
+    return float((errors <= tolerance).mean())
 
 
 def yearly_summary(yearly: pd.DataFrame, numbers: Sequence[int]) -> pd.DataFrame:

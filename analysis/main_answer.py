@@ -350,25 +350,27 @@ def _span(folder: Path, years: float | None) -> str:
     """The period the run summaries count, in words.
 
     With ``time.policy_start_year`` among the batch's overrides the summaries count from that
-    year (the years before it are a replay, ``model.policy_start``) to the run's last year.
+    year (the years before it are a replay, ``model.policy_start``) to the run's last calendar
+    year, read off the weekly series (a run's summary counts only the years from the start, so
+    its ``years`` is not the run's length).
     """
     config = load_manifest(folder).get("config") or {}
     start = (config.get("overrides") or {}).get("time.policy_start_year")
     if start is None:
         return f"Over {years:g} year{'' if years == 1 else 's'}" if years else ""
-    first = _first_year(Path(folder))
-    if first is None or years is None:
+    last = _last_year(Path(folder))
+    if last is None:
         return f"From {int(start)}"
-    return f"Over {int(start)}-{int(first + years) - 1}"
+    return f"Over {int(start)}-{last}"
 
 
-def _first_year(folder: Path) -> int | None:
-    """The calendar year the runs start in, from one weekly file (``None`` without any)."""
+def _last_year(folder: Path) -> int | None:
+    """The last calendar year the runs reach, from one weekly file (``None`` without any)."""
     files = sorted((folder / "weekly").glob("*.parquet"))
     if not files:
         return None
     try:
-        return int(pd.read_parquet(files[0], columns=["year"])["year"].min())
+        return int(pd.read_parquet(files[0], columns=["year"])["year"].max())
     except (OSError, ValueError, KeyError):
         return None
 

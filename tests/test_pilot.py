@@ -199,6 +199,11 @@ def test_the_command_prints_both_tables_and_writes_its_files(tmp_path, capsys):
     assert (voi["evppi"] >= -1e-9).all()
     for stem in ("pilot", "value_of_information"):
         assert (folder / f"{stem}.png").stat().st_size > 0
+    # the answer names the years its summaries count: from the policies' start (2019) to the
+    # runs' last year (1.6 years from 2018-01 end in 2019), not the start plus those years
+    from analysis.main_answer import main_answer
+
+    assert main_answer(folder).span == "Over 2019-2019"
     # run again: the batch resumes with nothing to run, the tables are the same
     assert cli(["pilot", str(path), "--quiet"]) == 0
     resumed = re.search(r"(\d+) runs; (\d+) already finished", capsys.readouterr().out)

@@ -69,7 +69,9 @@ def variance_decomposition(
     table = table.loc[:, table.std() > 0]
     if len(members) < table.shape[1] + 2:
         raise AnalysisError(
-            f"{len(members)} members cannot split the gain over {table.shape[1]} parameters"
+            f"{len(members)} members cannot split the gain over {table.shape[1]} parameters "
+            f"(at least {table.shape[1] + 2} needed): draw more members in the batch "
+            "(ensemble.members), or use an ensemble whose weight is spread over more sets"
         )
     y_sd = _weighted_sd(y, w)
     if y_sd == 0:

@@ -112,9 +112,10 @@ class EnsembleDraw(_Strict):
     )
     members: StrictInt = Field(
         ge=1,
-        le=10_000,
+        le=10_000_000,  # the draw holds 16 bytes a draw for a moment: 160 MB at the most
         description="members drawn by ABC weight with replacement, by systematic resampling "
-        "(each within one of members x its weight; the batch's seed draws them)",
+        "(each within one of members x its weight; the batch's seed draws them); enough "
+        "draws that 1 / members is below the smallest weight run every accepted member",
     )
 
 
@@ -132,9 +133,7 @@ class BatchConfig(_Strict):
         description="scenario files (or shipped names)",
     )
     policies: list[str] = Field(min_length=1, description="policy names or policy files")
-    replicates: StrictInt = Field(
-        ge=1, le=MAX_REPLICATES, description="seeds per world and policy"
-    )
+    replicates: StrictInt = Field(ge=1, le=MAX_REPLICATES, description="seeds per world and policy")
     years: Number = Field(gt=0, le=MAX_YEARS, description="simulated years per run")
     seed: StrictInt = Field(ge=0, le=MAX_SEED, description="root seed of the batch")
     output: str = Field(description="results folder")

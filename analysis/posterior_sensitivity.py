@@ -59,7 +59,8 @@ def variance_decomposition(
         ``attrs["members"]`` the members used.
 
     Raises:
-        AnalysisError: Fewer members than parameters plus two, or no spread in the gain.
+        AnalysisError: Fewer members (or effective members, by the weights) than parameters
+            plus two, or no spread in the gain.
     """
     members = gains.index.intersection(parameters.index).intersection(weights.index)
     w = weights.reindex(members).to_numpy(dtype=float)
@@ -72,6 +73,14 @@ def variance_decomposition(
             f"{len(members)} members cannot split the gain over {table.shape[1]} parameters "
             f"(at least {table.shape[1] + 2} needed): draw more members in the batch "
             "(ensemble.members), or use an ensemble whose weight is spread over more sets"
+        )
+    effective = 1.0 / float(w @ w)  # Kish: how many members the weights amount to
+    if effective < table.shape[1] + 2:
+        raise AnalysisError(
+            f"the members' weights amount to {effective:.1f} effective members, too few to "
+            f"split the gain over {table.shape[1]} parameters (at least {table.shape[1] + 2} "
+            "needed): a posterior whose weight sits on a few sets cannot say which input "
+            "carries the gain; recalibrate with a larger population"
         )
     y_sd = _weighted_sd(y, w)
     if y_sd == 0:

@@ -109,3 +109,14 @@ def test_compare_sensitivity_splits_an_ensemble_batchs_gain_over_its_inputs(tmp_
     assert cli(["compare", str(folder), "--sensitivity"]) == 2
     err = capsys.readouterr().err
     assert "not a batch over a calibrated ensemble" in err and "Traceback" not in err
+
+
+def test_weight_on_a_few_members_is_refused_not_split():
+    """Many members whose weight sits on two cannot be split over three inputs."""
+    parameters, weights = members(n=30)
+    gains = parameters["support"] + parameters["fear"]
+    heavy = weights * 0 + 1e-6
+    heavy.iloc[:2] = 0.5
+    with pytest.raises(AnalysisError, match="effective members"):
+        variance_decomposition(gains, parameters, heavy)
+    assert variance_decomposition(gains, parameters, weights).attrs["members"] == 30

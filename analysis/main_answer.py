@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -39,6 +40,8 @@ from analysis.statistics import CONFIDENCE, MIN_PAIRS, paired_differences
 from analysis.tables import Table
 from result_folder.layout import ENSEMBLE_WEIGHTS
 from result_folder.outcomes import OUTCOME
+
+T = TypeVar("T")
 
 #: Outcomes of the main answer, in order.
 ANSWER_METRICS = (
@@ -70,15 +73,26 @@ def ensemble_weights(folder: Path) -> pd.Series | None:
     Raises:
         AnalysisError: The weights file exists but cannot be read.
     """
+    return _ensemble_record(
+        folder,
+        lambda record: pd.Series({str(m["world"]): float(m["weight"]) for m in record["members"]}),
+    )
+
+
+def _ensemble_record(folder: Path, read: Callable[[dict], T]) -> T | None:
+    """``read`` applied to an ensemble batch's record (``ensemble.json``); ``None`` without one.
+
+    Raises:
+        AnalysisError: The record exists but cannot be read, naming the file.
+    """
     path = Path(folder) / ENSEMBLE_WEIGHTS
     if not path.is_file():
         return None
     try:
-        members = json.loads(path.read_text(encoding="utf-8"))["members"]
-        return pd.Series({str(m["world"]): float(m["weight"]) for m in members})
+        return read(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise AnalysisError(
-            f"{path}: unreadable ensemble weights ({err}); run the batch again to rewrite it"
+            f"{path}: unreadable ensemble record ({err}); run the batch again to rewrite it"
         ) from None
 
 
@@ -188,17 +202,12 @@ def ensemble_source(folder: Path) -> Path:
     Raises:
         AnalysisError: The folder is not a batch over an ensemble, or the record is unreadable.
     """
-    path = Path(folder) / ENSEMBLE_WEIGHTS
-    try:
-        return Path(json.loads(path.read_text(encoding="utf-8"))["ensemble"])
-    except FileNotFoundError:
+    source = _ensemble_record(folder, lambda record: Path(record["ensemble"]))
+    if source is None:
         raise AnalysisError(
             f"{folder}: not a batch over a calibrated ensemble (no {ENSEMBLE_WEIGHTS})"
-        ) from None
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise AnalysisError(
-            f"{path}: unreadable ensemble record ({err}); run the batch again to rewrite it"
-        ) from None
+        )
+    return source
 
 
 def _ensemble(runs, reference, alternative, metrics, weights, members, years, confidence):

@@ -110,6 +110,7 @@ def open_workers(
 @contextlib.contextmanager
 def _dask(count: int, scheduler: str | None) -> Iterator[Workers]:
     try:
+        import dask
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise UserError(
@@ -121,7 +122,12 @@ def _dask(count: int, scheduler: str | None) -> Iterator[Workers]:
             client = Client(scheduler, timeout="30s")
             where = f"Dask scheduler {scheduler}"
         else:
-            with _sigint_ignored_by_children():
+            # One run per worker at a time (Dask's default saturation of 1.1 sends two to a
+            # one-thread worker): when a run kills its worker, Dask blames every run the
+            # worker held, so with two an innocent run could be given up as lost with it.
+            with _sigint_ignored_by_children(), dask.config.set(
+                {"distributed.scheduler.worker-saturation": 1.0}
+            ):
                 cluster = LocalCluster(
                     n_workers=count,
                     threads_per_worker=1,

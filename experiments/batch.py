@@ -15,6 +15,7 @@ a folder made read-only) stops the batch with the run and the reason.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import traceback
 from collections.abc import Callable, Iterator
@@ -44,7 +45,8 @@ from experiments.manifest import (
 )
 from experiments.plan import BatchPlan, RunTask, build_plan
 from experiments.progress import Progress
-from experiments.runner import RunResult, execute_run
+from experiments.runner import RunResult
+from experiments.shared_past import execute_group, group_by_past
 from experiments.storage import fresh_folder, write_parquet_atomic
 from model.calendar import weeks
 from result_folder.layout import (
@@ -112,8 +114,9 @@ def run_batch(
     Args:
         batch_file: The batch YAML file.
         options: Output folder, executor and resume options.
-        runner: Executes one task in a worker; default ``experiments.runner.execute_run``
-            (a module-level function, so that it can be sent to worker processes).
+        runner: Executes one task in a worker, each task on its own (a module-level
+            function, so that it can be sent to worker processes). By default runs that
+            share their past replay it once (``experiments.shared_past.execute_group``).
 
     Returns:
         What ran, what was skipped and what failed.
@@ -145,7 +148,7 @@ def run_batch(
             manifest.start_session(workers.description, code)
             manifest.save()
             try:
-                _execute(manifest, todo, workers, runner or execute_run, report, options.progress)
+                _execute(manifest, todo, workers, runner, report, options.progress)
             finally:
                 manifest.end_session()
                 with contextlib.suppress(OSError):  # a full disk: the run log has it all
@@ -365,34 +368,44 @@ def _remove_partial_files(folder: Path) -> None:
 
 # ---------------------------------------------------------------------------------- running
 def _execute(manifest, todo, workers, runner, report, progress) -> None:
-    """Submit ``todo`` through a bounded window; store each result as it arrives."""
-    queue = iter(todo)
-    in_flight: dict[Future, RunTask] = {}
+    """Submit ``todo`` through a bounded window; store each result as it arrives.
+
+    With the default runner, runs that share their past go to a worker together and replay
+    it once (:mod:`experiments.shared_past`); a runner given to :func:`run_batch` runs each
+    task on its own.
+    """
+    if runner is None:
+        units, execute = group_by_past(todo), execute_group
+    else:
+        units, execute = [[task] for task in todo], functools.partial(_each, runner)
+    queue = iter(units)
+    in_flight: dict[Future, list[RunTask]] = {}
     bar = Progress(len(todo), "batch", enabled=progress)  # None: a bar on a terminal, else lines
     try:
         while True:
             window = WINDOW_PER_SLOT * max(1, workers.slots())
             while len(in_flight) < window and not report.broken:
-                task = next(queue, None)
-                if task is None:
+                unit = next(queue, None)
+                if unit is None:
                     break
                 try:
-                    in_flight[workers.executor.submit(runner, task)] = task
+                    in_flight[workers.executor.submit(execute, unit)] = unit
                 except BrokenExecutor as err:  # a worker process died: stop, keep the rest
                     report.broken = f"{type(err).__name__}: {err}"
             if not in_flight:
                 break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
-                task = in_flight.pop(future)
-                if _pool_broken(future):  # not the run's fault: it stays pending
+                unit = in_flight.pop(future)
+                if _pool_broken(future):  # not the runs' fault: they stay pending
                     report.broken = report.broken or _describe(future.exception())
                     continue
-                if _worker_lost(future):  # Dask gave up on it after its workers died
-                    report.lost.append(task.run_id)
+                if _worker_lost(future):  # Dask gave up on them after their workers died
+                    report.lost.extend(task.run_id for task in unit)
                     continue
-                _store(manifest, task, _result(future, task), report)
-                bar.update(failed=len(report.failed_now))
+                for task, result in zip(unit, _results(future, unit), strict=True):
+                    _store(manifest, task, result, report)
+                    bar.update(failed=len(report.failed_now))
     finally:
         bar.close()
         for future in in_flight:
@@ -404,6 +417,11 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
                 for task in todo
                 if manifest.runs[task.run_id]["status"] == PENDING and task.run_id not in lost
             )
+
+
+def _each(runner: Callable[[RunTask], RunResult], tasks: list[RunTask]) -> list[RunResult]:
+    """Run each task on its own with ``runner`` (in a worker)."""
+    return [runner(task) for task in tasks]
 
 
 def _pool_broken(future: Future) -> bool:
@@ -420,13 +438,14 @@ def _describe(err: BaseException | None) -> str:
     return f"{type(err).__name__}: {err}"
 
 
-def _result(future: Future, task: RunTask) -> RunResult:
-    """The run's result; an executor failure (a worker died) becomes a failed result."""
+def _results(future: Future, unit: list[RunTask]) -> list[RunResult]:
+    """The runs' results; an executor failure (a worker died) fails each run of the unit."""
     try:
         return future.result()
     except Exception as err:
         trace = "".join(traceback.format_exception(err))
-        return RunResult(task.run_id, error=f"{type(err).__name__}: {err}", traceback=trace)
+        error = f"{type(err).__name__}: {err}"
+        return [RunResult(task.run_id, error=error, traceback=trace) for task in unit]
 
 
 def _store(manifest: Manifest, task: RunTask, result: RunResult, report: BatchReport) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.plan import RunTask
-from model import IdentificationModel
+from model import IdentificationModel, RunSpec
 from model.calendar import weeks
 from result_folder.layout import RUN_IDENTITY
 from scenarios.resolve import resolve_run
@@ -49,28 +49,50 @@ def execute_run(task: RunTask) -> RunResult:
     try:
         summary, weekly, fates = simulate_task(task)
     except Exception as err:  # recorded in the manifest; the batch goes on
-        return RunResult(
-            task.run_id,
-            error=f"{type(err).__name__}: {err}",
-            traceback=traceback.format_exc(),
-            seconds=time.perf_counter() - start,
-        )
+        return failed_result(task, err, time.perf_counter() - start)
     return RunResult(task.run_id, summary, weekly, fates, seconds=time.perf_counter() - start)
+
+
+def failed_result(task: RunTask, err: Exception, seconds: float) -> RunResult:
+    """The result of a run that raised ``err`` (inside an ``except`` block: keeps its trace)."""
+    return RunResult(
+        task.run_id,
+        error=f"{type(err).__name__}: {err}",
+        traceback=traceback.format_exc(),
+        seconds=seconds,
+    )
 
 
 def simulate_task(task: RunTask) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Build the model for ``task``, step it ``round(years * 52)`` weeks, return its tables.
 
-    The task's resolved run is used as it is; a task without one (made by hand) is resolved
-    from its world and policy files here.
-
     Returns:
         The one-row summary table, the weekly table (columns in storage order) and the fates
         of the victims met (``model.fates``, the run id in front).
     """
-    spec = task.spec or resolve_run(task.world_path, task.policy_arg, task.overrides)
-    model = IdentificationModel(spec, rng=task.seed_sequence())
-    for _ in range(weeks(task.years)):
+    return finish_run(task, build_model(task))
+
+
+def build_model(task: RunTask) -> IdentificationModel:
+    """The task's model, warmed up, at week 0.
+
+    The task's resolved run is used as it is; a task without one (made by hand) is resolved
+    from its world and policy files here.
+    """
+    return IdentificationModel(task_spec(task), rng=task.seed_sequence())
+
+
+def task_spec(task: RunTask) -> RunSpec:
+    """The task's resolved run (resolved from its files when the task carries none)."""
+    return task.spec or resolve_run(task.world_path, task.policy_arg, task.overrides)
+
+
+def finish_run(
+    task: RunTask, model: IdentificationModel
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Step ``model`` to the task's last week (``round(years * 52)``) and return its tables."""
+    horizon = weeks(task.years)
+    while model.week < horizon:
         model.step()
     summary = summary_table(task, model.summary())
     return summary, weekly_table(task, model.weekly()), fates_table(task, model.fates.table())

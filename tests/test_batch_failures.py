@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from experiments import batch as batch_module
+from experiments import shared_past
 from experiments.cli import main as tipsim
 from tests.batch_support import FAIL_MARKER, dying_runner, flaky_runner, run, tables, write_batch
 
@@ -54,7 +54,7 @@ def test_failures_are_isolated_recorded_and_retried(tmp_path, workers):
 def test_cli_reports_failures_with_exit_status_1(tmp_path, monkeypatch, capsys):
     batch = write_batch(tmp_path)
     (tmp_path / FAIL_MARKER).touch()
-    monkeypatch.setattr(batch_module, "execute_run", flaky_runner)
+    monkeypatch.setattr(shared_past, "execute_run", flaky_runner)  # runs with no shared past
     assert tipsim(["batch", str(batch), "--workers", "1"]) == 1
     out = capsys.readouterr().out
     assert "2 failed now" in out

@@ -33,6 +33,8 @@ class Progress:
             bar on a terminal and plain lines elsewhere.
         stream: Where to write (standard error by default).
         interval: Seconds between plain lines.
+        initial: Units already done before this session (a resumed job's): counted as done,
+            left out of the time left.
     """
 
     def __init__(
@@ -44,9 +46,10 @@ class Progress:
         enabled: bool | None = None,
         stream: IO[str] | None = None,
         interval: float = PLAIN_INTERVAL,
+        initial: int = 0,
     ) -> None:
         self.total = total
-        self.done = 0
+        self.done = self.initial = initial
         self.description = description
         self.unit = unit
         self.stream = stream or sys.stderr
@@ -60,7 +63,9 @@ class Progress:
         if not self.silent and (terminal or enabled is True):
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=description, unit=unit, file=self.stream)
+            self._bar = tqdm(
+                total=total, desc=description, unit=unit, file=self.stream, initial=initial
+            )
 
     def set_total(self, total: int) -> None:
         """Change the units planned."""
@@ -105,8 +110,9 @@ class Progress:
         if self.note:
             parts.append(self.note)
         parts.append(f"{_clock(elapsed)} elapsed")
-        if 0 < self.done < self.total:
-            parts.append(f"about {_clock(elapsed / self.done * (self.total - self.done))} left")
+        ran = self.done - self.initial
+        if ran > 0 and self.done < self.total:
+            parts.append(f"about {_clock(elapsed / ran * (self.total - self.done))} left")
         print(", ".join(parts), file=self.stream, flush=True)
         self._last_line = now
 

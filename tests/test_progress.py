@@ -30,3 +30,15 @@ def test_plain_lines_wait_for_their_interval_and_quiet_progress_writes_nothing()
     with Progress(3, "batch", stream=silent, enabled=False) as bar:
         bar.update()
     assert silent.getvalue() == ""
+
+
+def test_a_resumed_job_starts_at_what_was_done_and_times_only_what_it_runs():
+    stream = io.StringIO()
+    with Progress(100, "calibrate", stream=stream, interval=0.0, initial=90) as bar:
+        bar._start -= 10  # ten seconds into this session
+        bar.set_done(95, "generation 3")
+    first = stream.getvalue().splitlines()[0]
+    # 5 units in 10 s: the 5 left take about 10 s more (not 90 units' worth of pace).
+    assert first == (
+        "calibrate: 95/100 runs (95%), generation 3, 0:00:10 elapsed, about 0:00:10 left"
+    )

@@ -169,7 +169,7 @@ def _package_folder(package: str) -> Path:
     return Path(source).resolve().parent
 
 
-def source_hash(root: Path | None = None) -> str:
+def source_hash(root: Path | None = None, packages: Iterable[str] = SOURCE_PACKAGES) -> str:
     """SHA-256 of every Python source of the packages that decide results.
 
     ``model/``, ``scenarios/`` and ``experiments/`` (:data:`SOURCE_PACKAGES`) as they are
@@ -177,10 +177,11 @@ def source_hash(root: Path | None = None) -> str:
     package, so a moved checkout has the same hash.
 
     Args:
-        root: A folder holding the three packages (default: where each is imported from).
+        root: A folder holding the packages (default: where each is imported from).
+        packages: The packages hashed (a calibration adds those that measure its distances).
     """
     digest = hashlib.sha256()
-    for package in SOURCE_PACKAGES:
+    for package in packages:
         folder = root / package if root is not None else _package_folder(package)
         for file in sorted(folder.rglob("*.py")):
             digest.update(f"{package}/{file.relative_to(folder).as_posix()}".encode() + b"\0")

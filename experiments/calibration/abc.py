@@ -13,7 +13,9 @@ Priors are uniform in the sampling scale (log-uniform for log ranges). Seeds fol
 :mod:`experiments.seeds`: run *k* (in submission order) gets the calibration seed's child *k*,
 and the proposals come from its sampler stream; runs are submitted in fixed batches
 and read back in order, so the result does not depend on the executor or on how many workers
-it has.
+it has. For the same reason a killed calibration resumes exactly: with a :class:`Journal`, each
+finished simulation is kept as it arrives, and a rerun replays the sampler from the start,
+taking each kept simulation instead of running it (:mod:`experiments.calibration.journal`).
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ Progress = Callable[[int, int, str], None]
 
 
 class Task(Protocol):
-    """One simulation to run in a worker (picklable)."""
+    """One simulation to run in a worker (picklable): its number and parameter values."""
+
+    number: int
+    values: dict[str, Any]
 
     def run(self) -> Outcome:
         """Simulate and measure the distance to the observations."""
@@ -53,6 +58,18 @@ class FitProblem(Protocol):
 
     def task(self, number: int, internal: np.ndarray) -> Task:
         """The simulation numbered ``number`` of one parameter set (in the sampling scale)."""
+        ...
+
+
+class Journal(Protocol):
+    """Where finished simulations are kept, so that a killed calibration resumes."""
+
+    def take(self, task: Task) -> Outcome | None:
+        """The kept outcome of ``task``'s simulation (same number and values), or ``None``."""
+        ...
+
+    def record(self, outcome: Outcome) -> None:
+        """Keep a finished simulation."""
         ...
 
 
@@ -168,6 +185,8 @@ class Result:
             ``accepted`` (its population), ``simulations`` (runs it took, including those
             rejected) and ``ess`` (Kish effective sample size of its weights). An SMC
             generation that could not fill its population is not in it.
+        from_journal: Simulations taken from a journal instead of being run (a resumed
+            calibration; the result is the same as if they had run).
     """
 
     accepted: pd.DataFrame
@@ -176,6 +195,7 @@ class Result:
     tolerances: list[float] = field(default_factory=list)
     method: str = "smc"
     generations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    from_journal: int = 0
 
     @property
     def runs(self) -> int:
@@ -209,12 +229,24 @@ def effective_sample_size(weights: np.ndarray) -> float:
 
 
 class Runner:
-    """Runs batches of simulations on an executor and keeps every outcome."""
+    """Runs batches of simulations on an executor and keeps every outcome.
 
-    def __init__(self, problem: FitProblem, executor: Executor, progress: Progress | None) -> None:
+    With a journal, a simulation it holds is taken from it instead of being run (and does not
+    count as progress), and every simulation run is recorded in it as it arrives.
+    """
+
+    def __init__(
+        self,
+        problem: FitProblem,
+        executor: Executor,
+        progress: Progress | None,
+        journal: Journal | None = None,
+    ) -> None:
         self.problem = problem
         self.executor = executor
         self.progress = progress
+        self.journal = journal
+        self.taken = 0
         self.outcomes: list[Outcome] = []
         self.generation_of: dict[int, int] = {}
         self.tolerance_of: dict[int, float] = {}
@@ -225,15 +257,24 @@ class Runner:
         """Run one batch (rows of ``points`` in the sampling scale), results in order."""
         start = len(self.outcomes)
         tasks = [self.problem.task(start + i, x) for i, x in enumerate(points)]
-        futures = [self.executor.submit(_run_task, t) for t in tasks]
+        kept = [self.journal.take(t) if self.journal is not None else None for t in tasks]
+        futures = [
+            self.executor.submit(_run_task, t) if k is None else None
+            for t, k in zip(tasks, kept, strict=True)
+        ]
         batch = []
-        for future in futures:
-            outcome = future.result()
+        for outcome, future in zip(kept, futures, strict=True):
+            if future is None:
+                self.taken += 1
+            else:
+                outcome = future.result()
+                if self.journal is not None:
+                    self.journal.record(outcome)
             batch.append(outcome)
             self.outcomes.append(outcome)
             self.generation_of[outcome.number] = generation
             self.tolerance_of[outcome.number] = tolerance
-            if self.progress:
+            if self.progress and future is not None:
                 self.progress(len(self.outcomes), planned, f"generation {generation}")
         return batch
 
@@ -251,6 +292,7 @@ def smc(
     quantile: float,
     max_simulations: int,
     progress: Progress | None = None,
+    journal: Journal | None = None,
 ) -> Result:
     """ABC-SMC with adaptive tolerances (population Monte Carlo).
 
@@ -261,13 +303,16 @@ def smc(
         generations: Generations after the prior one.
         quantile: Each tolerance is this quantile of the previous population's distances.
         max_simulations: Most runs in all.
-        progress: Optional progress callback.
+        progress: Optional progress callback (simulations taken from the journal are not
+            reported).
+        journal: Optional journal: simulations it holds are taken from it, those run are
+            recorded in it; the result is the same either way.
     """
     if max_simulations < population:
         raise ValueError(f"max_simulations {max_simulations} is below population {population}")
     space = problem.space
     rng = sampler_rng(problem.seed)
-    runner = Runner(problem, executor, progress)
+    runner = Runner(problem, executor, progress, journal)
     points = space.from_unit(rng.random((population, len(space))))
     current = runner.run(points, 0, float("inf"), max_simulations)
     weights = np.full(population, 1.0 / population)
@@ -352,4 +397,5 @@ def _result(
         [o.yearly.reset_index().assign(number=o.number) for o in runner.outcomes],
         ignore_index=True,
     )
-    return Result(accepted, simulations, yearly, tolerances, method, pd.DataFrame(path))
+    generations = pd.DataFrame(path)
+    return Result(accepted, simulations, yearly, tolerances, method, generations, runner.taken)

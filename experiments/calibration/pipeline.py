@@ -8,6 +8,14 @@ ESS), ``fit.csv`` (each pattern: published against simulated), ``comparison.csv`
 official statistics: published against the accepted runs, fitted or not), ``fit.png``, and the
 scenario ensemble under ``ensemble/``.
 
+**A killed calibration resumes.** While it runs, the folder holds ``journal/``: every finished
+simulation, kept as it arrives (:mod:`experiments.calibration.journal`). Running the same
+command again replays the sampler and takes each kept simulation instead of running it, so the
+result is the one an uninterrupted calibration gives; a journal begun with another
+configuration or other code is refused (``--new`` starts afresh next to it). The journal is
+removed once the results and the final manifest are written; a finished calibration is never
+replaced (:meth:`StudyOptions.new_folder`).
+
 **No ensemble from a run that never applied a tolerance.** When the final tolerance is not
 finite (SMC never completed a generation after the prior), the accepted sets are draws from
 the prior, not a fit: no ensemble is written, and a warning says so. A final effective sample
@@ -17,7 +25,9 @@ weight).
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,14 +39,21 @@ from analysis.calibration.patterns import Pattern, build_pattern
 from analysis.calibration.published import load_figures
 from experiments.calibration import abc
 from experiments.calibration.config import CalibrationConfig
+from experiments.calibration.journal import (
+    CalibrationJournal,
+    holds_journal,
+    identity,
+    remove_journal,
+)
 from experiments.ensemble import write_ensemble
 from experiments.errors import UserError
 from experiments.executors import open_workers
 from experiments.manifest import write_study_manifest
 from experiments.progress import Progress
-from experiments.storage import write_parquet_atomic
+from experiments.storage import fresh_folder, write_parquet_atomic
 from experiments.studies import StudyOptions, as_user_error, load_world, refuse_timeline_fields
 from model import get_policy
+from result_folder.layout import MANIFEST
 
 #: Warn when the final Kish effective sample size is below this share of the population.
 LOW_ESS_SHARE = 0.5
@@ -68,11 +85,12 @@ def run_calibration(
             output folder).
 
     Raises:
-        UserError: For an unusable scenario, policy, figures file or pattern.
+        UserError: For an unusable scenario, policy, figures file or pattern, a folder holding
+            a finished calibration, or an interrupted one that cannot be resumed.
     """
     refuse_meaningless_budget(config, config_path)
     scenario, world = load_world(config_path, config.scenario)
-    get_policy(config.policy)
+    strategy = get_policy(config.policy)
     refuse_timeline_fields(world, list(config.parameters), scenario)
     figures_path = config.figures and Path(config.figures)
     figures = as_user_error(lambda: load_figures(figures_path))
@@ -89,31 +107,115 @@ def run_calibration(
         replicates=config.replicates,
     )
     options = options or StudyOptions()
-    folder = options.new_folder(config.output, config.name, "a calibration and its ensemble")
-    inputs = {"config": config_path, "scenario": scenario}
     settings = config.model_dump(mode="json")
-    write_study_manifest(folder, settings, inputs, status="running")
+    folder = calibration_folder(options, config)
+    with CalibrationJournal.open(folder, identity(settings, world, figures, strategy)) as journal:
+        for warning in journal.warnings:
+            print(f"calibrate: warning: {warning}", file=sys.stderr)
+        if journal.stored:
+            print(
+                f"calibrate: resuming {folder}: {journal.stored} simulations taken from its "
+                "journal, the rest run now"
+            )
+        inputs = {"config": config_path, "scenario": scenario}
+        write_study_manifest(folder, settings, inputs, status="running")
+        result, where = _sample(config, problem, options, journal)
+        done = _write_results(config, folder, result, where, patterns, figures, scenario, inputs)
+    remove_journal(folder)
+    return done
 
+
+def calibration_folder(options: StudyOptions, config: CalibrationConfig) -> Path:
+    """The folder of the calibration: one to resume, or a new one.
+
+    An interrupted calibration (its journal there, its manifest not ``done``) is resumed unless
+    ``--new``; a finished one, or a folder holding anything else, is refused as
+    :meth:`StudyOptions.new_folder` says (``--new`` writes ``NAME-2`` next to it).
+
+    Raises:
+        UserError: For a folder holding a finished calibration or other files, or an
+            interrupted calibration that kept no journal (begun by an earlier tipsim).
+    """
+    folder = options.folder(config.output, config.name)
+    status = _status(folder)
+    if not options.new and status != "done":
+        if holds_journal(folder):
+            return folder
+        if status == "running":
+            raise UserError(
+                f"{folder}: holds an interrupted calibration that kept no journal of its "
+                "simulations (begun by an earlier version of tipsim), so it cannot be resumed. "
+                f"Use --new to start a fresh calibration in {fresh_folder(folder).name} next to "
+                "it, or --out for another folder; nothing is deleted"
+            )
+    return options.new_folder(config.output, config.name, "a calibration and its ensemble")
+
+
+def _status(folder: Path) -> str | None:
+    """The ``status`` of a calibration folder's manifest (``None``: none readable)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return manifest.get("status") if isinstance(manifest, dict) else None
+
+
+def _sample(
+    config: CalibrationConfig,
+    problem: abc.Problem,
+    options: StudyOptions,
+    journal: CalibrationJournal,
+) -> tuple[abc.Result, str]:
+    """Run ABC-SMC with the journal, showing progress; the result and where it ran."""
     # The budget counts parameter sets; with replicates each set is several runs.
     unit = "run" if config.replicates == 1 else "parameter set"
-    bar = Progress(config.abc.max_simulations, "calibrate", unit=unit, enabled=options.progress)
+    bar = Progress(
+        config.abc.max_simulations,
+        "calibrate",
+        unit=unit,
+        enabled=options.progress,
+        initial=journal.stored,
+    )
 
     def update(done: int, planned: int, message: str) -> None:
         bar.set_total(planned)
-        bar.set_done(done, message)
+        kept = {"from journal": journal.stored} if journal.stored else {}
+        bar.set_done(done, message, **kept)
 
-    with bar, open_workers(options.executor, options.workers, options.scheduler) as opened:
-        result = abc.smc(
-            problem,
-            opened.executor,
-            population=config.abc.population,
-            generations=config.abc.generations,
-            quantile=config.abc.quantile,
-            max_simulations=config.abc.max_simulations,
-            progress=update,
+    try:
+        with bar, open_workers(options.executor, options.workers, options.scheduler) as opened:
+            result = abc.smc(
+                problem,
+                opened.executor,
+                population=config.abc.population,
+                generations=config.abc.generations,
+                quantile=config.abc.quantile,
+                max_simulations=config.abc.max_simulations,
+                progress=update,
+                journal=journal,
+            )
+            return result, opened.description
+    except KeyboardInterrupt:
+        print(
+            f"calibrate: stopped; {journal.stored + journal.recorded} finished simulations are "
+            f"kept in {journal.path}: run the same command again to resume",
+            file=sys.stderr,
         )
-        where = opened.description
+        raise
 
+
+def _write_results(
+    config: CalibrationConfig,
+    folder: Path,
+    result: abc.Result,
+    where: str,
+    patterns: list[Pattern],
+    figures: pd.DataFrame,
+    scenario: Path,
+    inputs: dict[str, Path],
+) -> Calibration:
+    """Write the result tables, the figure, the ensemble and the final manifest."""
+    settings = config.model_dump(mode="json")
     write_parquet_atomic(result.simulations, folder / "simulations.parquet")
     write_parquet_atomic(result.yearly, folder / "yearly.parquet")
     ess = result.ess
@@ -155,6 +257,7 @@ def run_calibration(
         generations=result.generations.to_dict(orient="records"),
         executor=where,
         ensemble=[m.name for m in members],
+        simulations_from_journal=result.from_journal,
     )
     return Calibration(folder, result, fit, where, warnings, bool(members))
 

@@ -1,12 +1,14 @@
 """``tipsim calibrate``: fit uncertain parameters to published patterns by ABC.
 
 The pipeline is :func:`experiments.calibration.pipeline.run_calibration`; this command reads the
-file, applies the command-line changes and prints the summary.
+file, applies the command-line changes and prints the summary. A calibration that is stopped
+(Ctrl-C, SIGTERM, a kill) resumes when the same command is run again.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -31,19 +33,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--new",
         action="store_true",
-        help="if the folder holds an earlier calibration, write NAME-2 next to it (nothing is "
-        "ever replaced)",
+        help="if the folder holds an earlier calibration, finished or interrupted, start a fresh "
+        "one in NAME-2 next to it instead of refusing or resuming (nothing is ever replaced)",
     )
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the calibration and print its summary."""
     config = as_user_error(lambda: _configured(args))
-    done = run_calibration(config, args.config, StudyOptions.from_args(args))
+    # SIGTERM (a job's time limit, ``kill``) stops the calibration like Ctrl-C: the finished
+    # simulations are in its journal and the same command resumes.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        done = run_calibration(config, args.config, StudyOptions.from_args(args))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for warning in done.warnings:
         print(f"calibrate: warning: {warning}", file=sys.stderr)
     _print_summary(config, done.result, done.fit, done.folder, done.executor, done.ensemble_written)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _configured(args: argparse.Namespace) -> CalibrationConfig:
@@ -73,8 +85,9 @@ def _configured(args: argparse.Namespace) -> CalibrationConfig:
 def _print_summary(config, result, fit, folder: Path, where: str, ensemble: bool) -> None:
     tolerances = ", ".join(f"{t:.3g}" for t in result.tolerances)
     population = len(result.accepted)
+    kept = f" ({result.from_journal} taken from the journal)" if result.from_journal else ""
     print(
-        f"calibration {config.name}: {result.runs} runs on {where} "
+        f"calibration {config.name}: {result.runs} runs{kept} on {where} "
         f"({result.method}; tolerances {tolerances}); {population} sets accepted, "
         f"effective sample size {result.ess:.1f} ({result.ess / population:.0%})"
     )

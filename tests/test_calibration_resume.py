@@ -1,0 +1,237 @@
+"""A calibration that is killed resumes where it stopped, to the bit (experiments/calibration).
+
+The sampler is deterministic given its seed, so a rerun replays it and takes each simulation
+kept in the journal instead of running it. A kill is simulated by a simulation that raises
+``KeyboardInterrupt`` (what Ctrl-C and SIGTERM raise) after some simulations were journaled.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.calibration import abc
+from experiments.calibration.journal import (
+    JOURNAL,
+    RECORDS,
+    CalibrationJournal,
+    JournalError,
+    decode,
+    encode,
+)
+from experiments.cli import main as tipsim
+from experiments.executors import InProcessExecutor
+from tests import known_posterior as kp
+from tests import test_calibration
+from tests.test_calibration import raid_rate_problem, write_config
+
+#: A 1/20-scale world that starts in 2016 (the fixture of tests/test_calibration.py).
+small_replay = test_calibration.small_replay
+
+SETTINGS = {"population": 8, "generations": 3, "quantile": 0.5, "max_simulations": 100}
+IDENTITY = {"format": 1, "config": {"seed": 3}}
+
+
+class Counting(InProcessExecutor):
+    """An in-process executor that counts the simulations it runs."""
+
+    def __init__(self) -> None:
+        self.ran = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.ran += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+def calibrate(folder, executor=None, killed_after=None):
+    """The known-posterior calibration with its journal in ``folder``.
+
+    With ``killed_after``, the process is "killed" (KeyboardInterrupt) once that many
+    simulations were journaled in this session.
+    """
+    with CalibrationJournal.open(folder, IDENTITY) as journal:
+        if killed_after is not None:
+            record = journal.record
+
+            def record_then_die(outcome):
+                record(outcome)
+                if journal.recorded == killed_after:
+                    raise KeyboardInterrupt
+
+            journal.record = record_then_die
+        problem = kp.GaussianMeans(seed=3)
+        return abc.smc(problem, executor or InProcessExecutor(), journal=journal, **SETTINGS)
+
+
+def journaled(folder):
+    """The simulation numbers in the journal, in order."""
+    lines = (folder / JOURNAL / RECORDS).read_text().splitlines()
+    return [json.loads(line)["number"] for line in lines]
+
+
+def assert_same_result(resumed: abc.Result, whole: abc.Result) -> None:
+    for name in ("accepted", "simulations", "yearly", "generations"):
+        expected = getattr(whole, name)
+        pd.testing.assert_frame_equal(getattr(resumed, name), expected, check_exact=True)
+    assert resumed.tolerances == whole.tolerances
+
+
+@pytest.fixture(scope="module")
+def whole():
+    """The uninterrupted calibration (no journal)."""
+    result = abc.smc(kp.GaussianMeans(seed=3), InProcessExecutor(), **SETTINGS)
+    assert len(result.tolerances) == 4 and result.runs > 3 * SETTINGS["population"]
+    return result
+
+
+@pytest.mark.parametrize("killed_after", [1, 8, 9, 13, 40, 61, "all but one"])
+def test_a_killed_calibration_resumes_to_the_same_result_to_the_bit(tmp_path, whole, killed_after):
+    """Killed in the prior, at the end of a generation, mid-batch, mid-generation, at the last."""
+    kept = whole.runs - 1 if killed_after == "all but one" else killed_after
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=kept)
+    assert journaled(tmp_path) == list(range(kept))
+    executor = Counting()
+    resumed = calibrate(tmp_path, executor)
+    assert_same_result(resumed, whole)
+    assert resumed.from_journal == kept and executor.ran == whole.runs - kept
+    assert journaled(tmp_path) == list(range(whole.runs))
+
+
+def test_killed_twice_or_after_the_last_run_it_still_resumes_exactly(tmp_path, whole):
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=5)
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=15)
+    assert journaled(tmp_path) == list(range(20))
+    assert_same_result(calibrate(tmp_path), whole)
+    # Every simulation kept (killed while the results were written): nothing runs again.
+    executor = Counting()
+    assert_same_result(calibrate(tmp_path, executor), whole)
+    assert executor.ran == 0
+
+
+def test_a_torn_last_record_is_ignored_with_a_warning_and_its_simulation_runs_again(
+    tmp_path, whole
+):
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=12)
+    path = tmp_path / JOURNAL / RECORDS
+    data = path.read_bytes()
+    path.write_bytes(data[:-40])  # killed while writing simulation 11's line
+    with CalibrationJournal.open(tmp_path, IDENTITY) as journal:
+        assert journal.stored == 11
+        (warning,) = journal.warnings
+        assert "cut short" in warning and "simulation 11 runs again" in warning
+        executor = Counting()
+        resumed = abc.smc(kp.GaussianMeans(seed=3), executor, journal=journal, **SETTINGS)
+    assert_same_result(resumed, whole)
+    assert executor.ran == whole.runs - 11
+    # The torn fragment was cut off before appending: every line is whole again.
+    assert journaled(tmp_path) == list(range(whole.runs))
+
+
+def test_a_damaged_line_before_the_last_or_other_parameter_values_are_refused(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=6)
+    path = tmp_path / JOURNAL / RECORDS
+    lines = path.read_text().splitlines(keepends=True)
+    record = json.loads(lines[4])
+    record["values"]["mu_a"] = float(np.nextafter(record["values"]["mu_a"], np.inf))
+    path.write_text("".join([*lines[:4], json.dumps(record) + "\n", *lines[5:]]))
+    message = r"simulation 4 in its journal ran at other parameter values \(mu_a\).*--new"
+    with pytest.raises(JournalError, match=message):
+        calibrate(tmp_path)
+    path.write_text("".join([*lines[:2], "{not json\n", *lines[3:]]))
+    with pytest.raises(JournalError, match=r"line 3 is damaged.*--new"):
+        calibrate(tmp_path)
+
+
+def test_a_journal_record_reads_back_equal_to_the_bit(small_world):
+    """A replay's yearly table (named integer index, float columns) and a one-row summary."""
+    problem = raid_rate_problem(small_world, replicates=2)
+    outcomes = [
+        problem.task(4, np.array([np.log(0.2)])).run(),
+        kp.GaussianMeans().task(7, np.array([0.1, -0.3])).run(),
+    ]
+    for outcome in outcomes:
+        back = decode(json.loads(json.dumps(encode(outcome))))
+        pd.testing.assert_frame_equal(back.yearly, outcome.yearly, check_exact=True)
+        assert (back.number, back.values, back.distances, back.distance) == (
+            outcome.number,
+            outcome.values,
+            outcome.distances,
+            outcome.distance,
+        )
+
+
+def interrupted_at(monkeypatch, number):
+    """Make the CLI's simulation ``number`` raise KeyboardInterrupt, as Ctrl-C would."""
+    real = abc.run_simulation
+
+    def run(task):
+        if task.number == number:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(abc, "run_simulation", run)
+    return real
+
+
+def test_the_same_command_resumes_a_killed_calibration_to_the_same_files(
+    tmp_path,
+    small_replay,
+    monkeypatch,
+    capsys,
+):
+    settings = {"population": 2, "generations": 1, "max_simulations": 8}
+    (tmp_path / "whole").mkdir()
+    whole = write_config(tmp_path / "whole", small_replay, abc=settings)
+    assert tipsim(["calibrate", str(whole), "--workers", "1", "--quiet"]) == 0
+    config = write_config(tmp_path, small_replay, abc=settings)
+    command = ["calibrate", str(config), "--workers", "1", "--quiet"]
+    real = interrupted_at(monkeypatch, 2)
+    capsys.readouterr()
+    assert tipsim(command) == 130
+    err = capsys.readouterr().err
+    assert "2 finished simulations are kept" in err and "run the same command again" in err
+    assert "Traceback" not in err
+    monkeypatch.setattr(abc, "run_simulation", real)
+    assert tipsim(command) == 0
+    out = capsys.readouterr().out
+    assert "2 simulations taken from its journal" in out and "(2 taken from the journal)" in out
+    folder, reference = tmp_path / "out" / "tiny", tmp_path / "whole" / "out" / "tiny"
+    for name in ("simulations.parquet", "yearly.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(folder / name), pd.read_parquet(reference / name), check_exact=True
+        )
+    for name in ("accepted.csv", "generations.csv", "fit.csv", "comparison.csv"):
+        assert (folder / name).read_bytes() == (reference / name).read_bytes(), name
+    assert not (folder / JOURNAL).exists()  # finished: the results hold every simulation
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "done" and manifest["simulations_from_journal"] == 2
+
+
+def test_a_journal_of_another_configuration_is_refused_with_status_2(
+    tmp_path,
+    small_replay,
+    monkeypatch,
+    capsys,
+):
+    config = write_config(tmp_path, small_replay)
+    command = ["calibrate", str(config), "--workers", "1", "--quiet"]
+    interrupted_at(monkeypatch, 2)
+    assert tipsim(command) == 130
+    folder = tmp_path / "out" / "tiny"
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert tipsim([*command, "--seed", "5"]) == 2
+    err = capsys.readouterr().err
+    assert f"{folder}: holds an interrupted calibration" in err and "seed changed" in err
+    assert "--new" in err and "tiny-2" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    # --new starts afresh next to it, the interrupted one left as it is.
+    assert tipsim([*command, "--seed", "5", "--new"]) == 130
+    assert (tmp_path / "out" / "tiny-2" / JOURNAL / RECORDS).is_file()
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

@@ -25,7 +25,8 @@ import pandas as pd
 import yaml
 
 from experiments.errors import UserError
-from experiments.seeds import ensemble_rng
+from experiments.parameter_space import ParameterSpace
+from experiments.seeds import carried_rng, ensemble_rng
 from model.parameters import nest_dotted
 
 ENSEMBLE_DIR = "ensemble"
@@ -68,8 +69,14 @@ def write_ensemble(
     policies: Sequence[str] = ("detention_first", "screening_before_detention"),
     years: int = 5,
     replicates: int = 1,
+    carried: ParameterSpace | None = None,
+    seed: int = 0,
 ) -> list[Path]:
     """Write one world file per accepted set, the listing and a batch file.
+
+    Carried inputs (not fitted: the calibrated years cannot inform them) are drawn from their
+    priors, one draw per member from the calibration seed's carried stream
+    (:func:`experiments.seeds.carried_rng`), and written like the fitted values.
 
     Args:
         accepted: Accepted sets (columns: the parameters, ``weight``, ``distance``, ``number``).
@@ -80,6 +87,8 @@ def write_ensemble(
         policies: Policies of the batch file.
         years: Years of the batch file.
         replicates: Replicates per member in the batch file.
+        carried: The carried inputs' ranges, or ``None``.
+        seed: The calibration's root seed (draws the carried inputs).
 
     Returns:
         Paths of the member files.
@@ -88,8 +97,9 @@ def write_ensemble(
     target.mkdir(parents=True, exist_ok=True)
     extends = os.path.relpath(scenario.resolve(), target.resolve())
     paths, rows = [], []
+    draws = carried_draws(carried, len(accepted), seed)
     for i, record in enumerate(accepted.to_dict("records")):
-        values = {p: record[_column(accepted, p)] for p in parameters}
+        values = {p: record[_column(accepted, p)] for p in parameters} | draws[i]
         member = f"member_{i:03d}"
         description = (
             f"Accepted set {i} of calibration '{calibration}' (run {record['number']}, "
@@ -122,6 +132,14 @@ def write_ensemble(
     }
     _write_text(target / "batch.yaml", yaml.safe_dump(batch, sort_keys=False))
     return paths
+
+
+def carried_draws(carried: ParameterSpace | None, members: int, seed: int) -> list[dict]:
+    """Each member's draw of the carried inputs from their priors (empty dicts if none)."""
+    if carried is None:
+        return [{} for _ in range(members)]
+    points = carried.from_unit(carried_rng(seed).random((members, len(carried))))
+    return [carried.to_values(point) for point in points]
 
 
 def read_ensemble(folder: Path) -> pd.DataFrame:

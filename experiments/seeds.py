@@ -12,6 +12,9 @@ Every random number of a study comes from its **root seed** through a spawn key:
   ``SeedSequence(root, spawn_key=(SAMPLER_STREAM,))``, a key no run number reaches.
 * **The draw of ensemble members** of a batch over a calibrated ensemble is seeded
   ``SeedSequence(root, spawn_key=(ENSEMBLE_STREAM,))``, apart from the sampler.
+* **The carried inputs of a calibration's ensemble** (terms the fitted years cannot inform,
+  drawn from their priors for each member) are seeded
+  ``SeedSequence(root, spawn_key=(CARRIED_STREAM,))``.
 
 Inside a run every random number is keyed by the decision, the individual and the week
 (``model.dice``), not by how many numbers were drawn before, so a policy that treats one
@@ -32,6 +35,8 @@ MAX_SEED = 2**63 - 1
 SAMPLER_STREAM = 2**32 - 1
 #: Spawn key of the stream that draws a batch's ensemble members (above any run number).
 ENSEMBLE_STREAM = 2**32 - 2
+#: Spawn key of the stream that draws each ensemble member's carried inputs from their priors.
+CARRIED_STREAM = 2**32 - 3
 
 
 def run_seed(root: int, number: int) -> np.random.SeedSequence:
@@ -57,3 +62,8 @@ def ensemble_rng(root: int) -> np.random.Generator:
 def seed_text(entropy: int, spawn_key: tuple[int, ...]) -> str:
     """A seed as stored in result tables: ``<entropy>:<spawn key joined by '.'>``."""
     return f"{entropy}:{'.'.join(map(str, spawn_key))}"
+
+
+def carried_rng(root: int) -> np.random.Generator:
+    """The generator that draws the carried inputs of a calibration's ensemble members."""
+    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(CARRIED_STREAM,)))

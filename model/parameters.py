@@ -922,7 +922,9 @@ class DisclosureParameters(Section):
         ge=-10,
         le=10,
         source="0 by default (each session is a fresh draw, trauma relief aside); the Hong "
-        "Kong worlds set +0.7, prior +0.3 to +1.2 (Hershkowitz et al. 2021: 104 of 204 "
+        "Kong worlds set +0.7, prior +0.3 to +1.2, not fitted but drawn from it for each "
+        "ensemble member (the calibration's carried: block; today's practice never holds a "
+        "second session) (Hershkowitz et al. 2021: 104 of 204 "
         "children reluctant in a supportive first interview disclosed in a second; Faller and "
         "Nelson-Gardell 2010, randomised: 56.6% against 29.5% credible disclosure with more "
         "sessions; children, so a transfer; docs/evidence.md, evidence table)",

@@ -395,6 +395,32 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
     assert batch["ensemble"] == {"folder": ".", "members": len(listing)}
 
 
+def test_carried_inputs_are_drawn_from_their_priors_for_each_member(tmp_path, small_replay):
+    # Not fitted: every run keeps the world's value; each member gets its own prior draw,
+    # the same draws on the same seed.
+    carried = {
+        "disclosure.later_session": {"low": 0.3, "high": 1.2},
+        "ngo.referral_consent": {"low": 0.02, "high": 0.6, "log": True},
+    }
+    abc_settings = {"population": 4, "generations": 1, "max_simulations": 16}
+    listings = []
+    for out in ("first", "again"):
+        config = write_config(
+            tmp_path, small_replay, carried=carried, abc=abc_settings, output=str(tmp_path / out)
+        )
+        assert tipsim(["calibrate", str(config), "--workers", "1", "--quiet"]) == 0
+        listings.append(read_ensemble(tmp_path / out / "tiny"))
+    listing = listings[0]
+    for name, prior in carried.items():
+        assert listing[name].between(prior["low"], prior["high"]).all(), name
+        assert listing[name].nunique() == len(listing), name
+        pd.testing.assert_series_equal(listing[name], listings[1][name])
+    member = load_scenario(listing["path"][2])
+    assert member.disclosure.later_session == pytest.approx(listing["disclosure.later_session"][2])
+    runs = pd.read_parquet(tmp_path / "first" / "tiny" / "simulations.parquet")
+    assert "disclosure.later_session" not in runs  # the calibration's runs do not vary it
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -421,6 +447,14 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
         (
             {"patterns": {"ngo_yield": {"years": [2016], "relative": 0.1, "over_years": "min"}}},
             "over_years: Input should be 'rms' or 'max'",
+        ),
+        (
+            {"carried": {"disclosure.intercept": {"low": -2.0, "high": -1.0}}},
+            "also under parameters",
+        ),
+        (
+            {"carried": {"disclosure.later_session": {"low": 0.3, "high": 99.0}}},
+            "above the allowed maximum",
         ),
     ],
 )

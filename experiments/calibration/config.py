@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from analysis.calibration.patterns import DEFINITIONS
 from experiments.parameter_space import ParameterRanges, ParameterSpace
@@ -68,6 +68,14 @@ class CalibrationConfig(Strict):
     )
     figures: str | None = Field(None, description="Published-figures CSV (default: shipped).")
     parameters: ParameterRanges = Field(min_length=1)
+    carried: ParameterRanges = Field(
+        default_factory=dict,
+        description="Inputs the fitted years cannot inform (they act only after the policy "
+        "starts, e.g. the rapport of later sessions, which today's one-session practice never "
+        "uses): not fitted, and kept at the world's value in the calibration's runs; each "
+        "ensemble member gets its own draw from the range (uniform, log-uniform where log), "
+        "so the comparison carries their uncertainty.",
+    )
     patterns: dict[str, PatternSpec] = Field(min_length=1)
     combine: Literal["max", "mean"] = "max"
     abc: ABCSettings = Field(default_factory=ABCSettings)
@@ -83,9 +91,23 @@ class CalibrationConfig(Strict):
             )
         return value
 
+    @model_validator(mode="after")
+    def _carried_apart(self) -> CalibrationConfig:
+        both = [name for name in self.carried if name in self.parameters]
+        if both:
+            raise ValueError(
+                f"carried: {', '.join(both)} also under parameters: an input is either fitted "
+                "(parameters) or carried from its prior (carried), not both"
+            )
+        return self
+
     def space(self) -> ParameterSpace:
         """The uncertain parameters as a sampling space."""
         return ParameterSpace(self.parameters)
+
+    def carried_space(self) -> ParameterSpace | None:
+        """The carried inputs as a space to draw from (``None`` when there are none)."""
+        return ParameterSpace(self.carried) if self.carried else None
 
 
 def load_calibration(path: str | Path) -> CalibrationConfig:

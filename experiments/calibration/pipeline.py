@@ -91,7 +91,7 @@ def run_calibration(
     refuse_meaningless_budget(config, config_path)
     scenario, world = load_world(config_path, config.scenario)
     strategy = get_policy(config.policy)
-    refuse_timeline_fields(world, list(config.parameters), scenario)
+    refuse_timeline_fields(world, [*config.parameters, *config.carried], scenario)
     figures_path = config.figures and Path(config.figures)
     figures = as_user_error(lambda: load_figures(figures_path))
     patterns = _patterns(config, config_path, figures, world.time.start_year)
@@ -240,6 +240,8 @@ def _write_results(
             folder,
             calibration=config.name,
             years=config.years,
+            carried=config.carried_space(),
+            seed=config.seed,
         )
     write_study_manifest(
         folder,

@@ -207,7 +207,7 @@ def _code_allowed(args: argparse.Namespace) -> contextlib.AbstractContextManager
     """Allow, while the command runs, the code given by ``--strategy-module``/``--allow-code``."""
     if not hasattr(args, "allow_code"):
         return contextlib.nullcontext()
-    from model.policies import allowed_code
+    from model.strategies import allowed_code
 
     return allowed_code(args.strategy_module, import_path=args.allow_code)
 

@@ -18,10 +18,12 @@ def describe(err: BaseException, output: object = None) -> str | None:
     from pydantic import ValidationError
 
     from analysis.errors import AnalysisError
-    from model.policies import StrategyCodeError, UnknownPolicyError
+    from model.strategies import StrategyCodeError, UnknownStrategyError
     from scenarios.loader import ScenarioError, validation_problems
 
-    user_errors = UserError | ScenarioError | UnknownPolicyError | StrategyCodeError | AnalysisError
+    user_errors = (
+        UserError | ScenarioError | UnknownStrategyError | StrategyCodeError | AnalysisError
+    )
     if isinstance(err, user_errors):
         return str(err)
     if isinstance(err, ValidationError):

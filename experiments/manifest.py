@@ -209,8 +209,8 @@ def code_identity(strategies: Iterable[type] = ()) -> dict[str, Any]:
     Raises:
         UserError: If a strategy's module has no Python source to identify it by.
     """
-    from model.policies import StrategyCodeError
-    from model.policies.code import strategy_sources
+    from model.strategies import StrategyCodeError
+    from model.strategies.code import strategy_sources
 
     identity = dict(_package_identity())
     try:

@@ -14,16 +14,16 @@ Scenario files and shipped names are read above the model: ``experiments.Scenari
 
 from model.model import IdentificationModel
 from model.parameters import Parameters
-from model.policies import POLICIES, UnknownPolicyError, get_policy
 from model.run_spec import PolicyChoice, RunSpec, specify
+from model.strategies import STRATEGIES, UnknownStrategyError, get_strategy
 
 __all__ = [
-    "POLICIES",
+    "STRATEGIES",
     "IdentificationModel",
     "Parameters",
     "PolicyChoice",
     "RunSpec",
-    "UnknownPolicyError",
-    "get_policy",
+    "UnknownStrategyError",
+    "get_strategy",
     "specify",
 ]

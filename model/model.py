@@ -28,12 +28,12 @@ from model.hazards import Hazards
 from model.outbound import screen_returnees
 from model.outcomes import Outcomes, summarise
 from model.parameters import Parameters
-from model.policies import ScreeningPolicy
 from model.policy_start import begin_with_status_quo, start_policy_if_due
 from model.population import Population, group_sizes
 from model.run_spec import RunSpec, nested_overrides, specify
 from model.screening import ScreeningService
 from model.states import FIRST_TRAFFICKED, Agency, Group, Route, Stage, TraffickerKind
+from model.strategies import ScreeningStrategy
 from model.trafficking import (
     dynamics_bounds,
     escalate,
@@ -129,7 +129,7 @@ class IdentificationModel(Model):
 
         # A copy: dated changes set fields on the running model's parameters.
         self.params = spec.params.model_copy(deep=True)
-        self.policy: ScreeningPolicy = spec.strategy(self)
+        self.policy: ScreeningStrategy = spec.strategy(self)
         self.policy.name = spec.policy_name  # a policy file's own name, e.g. ..._plus
         self.spec = spec
         begin_with_status_quo(self, spec)  # today's practice until time.policy_start_year

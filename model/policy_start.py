@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from model.outcomes import Outcomes
-from model.policies.detention_first import DetentionFirst
 from model.population import WEEKS_PER_YEAR
+from model.strategies.detention_first import DetentionFirst
 
 if TYPE_CHECKING:
     from model.model import IdentificationModel

@@ -21,8 +21,8 @@ from pathlib import PurePath
 from typing import Any, NamedTuple
 
 from model.parameters import Parameters, deep_merge, nest_dotted
-from model.policies import ScreeningPolicy, get_policy
-from model.policies.code import class_from_file, file_reference
+from model.strategies import ScreeningStrategy, get_strategy
+from model.strategies.code import class_from_file, file_reference
 from model.timeline import settle
 
 
@@ -30,7 +30,7 @@ class PolicyChoice(NamedTuple):
     """A resolved policy: its name, its strategy class and the levers its file sets."""
 
     name: str
-    strategy: type[ScreeningPolicy]
+    strategy: type[ScreeningStrategy]
     levers: dict[str, Any]
 
 
@@ -45,7 +45,7 @@ class RunSpec:
     """
 
     params: Parameters
-    strategy: type[ScreeningPolicy]
+    strategy: type[ScreeningStrategy]
     policy_name: str
 
     def digest(self) -> str:
@@ -76,23 +76,23 @@ def choose_policy(policy: Any) -> PolicyChoice:
     (e.g. ``scenarios.policy_loader.PolicySpec``, a policy file already read).
 
     Raises:
-        model.policies.UnknownPolicyError: For a name that is not a registered strategy (a
+        model.strategies.UnknownStrategyError: For a name that is not a registered strategy (a
             policy *file* is read by ``scenarios.resolve``, not here).
     """
     if isinstance(policy, PolicyChoice):
         return policy
-    if isinstance(policy, type) and issubclass(policy, ScreeningPolicy):
+    if isinstance(policy, type) and issubclass(policy, ScreeningStrategy):
         return PolicyChoice(policy.name, policy, {})
     if isinstance(policy, str):
-        return PolicyChoice(policy, get_policy(policy), {})
+        return PolicyChoice(policy, get_strategy(policy), {})
     if isinstance(policy, PurePath):
         raise TypeError(
             f"the model reads no files: got the policy file {policy}; read it with "
             "scenarios.resolve.resolve_run, or use experiments.ScenarioModel"
         )
     strategy = policy.strategy
-    if not (isinstance(strategy, type) and issubclass(strategy, ScreeningPolicy)):
-        strategy = get_policy(strategy)
+    if not (isinstance(strategy, type) and issubclass(strategy, ScreeningStrategy)):
+        strategy = get_strategy(strategy)
     return PolicyChoice(str(policy.name), strategy, dict(policy.levers))
 
 

@@ -254,7 +254,7 @@ def _check_custom_strategy(strategy: str, documents: list[Document], path: Path)
 
 
 def _strategies() -> list[str]:
-    from model.policies import known_strategies
+    from model.strategies import known_strategies
 
     return known_strategies()
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
 from model.parameters import WORLD_SECTIONS, Parameters, ScreeningLevers, TimelineEntry
-from model.policies import POLICIES, known_strategies
+from model.strategies import STRATEGIES, known_strategies
 
 WORLD = "world"
 POLICY = "policy"
@@ -65,7 +65,7 @@ WorldFile: type[BaseModel] = create_model(
     },
 )
 
-#: A custom strategy: the import path of a ``ScreeningPolicy`` subclass.
+#: A custom strategy: the import path of a ``ScreeningStrategy`` subclass.
 STRATEGY_PATH = r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
 
 
@@ -73,7 +73,7 @@ def _strategy(value: str) -> str:
     """A registry name (built in or installed), or ``package.module:ClassName``.
 
     A ``module:Class`` is checked from its source when the file is composed and loaded only when
-    a run starts, if the user allowed code (``model.policies.code``).
+    a run starts, if the user allowed code (``model.strategies.code``).
     """
     known = known_strategies()
     if value in known or re.match(STRATEGY_PATH, value):
@@ -107,9 +107,9 @@ PolicyFile: type[BaseModel] = create_model(
         Field(
             None,
             description="Registry name of the screening strategy (how encounters are handled): "
-            + "; ".join(f"{name}: {cls.summary}" for name, cls in POLICIES.items())
+            + "; ".join(f"{name}: {cls.summary}" for name, cls in STRATEGIES.items())
             + "; or a custom strategy as package.module:ClassName (a subclass of "
-            "model.policies.ScreeningPolicy, loaded only if the user allows it on the command "
+            "model.strategies.ScreeningStrategy, loaded only if the user allows it on the command "
             "line with --strategy-module PATH or --allow-code)",
         ),
     ),

@@ -5,7 +5,7 @@ A policy file lives in ``scenarios/policies/<name>.yaml``::
     name: screening_before_detention_plus
     description: ...
     sources: [...]
-    strategy: screening_before_detention     # a registry name (model.policies)
+    strategy: screening_before_detention     # a registry name (model.strategies)
     screening:
       non_punishment: true
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.policies import known_strategies
+from model.strategies import known_strategies
 from scenarios.compose import compose
 from scenarios.files import POLICY
 from scenarios.problems import closest

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from model.parameters import Parameters
-from model.policies import ScreeningPolicy, known_strategies
 from model.run_spec import PolicyChoice, RunSpec, specify
+from model.strategies import ScreeningStrategy, known_strategies
 from scenarios.loader import load_scenario
 from scenarios.policy_loader import PolicySpec, load_policy
 
@@ -29,7 +29,7 @@ def read_world(world: World) -> Parameters:
     return load_scenario(world)
 
 
-def read_policy(policy: Any) -> PolicyChoice | PolicySpec | type[ScreeningPolicy]:
+def read_policy(policy: Any) -> PolicyChoice | PolicySpec | type[ScreeningStrategy]:
     """A policy as the model takes it; names of shipped policy files and paths are read here.
 
     Args:
@@ -38,7 +38,7 @@ def read_policy(policy: Any) -> PolicyChoice | PolicySpec | type[ScreeningPolicy
     """
     if isinstance(policy, PolicyChoice | PolicySpec):
         return policy
-    if isinstance(policy, type) and issubclass(policy, ScreeningPolicy):
+    if isinstance(policy, type) and issubclass(policy, ScreeningStrategy):
         return policy
     if isinstance(policy, str) and policy in known_strategies():
         return policy  # a registered strategy with its lever defaults

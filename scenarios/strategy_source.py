@@ -4,7 +4,7 @@
 named with ``--strategy-module`` or else the one the Python path would import, parses it and
 checks that it defines the class, that the class is a screening strategy and that it is not
 abstract. Nothing is imported: a data file never runs code unless the user allowed it, and then
-only when a run starts (:mod:`model.policies.code`).
+only when a run starts (:mod:`model.strategies.code`).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import ast
 import sys
 from pathlib import Path
 
-from model.policies import POLICIES, ScreeningPolicy
-from model.policies.code import module_file
+from model.strategies import STRATEGIES, ScreeningStrategy
+from model.strategies.code import module_file
 
-#: Methods a strategy must define (the abstract methods of ``ScreeningPolicy``).
-REQUIRED = tuple(sorted(ScreeningPolicy.__abstractmethods__))
+#: Methods a strategy must define (the abstract methods of ``ScreeningStrategy``).
+REQUIRED = tuple(sorted(ScreeningStrategy.__abstractmethods__))
 #: Base classes that make a class a strategy; the built-in ones define every required method.
-_ROOT = ScreeningPolicy.__name__
-_CONCRETE = {cls.__name__ for cls in POLICIES.values()}
+_ROOT = ScreeningStrategy.__name__
+_CONCRETE = {cls.__name__ for cls in STRATEGIES.values()}
 
 
 def find_module_source(module_name: str) -> Path | None:
@@ -66,13 +66,13 @@ def strategy_problem(reference: str) -> str | None:
         return (
             f"strategy '{reference}': module '{module_name}' ({path}) has no class "
             f"'{class_name}' defined in it; a custom strategy is a subclass of "
-            "model.policies.ScreeningPolicy"
+            "model.strategies.ScreeningStrategy"
         )
     kind, defined, abstract = _inspect(classes[class_name], classes, set())
     if kind == "none":
         return (
-            f"strategy '{reference}': class '{class_name}' is not a ScreeningPolicy subclass; "
-            "a custom strategy is a subclass of model.policies.ScreeningPolicy"
+            f"strategy '{reference}': class '{class_name}' is not a ScreeningStrategy subclass; "
+            "a custom strategy is a subclass of model.strategies.ScreeningStrategy"
         )
     missing = sorted((set(REQUIRED) - defined if kind == "root" else set()) | abstract)
     if missing:
@@ -91,7 +91,7 @@ def _inspect(
     Returns:
         ``(kind, defined, abstract)``: kind ``"concrete"`` (it extends a built-in strategy or a
         class defined elsewhere, which cannot be read here), ``"root"`` (it extends
-        ``ScreeningPolicy`` itself) or ``"none"``.
+        ``ScreeningStrategy`` itself) or ``"none"``.
     """
     seen = seen | {node.name}
     own = {

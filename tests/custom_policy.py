@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from model.policies import ScreeningPolicy
+from model.strategies import ScreeningStrategy
 
 
-class NoDetention(ScreeningPolicy):
+class NoDetention(ScreeningStrategy):
     """Screen everyone at contact, offenders too, and detain no one."""
 
     name: ClassVar[str] = "no_detention"

@@ -11,7 +11,7 @@ import pytest
 
 from experiments.cli import main as tipsim
 from experiments.simulation import ScenarioModel
-from model.policies import UnknownPolicyError, allowed_code, get_policy
+from model.strategies import UnknownStrategyError, allowed_code, get_strategy
 from scenarios.loader import load_scenario
 from scenarios.policy_loader import load_policy
 from tests.custom_policy import NoDetention
@@ -45,7 +45,7 @@ def test_a_policy_file_can_name_a_custom_strategy_class_the_user_allowed(tmp_pat
 
 def test_a_custom_strategy_is_refused_unless_the_user_allowed_its_code(tmp_path, small_world):
     path = policy_file(tmp_path, "name: n\nstrategy: tests.custom_policy:NoDetention\n")
-    with pytest.raises(UnknownPolicyError, match="never runs code unless you allow it"):
+    with pytest.raises(UnknownStrategyError, match="never runs code unless you allow it"):
         ScenarioModel(small_world, path, rng=2)
 
 
@@ -56,7 +56,7 @@ def _planted_module(tmp_path) -> tuple[Path, Path]:
     module.parent.mkdir(exist_ok=True)
     module.write_text(
         f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n"
-        "from model.policies import DetentionFirst\n\n\n"
+        "from model.strategies import DetentionFirst\n\n\n"
         "class Planted(DetentionFirst):\n    name = 'planted'\n",
         encoding="utf-8",
     )
@@ -114,8 +114,8 @@ def test_a_wrong_custom_strategy_is_one_message_with_its_line(
 ):
     abstract = tmp_path / "half.py"
     abstract.write_text(
-        "from model.policies import ScreeningPolicy\n\n\n"
-        "class Half(ScreeningPolicy):\n    name = 'half'\n\n"
+        "from model.strategies import ScreeningStrategy\n\n\n"
+        "class Half(ScreeningStrategy):\n    name = 'half'\n\n"
         "    def at_contact(self, contacts):\n        pass\n",
         encoding="utf-8",
     )
@@ -136,12 +136,12 @@ def test_a_wrong_custom_strategy_is_one_message_with_its_line(
 def test_an_abstract_class_allowed_as_code_is_refused_before_a_run(tmp_path, small_world):
     abstract = tmp_path / "half2.py"
     abstract.write_text(
-        "from model.policies import ScreeningPolicy\n\n\nclass Half(ScreeningPolicy):\n"
+        "from model.strategies import ScreeningStrategy\n\n\nclass Half(ScreeningStrategy):\n"
         "    name = 'half'\n",
         encoding="utf-8",
     )
-    with allowed_code([abstract]), pytest.raises(UnknownPolicyError, match="is abstract"):
-        get_policy("half2:Half")
+    with allowed_code([abstract]), pytest.raises(UnknownStrategyError, match="is abstract"):
+        get_strategy("half2:Half")
 
 
 def test_extends_takes_the_name_of_a_shipped_world(tmp_path):
@@ -200,7 +200,7 @@ def test_an_installed_package_registers_a_strategy_by_entry_point(
     """Strategies of installed packages come from the tipsim.strategies entry points."""
     from importlib import metadata
 
-    import model.policies.code as code
+    import model.strategies.code as code
 
     point = metadata.EntryPoint(
         name="installed_no_detention",
@@ -210,7 +210,7 @@ def test_an_installed_package_registers_a_strategy_by_entry_point(
     monkeypatch.setattr(code, "_entry_points", lambda: (point,))
     path = policy_file(tmp_path, "name: ep\nstrategy: installed_no_detention\n", "ep")
     assert tipsim(["validate", str(path)]) == 0
-    assert get_policy("installed_no_detention") is NoDetention
+    assert get_strategy("installed_no_detention") is NoDetention
     assert ScenarioModel(small_world, path, rng=1).run(0.2)["victims_detained"] == 0
     assert tipsim(["validate", str(policy_file(tmp_path, "strategy: installed_no_detentio\n"))])
     assert "did you mean 'installed_no_detention'" in capsys.readouterr().err

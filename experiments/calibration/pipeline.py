@@ -52,7 +52,7 @@ from experiments.manifest import write_study_manifest
 from experiments.progress import Progress
 from experiments.storage import fresh_folder, write_parquet_atomic
 from experiments.studies import StudyOptions, as_user_error, load_world, refuse_timeline_fields
-from model import get_policy
+from model import get_strategy
 from result_folder.layout import MANIFEST
 
 #: Warn when the final Kish effective sample size is below this share of the population.
@@ -90,7 +90,7 @@ def run_calibration(
     """
     refuse_meaningless_budget(config, config_path)
     scenario, world = load_world(config_path, config.scenario)
-    strategy = get_policy(config.policy)
+    strategy = get_strategy(config.policy)
     refuse_timeline_fields(world, [*config.parameters, *config.carried], scenario)
     figures_path = config.figures and Path(config.figures)
     figures = as_user_error(lambda: load_figures(figures_path))

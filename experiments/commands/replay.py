@@ -21,7 +21,7 @@ from experiments.errors import UserError
 from experiments.overrides import parse_assignments
 from experiments.replay import replay
 from experiments.studies import as_user_error
-from model import get_policy
+from model import get_strategy
 from result_folder.outcomes import OUTCOME
 from scenarios.loader import load_scenario
 
@@ -50,7 +50,7 @@ def main(args: argparse.Namespace) -> int:
     if not 0 < args.scale <= 1:
         raise UserError(f"--scale {args.scale}: must be > 0 and at most 1")
     world = load_scenario(args.scenario)
-    get_policy(args.policy)
+    get_strategy(args.policy)
     values = parse_assignments(args.set)
     yearly = replay(
         world,

@@ -19,7 +19,7 @@ from experiments.memory import check_memory
 from experiments.overrides import parse_assignments
 from experiments.progress import Progress
 from experiments.storage import write_parquet_atomic, write_text_atomic
-from model import POLICIES, IdentificationModel
+from model import STRATEGIES, IdentificationModel
 from model.calendar import weeks
 from result_folder.layout import RUN_SUMMARY, RUN_WEEKLY
 from result_folder.outcomes import OUTCOME
@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         metavar="POLICY",
         help="policy to run, repeatable: a policy file, a shipped policy's name "
-        f"(scenarios/policies) or a strategy (default: {', '.join(POLICIES)})",
+        f"(scenarios/policies) or a strategy (default: {', '.join(STRATEGIES)})",
     )
     parser.add_argument(
         "--set",
@@ -81,7 +81,7 @@ def main(args: argparse.Namespace) -> int:
         raise UserError(f"--years {args.years:g}: {err}") from None
     path = resolve_path(args.scenario)
     world = load_scenario(path)
-    names = args.policy or list(POLICIES)
+    names = args.policy or list(STRATEGIES)
     policies = [load_policy(name) for name in names]
     duplicates = sorted({p.name for p in policies if [q.name for q in policies].count(p.name) > 1})
     if duplicates:

@@ -24,7 +24,7 @@ from experiments.sensitivity.methods import morris, most_influential, sobol
 from experiments.sensitivity.runs import PolicyDifference
 from experiments.storage import write_parquet_atomic
 from experiments.studies import StudyOptions, load_world, refuse_timeline_fields
-from model import get_policy
+from model import get_strategy
 
 
 @dataclass
@@ -54,7 +54,7 @@ def run_sensitivity(
     """
     scenario, world = load_world(config_path, config.scenario)
     for policy in config.policies:
-        get_policy(policy)
+        get_strategy(policy)
     refuse_timeline_fields(world, [*config.parameters, *config.fixed], scenario)
     options = options or StudyOptions()
     folder = options.folder(config.output, config.name)

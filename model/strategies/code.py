@@ -124,7 +124,7 @@ def load_strategy_class(reference: str, base: type) -> type:
 
     Args:
         reference: ``package.module:ClassName``.
-        base: The class it must subclass (``ScreeningPolicy``).
+        base: The class it must subclass (``ScreeningStrategy``).
 
     Raises:
         StrategyCodeError: If the code is not allowed, cannot be loaded, is not a concrete
@@ -176,7 +176,7 @@ def check_strategy_class(cls: Any, reference: str, base: type) -> None:
         what = "has no class" if cls is None else f"has no {base.__name__} subclass named"
         raise StrategyCodeError(
             f"strategy '{reference}': module '{module_name}' {what} '{class_name}'; a custom "
-            f"strategy is a subclass of model.policies.{base.__name__}"
+            f"strategy is a subclass of model.strategies.{base.__name__}"
         )
     if inspect.isabstract(cls):
         missing = ", ".join(sorted(getattr(cls, "__abstractmethods__", ())))

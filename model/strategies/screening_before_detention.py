@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from model.policies.base import ScreeningPolicy
+from model.strategies.base import ScreeningStrategy
 
 if TYPE_CHECKING:
     from model.encounters import Contacts
 
 
-class ScreeningBeforeDetention(ScreeningPolicy):
+class ScreeningBeforeDetention(ScreeningStrategy):
     """Screen at first contact, supported in-depth screening, detain only negatives."""
 
     name: ClassVar[str] = "screening_before_detention"

@@ -39,7 +39,7 @@ class ScreeningOutcome:
     identified: np.ndarray
 
 
-class ScreeningPolicy(ABC):
+class ScreeningStrategy(ABC):
     """Base class of screening policies.
 
     Class attributes:

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from model.policies.base import ScreeningPolicy
+from model.strategies.base import ScreeningStrategy
 
 if TYPE_CHECKING:
     from model.encounters import Contacts
 
 
-class DetentionFirst(ScreeningPolicy):
+class DetentionFirst(ScreeningStrategy):
     """Detain offenders first; screen some of them later, without support."""
 
     name: ClassVar[str] = "detention_first"

@@ -21,6 +21,8 @@ import copy
 import time
 from collections.abc import Hashable, Sequence
 
+from experiments import memory
+from experiments.memory import bytes_per_slot, peak_population
 from experiments.plan import RunTask
 from experiments.runner import (
     RunResult,
@@ -37,11 +39,15 @@ from model.policy_start import STATUS_QUO_LEVERS, policy_start_week
 def past_key(task: RunTask) -> Hashable | None:
     """What the task's replayed past depends on; ``None`` when it has no past to share.
 
-    A run has a past to share when its policy starts after its first week and before its last.
+    A run has a past to share when its policy starts after its first week and before its last,
+    and when a copy of its model fits beside it: its column store's estimated peak is at most
+    half of one run's memory budget (:mod:`experiments.memory`).
     """
     params = task_spec(task).params
     start = policy_start_week(params)
     if not 0 < start < weeks(task.years):
+        return None
+    if peak_population(params, task.years) * bytes_per_slot() > memory.MEMORY_BUDGET / 2:
         return None
     status_quo = params.screening.model_copy(update=STATUS_QUO_LEVERS)
     past = params.model_copy(update={"screening": status_quo})

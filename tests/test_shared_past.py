@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments import shared_past
+from experiments import memory, shared_past
 from experiments.batch_config import load_batch
 from experiments.plan import build_plan
 from experiments.runner import execute_run
@@ -34,6 +34,15 @@ def test_runs_without_a_past_to_share_run_alone(tmp_path):
         batch = write_batch(tmp_path, name=f"{name}.yaml", **changes)
         groups = shared_past.group_by_past(plan_of(batch).tasks)
         assert [len(g) for g in groups] == [1, 1, 1, 1], name
+
+
+def test_runs_too_big_to_copy_run_alone(tmp_path, monkeypatch):
+    # A copy of the model doubles a worker's memory at the policy's start: a run whose column
+    # store could take more than half of one run's budget is not grouped.
+    batch = write_batch(tmp_path, years=2, overrides=START)
+    tasks = plan_of(batch).tasks
+    monkeypatch.setattr(memory, "MEMORY_BUDGET", 4 * 10**6)  # the small world: ~2.7 MB a store
+    assert [len(g) for g in shared_past.group_by_past(tasks)] == [1, 1, 1, 1]
 
 
 def test_a_lever_that_acts_before_the_start_splits_the_group(tmp_path):

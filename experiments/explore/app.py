@@ -246,7 +246,7 @@ def totals(model: PolicyPair):
 
     (HTML rather than Markdown: solara's Markdown loads KaTeX, which its bundled assets lack.)
     """
-    baseline, reform = model.strategies
+    baseline, reform = model.policies
     head = "".join(
         f"<th style='text-align:right'>{escape(name.replace('_', ' '))}</th>"
         for name in (baseline, reform, "difference")
@@ -282,7 +282,7 @@ def funnel(model: PolicyPair) -> Figure:
     stages = FUNNEL[1:]
     positions = range(len(stages))
     present = []
-    for offset, policy in zip((-0.2, 0.2), model.strategies, strict=True):
+    for offset, policy in zip((-0.2, 0.2), model.policies, strict=True):
         counts = model.funnel(policy)
         present.append(counts[FUNNEL[0][0]])
         values = [counts[key] for key, _ in stages]
@@ -307,7 +307,7 @@ def _series(model: PolicyPair, outcomes: dict[str, str], title: str, ylabel: str
     fig = Figure(figsize=(6, 3.2), layout="constrained")
     ax = fig.subplots()
     for outcome, label in outcomes.items():
-        for policy in model.strategies:
+        for policy in model.policies:
             name = column(outcome, policy)
             if name in frame:
                 ax.plot(

@@ -100,8 +100,8 @@ class CalibrationJournal:
     """The journal of one calibration folder, open for resuming and appending.
 
     Use :meth:`open`. Attributes: ``folder`` (the calibration's), ``path`` (its records),
-    ``taken`` (simulations taken from the journal so far), ``recorded`` (simulations run and
-    recorded since it was opened) and ``warnings`` (a torn last line).
+    ``recorded`` (simulations run and recorded since it was opened) and ``warnings`` (a torn
+    last line). The sampler counts the simulations it takes (``abc.Result.from_journal``).
     """
 
     def __init__(self, folder: Path, handle: IO[bytes], stored: dict[int, Outcome]) -> None:
@@ -109,7 +109,6 @@ class CalibrationJournal:
         self.path = folder / JOURNAL / RECORDS
         self._handle = handle
         self._stored = stored
-        self.taken = 0
         self.recorded = 0
         self.warnings: list[str] = []
 
@@ -167,7 +166,6 @@ class CalibrationJournal:
                 f"values ({', '.join(changed)}) than this calibration proposes, so the journal "
                 f"belongs to another calibration. {_start_fresh(self.folder)}"
             )
-        self.taken += 1
         return Outcome(task.number, task.values, stored.yearly, stored.distances, stored.distance)
 
     def record(self, outcome: Outcome) -> None:

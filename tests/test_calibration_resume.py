@@ -5,7 +5,9 @@ kept in the journal instead of running it. A kill is simulated by a simulation t
 ``KeyboardInterrupt`` (what Ctrl-C and SIGTERM raise) after some simulations were journaled.
 """
 
+import dataclasses
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -44,13 +46,13 @@ class Counting(InProcessExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def calibrate(folder, executor=None, killed_after=None):
+def calibrate(folder, executor=None, killed_after=None, identity=IDENTITY, rerun=None):
     """The known-posterior calibration with its journal in ``folder``.
 
     With ``killed_after``, the process is "killed" (KeyboardInterrupt) once that many
-    simulations were journaled in this session.
+    simulations were journaled in this session. ``identity`` and ``rerun`` go to the journal.
     """
-    with CalibrationJournal.open(folder, IDENTITY) as journal:
+    with CalibrationJournal.open(folder, identity, rerun=rerun) as journal:
         if killed_after is not None:
             record = journal.record
 
@@ -166,6 +168,59 @@ def test_a_journal_record_reads_back_equal_to_the_bit(small_world):
         )
 
 
+def rerun_known_posterior(ran, shift=0.0):
+    """A journal's check by rerunning, for the known-posterior problem: each kept simulation run
+    again (its number appended to ``ran``), its distance moved by ``shift`` (other code)."""
+
+    def rerun(kept):
+        again = []
+        for outcome in kept:
+            ran.append(outcome.number)
+            new = kp.GaussianTask(outcome.number, 3, outcome.values).run()
+            again.append(dataclasses.replace(new, distance=new.distance + shift))
+        return again
+
+    return rerun
+
+
+OTHER_CODE = IDENTITY | {"code": "the sources after a change"}
+
+
+def test_changed_code_that_gives_the_same_results_resumes_to_the_same_result(tmp_path, whole):
+    """A calibration spanning a change that does not move the numbers (a faster engine, say)."""
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=13)
+    ran = []
+    executor = Counting()
+    resumed = calibrate(tmp_path, executor, identity=OTHER_CODE, rerun=rerun_known_posterior(ran))
+    assert ran == [0, 12]  # its first and last simulations, run again with the code of now
+    assert_same_result(resumed, whole)
+    assert executor.ran == whole.runs - 13
+    kept = json.loads((tmp_path / JOURNAL / "identity.json").read_text())
+    assert kept["code"] == OTHER_CODE["code"]
+    assert kept["checked"] == [{"from": {"code": None, "strategies": None, "versions": None},
+                                "rerun": [0, 12]}]
+
+
+def test_changed_code_is_refused_if_it_gives_other_results_or_cannot_be_checked(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=6)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    ran = []
+    other = rerun_known_posterior(ran, shift=1e-12)  # the smallest change is a change
+    message = r"other code \(the code .* changed\).*simulation\(s\) 0, 5 give other results.*--new"
+    with pytest.raises(JournalError, match=message):
+        calibrate(tmp_path, identity=OTHER_CODE, rerun=other)
+    assert ran == [0, 5]
+    # Without a way to rerun (or with other settings as well), no check is tried.
+    with pytest.raises(JournalError, match=r"the code .* changed.*cannot be resumed"):
+        calibrate(tmp_path, identity=OTHER_CODE)
+    with pytest.raises(JournalError, match=r"seed changed; the code .* changed"):
+        calibrate(tmp_path, identity=OTHER_CODE | {"config": {"seed": 4}}, rerun=other)
+    assert ran == [0, 5]
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
 def interrupted_at(monkeypatch, number):
     """Make the CLI's simulation ``number`` raise KeyboardInterrupt, as Ctrl-C would."""
     real = abc.run_simulation
@@ -179,19 +234,36 @@ def interrupted_at(monkeypatch, number):
     return real
 
 
+def whole_then_interrupted(tmp_path, small_replay, monkeypatch, number):
+    """A tiny CLI calibration run whole under ``whole/``, and the same set to stop at simulation
+    ``number``: the command and the real simulation function."""
+    settings = {"population": 2, "generations": 1, "max_simulations": 8}
+    (tmp_path / "whole").mkdir()
+    whole = write_config(tmp_path / "whole", small_replay, abc=settings)
+    assert tipsim(["calibrate", str(whole), "--workers", "1", "--quiet"]) == 0
+    config = write_config(tmp_path, small_replay, abc=settings)
+    return ["calibrate", str(config), "--workers", "1", "--quiet"], interrupted_at(
+        monkeypatch, number
+    )
+
+
+def assert_same_files(folder, reference):
+    """A resumed calibration's folder holds the uninterrupted one's results, to the bit."""
+    for name in ("simulations.parquet", "yearly.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(folder / name), pd.read_parquet(reference / name), check_exact=True
+        )
+    for name in ("accepted.csv", "generations.csv", "fit.csv", "comparison.csv"):
+        assert (folder / name).read_bytes() == (reference / name).read_bytes(), name
+
+
 def test_the_same_command_resumes_a_killed_calibration_to_the_same_files(
     tmp_path,
     small_replay,
     monkeypatch,
     capsys,
 ):
-    settings = {"population": 2, "generations": 1, "max_simulations": 8}
-    (tmp_path / "whole").mkdir()
-    whole = write_config(tmp_path / "whole", small_replay, abc=settings)
-    assert tipsim(["calibrate", str(whole), "--workers", "1", "--quiet"]) == 0
-    config = write_config(tmp_path, small_replay, abc=settings)
-    command = ["calibrate", str(config), "--workers", "1", "--quiet"]
-    real = interrupted_at(monkeypatch, 2)
+    command, real = whole_then_interrupted(tmp_path, small_replay, monkeypatch, 2)
     capsys.readouterr()
     assert tipsim(command) == 130
     err = capsys.readouterr().err
@@ -201,13 +273,8 @@ def test_the_same_command_resumes_a_killed_calibration_to_the_same_files(
     assert tipsim(command) == 0
     out = capsys.readouterr().out
     assert "2 simulations taken from its journal" in out and "(2 taken from the journal)" in out
-    folder, reference = tmp_path / "out" / "tiny", tmp_path / "whole" / "out" / "tiny"
-    for name in ("simulations.parquet", "yearly.parquet"):
-        pd.testing.assert_frame_equal(
-            pd.read_parquet(folder / name), pd.read_parquet(reference / name), check_exact=True
-        )
-    for name in ("accepted.csv", "generations.csv", "fit.csv", "comparison.csv"):
-        assert (folder / name).read_bytes() == (reference / name).read_bytes(), name
+    folder = tmp_path / "out" / "tiny"
+    assert_same_files(folder, tmp_path / "whole" / "out" / "tiny")
     assert not (folder / JOURNAL).exists()  # finished: the results hold every simulation
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "done" and manifest["simulations_from_journal"] == 2
@@ -235,3 +302,37 @@ def test_a_journal_of_another_configuration_is_refused_with_status_2(
     assert tipsim([*command, "--seed", "5", "--new"]) == 130
     assert (tmp_path / "out" / "tiny-2" / JOURNAL / RECORDS).is_file()
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_the_command_resumes_across_a_code_change_that_keeps_the_numbers(
+    tmp_path,
+    small_replay,
+    monkeypatch,
+    capsys,
+):
+    """End to end: same files as an uninterrupted calibration; a change of numbers: status 2."""
+    from experiments.calibration import journal as journal_module
+
+    command, real = whole_then_interrupted(tmp_path, small_replay, monkeypatch, 3)
+    assert tipsim(command) == 130
+    monkeypatch.setattr(journal_module, "source_hash", lambda **_: "sources after a change")
+    folder = tmp_path / "out" / "tiny"
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    def other_numbers(task):
+        outcome = real(task)
+        return dataclasses.replace(outcome, distance=outcome.distance * 2)
+
+    monkeypatch.setattr(abc, "run_simulation", other_numbers)
+    capsys.readouterr()
+    assert tipsim(command) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"simulation\(s\) 0, \d+ give other results", err)
+    assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    monkeypatch.setattr(abc, "run_simulation", real)
+    assert tipsim(command) == 0
+    captured = capsys.readouterr()
+    assert re.search(r"running its simulation\(s\) 0, \d+ again", captured.out)
+    assert "gave the same results to the bit, so it is resumed" in captured.err
+    assert_same_files(folder, tmp_path / "whole" / "out" / "tiny")

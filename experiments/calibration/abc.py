@@ -155,10 +155,14 @@ class Problem:
 
     def task(self, number: int, internal: np.ndarray) -> Simulation:
         """The simulation of one parameter set (given in the sampling scale)."""
+        return self.simulation(number, self.space.to_values(internal))
+
+    def simulation(self, number: int, values: dict[str, Any]) -> Simulation:
+        """The simulation numbered ``number`` at parameter ``values`` (as a journal keeps them)."""
         return Simulation(
             number=number,
             world=self.world,
-            values=self.space.to_values(internal),
+            values=values,
             policy=self.policy,
             seed=self.seed,
             years=self.years,

@@ -11,8 +11,15 @@ as each arrives. A data file never runs code: no pickle.
 The sampler is deterministic given its seed, so running the same command again replays it from
 the start: each simulation whose number is in the journal is taken from it instead of being run
 (its stored parameter values must equal the proposed ones exactly), and the result is the one an
-uninterrupted calibration gives, to the bit. A journal begun with another configuration or other
-code is refused (:class:`JournalError`: one message naming the folder and ``--new``). A last
+uninterrupted calibration gives, to the bit. A journal begun with another configuration, world or
+published figures is refused (:class:`JournalError`: one message naming the folder and
+``--new``). A journal begun with other code (the project's sources, a user strategy module or
+the packages' versions) is resumed only if its first and last simulations, run again with this
+code, give the same outcomes to the bit: a calibration of many hours may then span changes
+that do not move the model's numbers (a faster engine, a tidier package), and is refused
+otherwise. The check is two simulations, not a proof: a change that acts only in a corner of
+the parameter space neither of them visits would pass it. ``identity.json`` then records the
+code now resumed and, under ``checked``, every change passed this way. A last
 line cut short by a kill is ignored with a warning (its simulation runs again); a damaged line
 before it is refused. The folder is locked while the journal is open: one calibration writes
 it at a time. The pipeline removes the journal once the calibration's results and manifest
@@ -26,7 +33,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,6 +64,18 @@ FORMAT = 1
 #: The packages whose sources decide a calibration's outcomes: those of a batch, and those
 #: that compute official statistics and distances.
 CALIBRATION_PACKAGES = (*SOURCE_PACKAGES, "analysis", "result_folder")
+#: What a journal may differ in and still be resumed, once the check by rerunning passes:
+#: what computes the simulations, not what they are.
+CHECKABLE = {
+    "code": "the code (sources of " + ", ".join(CALIBRATION_PACKAGES) + ")",
+    "strategies": "a user strategy module",
+    "versions": "the packages' versions",
+}
+#: The identity's record of the code changes a resumed journal passed (not compared).
+CHECKED = "checked"
+
+#: Runs kept simulations again with the code of now, in order (for the check above).
+Rerun = Callable[[Sequence[Outcome]], list[Outcome]]
 
 
 class JournalError(UserError):
@@ -119,25 +138,42 @@ class CalibrationJournal:
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, folder: Path, expected: dict[str, Any]) -> Iterator[CalibrationJournal]:
+    def open(
+        cls, folder: Path, expected: dict[str, Any], rerun: Rerun | None = None
+    ) -> Iterator[CalibrationJournal]:
         """Begin the journal of ``folder``, or resume it if it was begun with ``expected``.
 
+        Args:
+            folder: The calibration's folder.
+            expected: What decides this calibration's simulations (see :func:`identity`).
+            rerun: Runs kept simulations again with this code. Given, a journal that differs
+                from ``expected`` only in code (:data:`CHECKABLE`) is resumed if its first and
+                last simulations come out the same to the bit; without it such a journal is
+                refused.
+
         Raises:
-            JournalError: If the journal was begun with other settings or code, a line
-                before the last is damaged, or another calibration holds the folder.
+            JournalError: If the journal was begun with other settings, or with other code
+                that gives other outcomes, a line before the last is damaged, or another
+                calibration holds the folder.
         """
         base = folder / JOURNAL
         base.mkdir(parents=True, exist_ok=True)
         with open(base / RECORDS, "a+b") as handle:
             _lock(handle, folder)  # before the identity is read or written
-            if (base / IDENTITY).is_file():
-                _check_identity(folder, _read_identity(folder), expected)
-            else:
-                write_json_atomic(base / IDENTITY, expected)
+            begun = _read_identity(folder) if (base / IDENTITY).is_file() else None
+            if begun is not None:
+                _refuse_other_settings(folder, begun, expected, checkable=rerun is not None)
             handle.seek(0)
             stored, kept, torn = _read_records(folder, handle.read())
+            notices = []
+            if begun is None:
+                write_json_atomic(base / IDENTITY, expected)
+            elif _comparable(begun) != expected:
+                assert rerun is not None  # else refused above
+                notices.append(_check_by_rerunning(folder, begun, expected, stored, rerun))
             handle.truncate(kept)  # a torn last line goes, so the next record starts a line
             journal = cls(folder, handle, stored)
+            journal.warnings.extend(notices)
             if torn:
                 journal.warnings.append(
                     f"{journal.path}: the last record was cut short (the calibration was "
@@ -216,35 +252,106 @@ def _read_identity(folder: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _check_identity(folder: Path, stored: dict[str, Any], expected: dict[str, Any]) -> None:
-    """Refuse a journal begun with other settings, world, figures, code or packages."""
-    if stored == expected:
-        return
-    changes = []
+def _comparable(identity: dict[str, Any]) -> dict[str, Any]:
+    """An identity without its record of checked code changes (which is not compared)."""
+    return {k: v for k, v in identity.items() if k != CHECKED}
+
+
+def _differences(stored: dict[str, Any], expected: dict[str, Any]) -> dict[str, list[str]]:
+    """What differs between a journal's identity and this calibration's, by identity key."""
+    found: dict[str, list[str]] = {}
     if stored.get("format") != expected.get("format"):
-        changes.append(f"journal format {stored.get('format')} (now {expected.get('format')})")
-    changes += [f"{key} changed" for key in _changed(stored.get("config"), expected.get("config"))]
+        found["format"] = [f"journal format {stored.get('format')} (now {expected.get('format')})"]
+    config = [f"{key} changed" for key in _changed(stored.get("config"), expected.get("config"))]
+    if config:
+        found["config"] = config
     reasons = {
         "world": "the world's effective parameters (its scenario file or one it extends)",
         "figures": "the published figures",
-        "code": "the code (sources of " + ", ".join(CALIBRATION_PACKAGES) + ")",
-        "strategies": "a user strategy module",
+        "code": CHECKABLE["code"],
+        "strategies": CHECKABLE["strategies"],
     }
-    changes += [
-        f"{why} changed" for key, why in reasons.items() if stored.get(key) != expected.get(key)
-    ]
+    for key, why in reasons.items():
+        if stored.get(key) != expected.get(key):
+            found[key] = [f"{why} changed"]
     before = stored.get("versions") or {}
-    changes += [
+    versions = [
         f"{name} {before.get(name)} (now {version})"
         for name, version in (expected.get("versions") or {}).items()
         if before.get(name) != version
     ]
-    if changes:
+    if versions:
+        found["versions"] = versions
+    return found
+
+
+def _refuse_other_settings(
+    folder: Path, stored: dict[str, Any], expected: dict[str, Any], *, checkable: bool
+) -> None:
+    """Refuse a journal begun with other settings, world or figures.
+
+    Other code, strategy modules or package versions are refused too unless ``checkable``.
+    """
+    found = _differences(_comparable(stored), expected)
+    if not found or (checkable and set(found) <= set(CHECKABLE)):
+        return
+    changes = [text for texts in found.values() for text in texts]
+    raise JournalError(
+        f"{folder}: holds an interrupted calibration begun with other settings or code "
+        f"({'; '.join(changes)}), so it cannot be resumed: its simulations would not be "
+        f"this calibration's. {_start_fresh(folder)}"
+    )
+
+
+def _check_by_rerunning(
+    folder: Path,
+    stored: dict[str, Any],
+    expected: dict[str, Any],
+    kept: dict[int, Outcome],
+    rerun: Rerun,
+) -> str:
+    """Run the journal's first and last simulations again with this code; the notice to print.
+
+    Raises:
+        JournalError: If the journal holds no simulation, or one comes out different.
+    """
+    changes = [t for texts in _differences(_comparable(stored), expected).values() for t in texts]
+    numbers = sorted({min(kept), max(kept)}) if kept else []
+    if not numbers:
         raise JournalError(
-            f"{folder}: holds an interrupted calibration begun with other settings or code "
-            f"({'; '.join(changes)}), so it cannot be resumed: its simulations would not be "
-            f"this calibration's. {_start_fresh(folder)}"
+            f"{folder}: holds an interrupted calibration begun with other code "
+            f"({'; '.join(changes)}) and no finished simulation to check it against. "
+            f"{_start_fresh(folder)}"
         )
+    again = rerun([kept[n] for n in numbers])
+    differing = [n for n, new in zip(numbers, again, strict=True) if not _same(kept[n], new)]
+    if differing:
+        raise JournalError(
+            f"{folder}: holds an interrupted calibration begun with other code "
+            f"({'; '.join(changes)}), and run again with this code its simulation(s) "
+            f"{', '.join(map(str, differing))} give other results, so its simulations would "
+            f"not be this code's. {_start_fresh(folder)}"
+        )
+    record = {"from": {k: stored.get(k) for k in CHECKABLE}, "rerun": numbers}
+    write_json_atomic(
+        folder / JOURNAL / IDENTITY, expected | {CHECKED: [*stored.get(CHECKED, []), record]}
+    )
+    return (
+        f"{folder}: this calibration began with other code ({'; '.join(changes)}); run again "
+        f"with this code, its simulation(s) {', '.join(map(str, numbers))} gave the same "
+        "results to the bit, so it is resumed (the check is recorded in its journal)"
+    )
+
+
+def _same(kept: Outcome, again: Outcome) -> bool:
+    """Whether two outcomes of one simulation agree to the bit."""
+    if (kept.distances, kept.distance) != (again.distances, again.distance):
+        return False
+    try:
+        pd.testing.assert_frame_equal(kept.yearly, again.yearly, check_exact=True)
+    except AssertionError:
+        return False
+    return True
 
 
 def _changed(before: Any, after: Any, prefix: str = "") -> list[str]:

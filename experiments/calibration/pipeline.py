@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from experiments.calibration import abc
 from experiments.calibration.config import CalibrationConfig
 from experiments.calibration.journal import (
     CalibrationJournal,
+    Rerun,
     holds_journal,
     identity,
     remove_journal,
@@ -109,7 +111,8 @@ def run_calibration(
     options = options or StudyOptions()
     settings = config.model_dump(mode="json")
     folder = calibration_folder(options, config)
-    with CalibrationJournal.open(folder, identity(settings, world, figures, strategy)) as journal:
+    expected = identity(settings, world, figures, strategy)
+    with CalibrationJournal.open(folder, expected, rerun=_rerunner(problem)) as journal:
         for warning in journal.warnings:
             print(f"calibrate: warning: {warning}", file=sys.stderr)
         if journal.stored:
@@ -123,6 +126,20 @@ def run_calibration(
         done = _write_results(config, folder, result, where, patterns, figures, scenario, inputs)
     remove_journal(folder)
     return done
+
+
+def _rerunner(problem: abc.Problem) -> Rerun:
+    """Runs a journal's kept simulations again, in this process, to check changed code."""
+
+    def rerun(kept: Sequence[abc.Outcome]) -> list[abc.Outcome]:
+        numbers = ", ".join(str(o.number) for o in kept)
+        print(
+            "calibrate: the interrupted calibration began with other code; running its "
+            f"simulation(s) {numbers} again to check that this code gives the same results"
+        )
+        return [problem.simulation(o.number, o.values).run() for o in kept]
+
+    return rerun
 
 
 def calibration_folder(options: StudyOptions, config: CalibrationConfig) -> Path:

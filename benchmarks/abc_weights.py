@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from experiments.calibration import abc
-from experiments.executors import InProcessExecutor
+from experiments.core.executors import InProcessExecutor
 from tests import known_posterior as kp
 
 RESULTS = Path(__file__).resolve().parent / "results"

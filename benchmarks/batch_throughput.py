@@ -28,10 +28,10 @@ from pathlib import Path
 
 import yaml
 
-from experiments.batch import BatchOptions, run_batch
-from experiments.batch_config import load_batch
-from experiments.plan import build_plan
-from experiments.runner import execute_run
+from experiments.batches.config import load_batch
+from experiments.batches.one_run import execute_run
+from experiments.batches.pipeline import BatchOptions, run_batch
+from experiments.batches.plan import build_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ["detention_first", "screening_before_detention"]

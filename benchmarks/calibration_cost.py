@@ -57,7 +57,7 @@ def cpu_per_run(count: int) -> list[float]:
     import numpy as np
 
     from experiments.calibration.config import load_calibration
-    from experiments.replay import replay
+    from experiments.core.replay import replay
     from scenarios.loader import load_scenario
 
     config = load_calibration(CONFIG)

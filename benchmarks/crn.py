@@ -1,7 +1,7 @@
 """How much noise common random numbers take out of paired comparisons (issue 28).
 
 For each comparison, ``--seeds`` paired runs (run k of both arms seeded
-``experiments.seeds.run_seed(root, k)``) give, per outcome, the variance ratio
+``experiments.core.seeds.run_seed(root, k)``) give, per outcome, the variance ratio
 
     (var A + var B) / var(B - A),
 
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.scale_world import scaled_world
-from experiments.seeds import run_seed
+from experiments.core.seeds import run_seed
 from model import IdentificationModel
 from model.parameters import Parameters
 from scenarios.resolve import read_world, resolve_run

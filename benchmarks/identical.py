@@ -9,7 +9,7 @@ runs them again with the current code and reports, for every table and column, w
     python benchmarks/identical.py compare before.pkl   # exit status 1 if anything differs
 
 The runs: ``experiments.simulate("hong_kong_baseline", policy, seed=1, years=2)`` at full scale
-and ``experiments.replay.replay`` of ``scenarios/hong_kong_2016_2020.yaml`` (seed 3, 3 years,
+and ``experiments.core.replay.replay`` of ``scenarios/hong_kong_2016_2020.yaml`` (seed 3, 3 years,
 ``population.irregular`` 40,000 and ``encounters.overstayer_detection_rate_per_year`` 1.5, a
 detention-heavy world, at ``--scale``), both under each policy.
 """
@@ -81,8 +81,8 @@ def _streams(model: Any) -> pd.DataFrame:
 def run_all(scale: float) -> dict[str, Any]:
     """Run every checked run; returns its results by name."""
     import experiments
-    import experiments.replay as replay_module
-    import experiments.simulation as simulation_module
+    import experiments.core.replay as replay_module
+    import experiments.core.scenario_model as simulation_module
     from scenarios.loader import load_scenario
 
     results: dict[str, Any] = {}

@@ -2,7 +2,7 @@
 
 ``benchmarks/full_scale.py --scenario`` times a replay in a fresh interpreter, start-up and
 imports included. Calibration and batch workers import the model once and then run replay after
-replay; this script times that call, ``experiments.replay.replay`` (building the world, its
+replay; this script times that call, ``experiments.core.replay.replay`` (building the world, its
 warm-up, the years and the yearly official statistics), after one short replay has paid the
 imports and first-call costs. Usage::
 
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--label", default="", help="suffix of the results file")
     args = parser.parse_args()
-    from experiments.replay import replay
+    from experiments.core.replay import replay
     from scenarios.loader import load_scenario
 
     world = load_scenario(args.scenario)

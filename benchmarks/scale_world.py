@@ -1,13 +1,13 @@
 """Multiply a world's counts of people and capacity by a factor (also above 1), for benchmarks.
 
-The calibration's ``experiments.replay.scale_world`` only shrinks (factor <= 1); the
+The calibration's ``experiments.core.replay.scale_world`` only shrinks (factor <= 1); the
 benchmarks also grow the world (e.g. 1.6 million migrants) to show how cost grows with the
 population. The same parameters are scaled: ``SCALED_COUNTS``, in the world and its timeline.
 """
 
 from __future__ import annotations
 
-from experiments.replay import SCALED_COUNTS
+from experiments.core.replay import SCALED_COUNTS
 from model.parameters import Parameters
 
 

@@ -1,7 +1,7 @@
 """What replaying a shared past once saves: the same batch with each run alone and grouped.
 
-``experiments/shared_past.py`` runs the policies of one seed and world as a group that replays
-their common years once and continues each policy from a copy. This script runs a batch of
+``experiments/batches/shared_past.py`` runs the policies of one seed and world as a group that
+replays their common years once and continues each policy from a copy. This script runs a batch of
 ensemble members x both policies from ``time.policy_start_year`` (the main job's shape, fewer
 members) alternately each run alone (the batch's ``runner=execute_run``) and grouped (the
 default), each into a fresh folder on the same workers, and checks that both give the same
@@ -38,9 +38,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--label", default="", help="suffix of the results file")
     args = parser.parse_args()
-    from experiments.batch import BatchOptions, run_batch
-    from experiments.runner import execute_run
-    from experiments.storage import read_tables
+    from experiments.batches.one_run import execute_run
+    from experiments.batches.pipeline import BatchOptions, run_batch
+    from experiments.core.storage import read_tables
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

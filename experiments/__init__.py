@@ -14,7 +14,7 @@ __all__ = ["ScenarioModel", "simulate"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from experiments import simulation
+        from experiments.core import scenario_model
 
-        return getattr(simulation, name)
+        return getattr(scenario_model, name)
     raise AttributeError(f"module 'experiments' has no attribute {name!r}")

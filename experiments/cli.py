@@ -15,7 +15,7 @@ import sys
 from importlib import metadata
 from typing import NoReturn
 
-from experiments.errors import describe
+from experiments.core.errors import describe
 
 #: Sub-command -> (module implementing it, one line on what it does).
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -5,7 +5,7 @@ instead of rewriting the whole manifest; saving the manifest folds the log into 
 it. Readers (the batch on resume, the analysis) replay the log over the manifest's run entries.
 A torn last line, the process killed mid-write, is ignored.
 
-The experiments write the log (``experiments.manifest``); both they and the analysis read it
+The experiments write the log (``experiments.batches.manifest``); both they and the analysis read it
 through :func:`check_runs` and :func:`apply_run_log`, so there is one definition of what a
 record says.
 """
@@ -21,7 +21,7 @@ class RunLogError(ValueError):
     """A manifest's run entries or run log that cannot be read as written.
 
     The readers turn it into their own error: ``analysis.errors.AnalysisError`` in the
-    analysis, ``experiments.errors.UserError`` in the batch (one message, exit status 2).
+    analysis, ``experiments.core.errors.UserError`` in the batch (one message, exit status 2).
     """
 
 

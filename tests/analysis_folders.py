@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.simulation import ScenarioModel
+from experiments.core.scenario_model import ScenarioModel
 
 IDS = ["run_id", "world", "policy", "draw", "replicate", "seed"]
 

@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from experiments.batch import BatchOptions, run_batch
-from experiments.plan import RunTask
-from experiments.runner import RunResult, execute_run
-from experiments.storage import read_tables
+from experiments.batches.one_run import RunResult, execute_run
+from experiments.batches.pipeline import BatchOptions, run_batch
+from experiments.batches.plan import RunTask
+from experiments.core.storage import read_tables
 
 SMALL = Path(__file__).resolve().parent / "scenarios" / "small.yaml"
 #: Marker file next to the world: while it exists, ``flaky_runner`` fails replicate 1.

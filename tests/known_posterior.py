@@ -7,7 +7,7 @@ a box, and observations summarised by their sample mean (sufficient). The sample
 standard deviations from the observed mean on each side, so the truncation is negligible.
 
 A simulation draws the sample mean at a parameter set (seeded per run by
-:mod:`experiments.seeds`, so the samplers stay deterministic) and its distance is the
+:mod:`experiments.core.seeds`, so the samplers stay deterministic) and its distance is the
 Mahalanobis distance to the observed mean under ``Σ / n``. As the tolerance shrinks, the ABC
 posterior tends to the exact one. Used by the tests and ``benchmarks/abc_posterior.py``;
 :class:`GaussianMeans` also takes any other number of means (``benchmarks/abc_weights.py``
@@ -23,8 +23,8 @@ import pandas as pd
 from scipy import stats
 
 from experiments.calibration.abc import Outcome
-from experiments.parameter_space import ParameterRange, ParameterSpace
-from experiments.seeds import run_seed
+from experiments.core.parameter_space import ParameterRange, ParameterSpace
+from experiments.core.seeds import run_seed
 
 NAMES = ("mu_a", "mu_b")
 #: Observed sample mean.

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from experiments.calibration import kernels
-from experiments.parameter_space import ParameterRange, ParameterSpace
+from experiments.core.parameter_space import ParameterRange, ParameterSpace
 
 #: Parents near the lower bound, one in the middle and one near the upper bound.
 PARENTS = np.array([[0.02], [0.1], [0.5], [0.9]])

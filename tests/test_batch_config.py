@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.batch_config import load_batch
+from experiments.batches.config import load_batch
+from experiments.batches.plan import build_plan
+from experiments.batches.sweeps import draws
 from experiments.cli import main as tipsim
-from experiments.plan import build_plan
-from experiments.sweeps import draws
 from tests.batch_support import write_batch
 
 

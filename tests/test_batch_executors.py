@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.plan import RunTask
-from experiments.runner import execute_run
+from experiments.batches.one_run import execute_run
+from experiments.batches.plan import RunTask
 from tests.batch_support import fates, run, tables, write_batch
 
 

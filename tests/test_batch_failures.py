@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from experiments import shared_past
+from experiments.batches import shared_past
 from experiments.cli import main as tipsim
 from tests.batch_support import FAIL_MARKER, dying_runner, flaky_runner, run, tables, write_batch
 

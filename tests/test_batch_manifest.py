@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from experiments.cli import main as tipsim
-from experiments.manifest import PACKAGES
-from experiments.simulation import ScenarioModel
+from experiments.core.provenance import PACKAGES
+from experiments.core.scenario_model import ScenarioModel
 from model import IdentificationModel
 from model.outcomes import FLOWS, STOCKS
 from tests.batch_support import run, tables, write_batch

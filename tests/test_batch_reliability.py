@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 
 import analysis.atomic
-import experiments.batch
-import experiments.manifest
+import experiments.batches.pipeline
+import experiments.core.provenance
+from experiments.batches.manifest import RUN_LOG, Manifest
 from experiments.cli import main as tipsim
-from experiments.errors import UserError
-from experiments.manifest import RUN_LOG, Manifest, source_hash
+from experiments.core.errors import UserError
+from experiments.core.provenance import source_hash
 from tests.batch_support import run, tables, write_batch
 
 
@@ -41,7 +42,7 @@ def test_a_full_disk_stops_the_batch_naming_the_run_and_it_resumes(
     tmp_path, monkeypatch, capsys, error, reason
 ):
     batch = write_batch(tmp_path, years=0.2)
-    real = experiments.batch.write_parquet_atomic
+    real = experiments.batches.pipeline.write_parquet_atomic
     calls = []
 
     def full_disk(frame, path):
@@ -50,7 +51,7 @@ def test_a_full_disk_stops_the_batch_naming_the_run_and_it_resumes(
             raise type(error)(error.errno, error.strerror, str(path))
         real(frame, path)
 
-    monkeypatch.setattr(experiments.batch, "write_parquet_atomic", full_disk)
+    monkeypatch.setattr(experiments.batches.pipeline, "write_parquet_atomic", full_disk)
     status = tipsim(["batch", str(batch), "--workers", "1", "--quiet"])
     err = capsys.readouterr().err
     assert status == 2
@@ -60,7 +61,7 @@ def test_a_full_disk_stops_the_batch_naming_the_run_and_it_resumes(
     assert "run the same command again to resume" in err
     assert _status(tmp_path / "out") == {"done": 1, "pending": 3}
 
-    monkeypatch.setattr(experiments.batch, "write_parquet_atomic", real)
+    monkeypatch.setattr(experiments.batches.pipeline, "write_parquet_atomic", real)
     report = run(batch, workers=1)
     assert (report.skipped, report.ran, report.failed) == (1, 3, 0)
     assert _status(tmp_path / "out") == {"done": 4}
@@ -73,8 +74,8 @@ def test_resume_refuses_results_of_other_model_code_unless_new(tmp_path, monkeyp
     assert manifest.data["code"]["sources"] == source_hash()
     assert manifest.data["sessions"][0]["code"]["sources"] == source_hash()
 
-    changed = {**experiments.manifest.code_identity(), "sources": "0" * 64}
-    monkeypatch.setattr(experiments.batch, "code_identity", lambda *strategies: changed)
+    changed = {**experiments.core.provenance.code_identity(), "sources": "0" * 64}
+    monkeypatch.setattr(experiments.batches.pipeline, "code_identity", lambda *strategies: changed)
     assert tipsim(["batch", str(batch), "--workers", "1", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "was run by other code" in err and "--new" in err
@@ -85,12 +86,13 @@ def test_resume_refuses_results_of_other_model_code_unless_new(tmp_path, monkeyp
 
 
 def test_the_source_hash_follows_every_source_that_decides_a_result(tmp_path):
-    """Issue 32: editing the seed derivation in experiments/plan.py resumed with mixed code."""
-    for name in ("model/a.py", "scenarios/b.py", "experiments/runner.py", "experiments/plan.py"):
+    """Issue 32: editing the seed derivation in the batch's plan resumed with mixed code."""
+    sources = ("experiments/batches/one_run.py", "experiments/batches/plan.py")
+    for name in ("model/a.py", "scenarios/b.py", *sources):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x = 1\n")
     before = source_hash(tmp_path)
-    for name in ("model/a.py", "experiments/plan.py"):
+    for name in ("model/a.py", "experiments/batches/plan.py"):
         (tmp_path / name).write_text("x = 2\n")
         assert source_hash(tmp_path) != before, name
         (tmp_path / name).write_text("x = 1\n")
@@ -171,7 +173,7 @@ def test_resume_runs_again_a_finished_run_whose_file_is_truncated(tmp_path, caps
 def test_finished_runs_are_logged_not_rewritten_into_the_manifest(tmp_path, monkeypatch):
     batch = write_batch(tmp_path, years=0.05, replicates=5)
     # Older code rewrote the manifest at most every MANIFEST_INTERVAL seconds: make that "always".
-    monkeypatch.setattr(experiments.batch, "MANIFEST_INTERVAL", 0.0, raising=False)
+    monkeypatch.setattr(experiments.batches.pipeline, "MANIFEST_INTERVAL", 0.0, raising=False)
     writes = []
     real_replace = analysis.atomic.os.replace
 

@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from experiments import batch as batch_module
-from experiments.batch_config import load_batch
-from experiments.executors import Workers
-from experiments.manifest import Manifest
-from experiments.plan import build_plan
-from experiments.runner import RunResult
+from experiments.batches import pipeline as batch_module
+from experiments.batches.config import load_batch
+from experiments.batches.manifest import Manifest
+from experiments.batches.one_run import RunResult
+from experiments.batches.plan import build_plan
+from experiments.core.executors import Workers
 from tests.batch_support import write_batch
 
 

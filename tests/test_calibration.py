@@ -14,10 +14,10 @@ from analysis.calibration.patterns import build_pattern, combined_distance
 from analysis.calibration.published import load_figures
 from experiments.calibration import abc
 from experiments.cli import main as tipsim
-from experiments.ensemble import read_ensemble
-from experiments.executors import InProcessExecutor, open_workers
-from experiments.parameter_space import ParameterRange, ParameterSpace
-from experiments.replay import replay, scale_world
+from experiments.core.ensemble import read_ensemble
+from experiments.core.executors import InProcessExecutor, open_workers
+from experiments.core.parameter_space import ParameterRange, ParameterSpace
+from experiments.core.replay import replay, scale_world
 from model.parameters import nest_dotted
 from scenarios.loader import load_scenario
 from tests.conftest import ROOT
@@ -660,7 +660,7 @@ def test_a_run_that_cannot_finish_generation_one_writes_no_ensemble(
     """
     from experiments.calibration import pipeline
     from experiments.calibration.config import load_calibration
-    from experiments.studies import StudyOptions
+    from experiments.core.study_setup import StudyOptions
 
     monkeypatch.setattr(pipeline, "refuse_meaningless_budget", lambda config, path: None)
     path = write_config(

@@ -23,7 +23,7 @@ from experiments.calibration.journal import (
     encode,
 )
 from experiments.cli import main as tipsim
-from experiments.executors import InProcessExecutor
+from experiments.core.executors import InProcessExecutor
 from tests import known_posterior as kp
 from tests import test_calibration
 from tests.test_calibration import raid_rate_problem, write_config

@@ -224,7 +224,7 @@ def test_detention_days_are_summed_as_a_loop_sums_them(small_world):
 def test_counts_and_caches_stay_right_through_staffing_changes_and_growth():
     """The 2016-2020 replay at 1/20 scale (officers hired mid-run, the population growing), and
     a store grown by extra free slots: the stack, counts and case columns must follow."""
-    from experiments.replay import scale_world
+    from experiments.core.replay import scale_world
     from model.invariants import violations
     from scenarios.loader import load_scenario
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from experiments.cli import main as tipsim
-from experiments.ensemble import read_ensemble
-from experiments.errors import UserError
+from experiments.core.ensemble import read_ensemble
+from experiments.core.errors import UserError
 from tests.analysis_folders import simulate_folder, write_folder
 from tests.test_ensemble_batch import write_ensemble
 

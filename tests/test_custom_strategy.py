@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from experiments.cli import main as tipsim
-from experiments.simulation import ScenarioModel
+from experiments.core.scenario_model import ScenarioModel
 from model.strategies import UnknownStrategyError, allowed_code, get_strategy
 from scenarios.loader import load_scenario
 from scenarios.policy_loader import load_policy

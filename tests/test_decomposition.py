@@ -12,9 +12,9 @@ import pytest
 
 from analysis.decomposition import decompose, dividends, report_section, shapley
 from analysis.errors import AnalysisError
-from experiments.batch_config import load_batch
+from experiments.batches.config import load_batch
+from experiments.batches.plan import build_plan
 from experiments.cli import main as tipsim
-from experiments.plan import build_plan
 from scenarios.resolve import resolve_parameters
 from tests.analysis_folders import write_folder
 

@@ -4,7 +4,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from experiments.simulation import ScenarioModel, simulate
+from experiments.core.scenario_model import ScenarioModel, simulate
 from model import IdentificationModel
 
 

@@ -20,11 +20,11 @@ import yaml
 
 from analysis.headline import answer_text
 from analysis.main_answer import ensemble_weights
-from experiments.batch_config import load_batch
+from experiments.batches.config import load_batch
 from experiments.cli import main as cli
-from experiments.ensemble import draw_members, systematic_counts
-from experiments.errors import UserError
-from experiments.forecast import summarise, weighted_quantiles
+from experiments.core.ensemble import draw_members, systematic_counts
+from experiments.core.errors import UserError
+from experiments.studies.forecast import summarise, weighted_quantiles
 from tests.batch_support import SMALL
 
 
@@ -249,9 +249,9 @@ def test_the_main_job_compares_every_member_from_2025_then_decomposes_at_one_mem
     """The README's first command: the reform from 2025-01 after the replayed 2016-2024, over
     every member of the shipped posterior (at least 50, or all accepted), both policies on
     common random numbers, then the factorial at the top member from the same start."""
-    from experiments.batch_config import decomposition_file, drawn_members
-    from experiments.ensemble import read_ensemble
-    from experiments.plan import build_plan
+    from experiments.batches.config import decomposition_file, drawn_members
+    from experiments.batches.plan import build_plan
+    from experiments.core.ensemble import read_ensemble
     from scenarios.loader import load_scenario
 
     root = Path(__file__).resolve().parents[1]
@@ -292,8 +292,8 @@ def test_the_main_job_compares_every_member_from_2025_then_decomposes_at_one_mem
 
 def test_calibrated_screening_levers_reach_every_run_of_their_member(tmp_path):
     """Levers cannot live in a world file: the listing carries them, the batch applies them."""
-    from experiments.ensemble import member_document
-    from experiments.plan import build_plan
+    from experiments.batches.plan import build_plan
+    from experiments.core.ensemble import member_document
 
     document = member_document(
         {"disclosure.intercept": -3.0, "screening.tier1_specificity": 0.97}, "x.yaml", "m", "d"

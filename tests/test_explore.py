@@ -10,9 +10,9 @@ import urllib.request
 import pytest
 
 from experiments.cli import main as tipsim
+from experiments.core.scenario_model import ScenarioModel
 from experiments.explore.controls import SLIDERS
 from experiments.explore.pair import FOLLOWED, WORLD_FACTORS, PolicyPair
-from experiments.simulation import ScenarioModel
 from tests.browser import chromium, console_errors, overflowing
 from tests.conftest import SMALL_SCENARIO
 
@@ -61,7 +61,7 @@ def test_the_first_world_is_the_calibrated_member_and_what_if_worlds_say_so(monk
     """The dashboard opens on the calibrated world, with its screening practice in force."""
     from mesa.visualization.solara_viz import _check_model_params
 
-    from experiments.ensemble import read_ensemble
+    from experiments.core.ensemble import read_ensemble
     from experiments.explore.controls import ENSEMBLE, defaults, pair_arguments, worlds
 
     monkeypatch.delenv("TIPSIM_EXPLORE_WORLD", raising=False)

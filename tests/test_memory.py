@@ -43,7 +43,7 @@ def test_the_store_reserves_no_growth_up_front_and_grows_as_the_run_needs(small_
 
 
 def test_the_memory_guard_counts_the_warm_up_as_growth(small_world):
-    from experiments.memory import peak_population
+    from experiments.batches.memory import peak_population
 
     world = small_world.updated({"population": {"growth_per_year": 0.5}})
     warmed = world.updated({"time": {"warmup_years": 2}})

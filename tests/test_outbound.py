@@ -3,7 +3,7 @@
 import pandas as pd
 
 from analysis.calibration.official import official_statistics
-from experiments.replay import scale_world
+from experiments.core.replay import scale_world
 from model import IdentificationModel
 from model.outcomes import FLOWS
 from scenarios.loader import load_scenario

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from experiments.cli import main as tipsim
-from experiments.errors import describe
+from experiments.core.errors import describe
 from tests.analysis_folders import simulate_folder
 
 

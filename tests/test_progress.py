@@ -2,7 +2,7 @@
 
 import io
 
-from experiments.progress import Progress
+from experiments.core.progress import Progress
 
 
 def test_off_a_terminal_progress_is_plain_lines_with_counts_and_time_left():

@@ -28,9 +28,9 @@ from hypothesis import strategies as st  # noqa: E402
 
 from analysis.errors import AnalysisError  # noqa: E402
 from analysis.results import load, load_weekly  # noqa: E402
-from experiments.batch_config import load_batch  # noqa: E402
-from experiments.errors import UserError  # noqa: E402
-from experiments.plan import build_plan  # noqa: E402
+from experiments.batches.config import load_batch  # noqa: E402
+from experiments.batches.plan import build_plan  # noqa: E402
+from experiments.core.errors import UserError  # noqa: E402
 from tests.batch_support import SMALL, run, write_batch  # noqa: E402
 
 FIELDS = sorted(world_fields())

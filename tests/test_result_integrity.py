@@ -15,8 +15,8 @@ import pytest
 
 from analysis.errors import AnalysisError
 from analysis.results import load
+from experiments.batches.manifest import Manifest
 from experiments.cli import main as tipsim
-from experiments.manifest import Manifest
 from tests.batch_support import run, tables, write_batch
 
 

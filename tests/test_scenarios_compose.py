@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from experiments.cli import main
-from experiments.simulation import ScenarioModel
+from experiments.core.scenario_model import ScenarioModel
 from model import Parameters
 from scenarios import reference
 from scenarios.compose import check_overrides

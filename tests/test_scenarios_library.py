@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from experiments.cli import main
-from experiments.simulation import ScenarioModel
+from experiments.core.scenario_model import ScenarioModel
 from model import Parameters
 from scenarios.loader import SCENARIO_DIR, load_scenario, load_world
 from scenarios.policy_loader import POLICY_DIR, load_policy

@@ -10,7 +10,7 @@ import yaml
 from SALib.test_functions import Ishigami
 
 from experiments.cli import main as tipsim
-from experiments.parameter_space import ParameterRange, ParameterSpace
+from experiments.core.parameter_space import ParameterRange, ParameterSpace
 from experiments.sensitivity.methods import morris, most_influential, sobol
 from experiments.sensitivity.runs import PairTask, PolicyDifference, run_pair
 from tests.conftest import ROOT
@@ -101,7 +101,7 @@ def test_fixed_values_are_set_in_every_run(small_world):
 
 
 def test_fixed_values_take_switches_and_round_integers():
-    from experiments.parameter_space import check_fixed
+    from experiments.core.parameter_space import check_fixed
 
     given = {
         "screening.tier2_support": True,
@@ -211,8 +211,8 @@ def test_cli_sensitivity_refuses_bad_files_with_status_2(tmp_path, capsys, chang
 
 @pytest.mark.parametrize("name", ["sensitivity_hong_kong.yaml", "sensitivity_calibrated.yaml"])
 def test_shipped_sensitivity_files_are_valid(name):
+    from experiments.core.study_setup import load_world
     from experiments.sensitivity.config import load_sensitivity
-    from experiments.studies import load_world
 
     path = ROOT / "experiments" / name
     config = load_sensitivity(path)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments import memory, shared_past
-from experiments.batch_config import load_batch
-from experiments.plan import build_plan
-from experiments.runner import execute_run
+from experiments.batches import memory, shared_past
+from experiments.batches.config import load_batch
+from experiments.batches.one_run import execute_run
+from experiments.batches.plan import build_plan
 from tests.batch_support import fates, run, tables, write_batch
 
 #: The small world starts in 2018: the policies start after one replayed year.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments.theory_of_change import POLICIES, gain_figure, yearly_gain, yearly_run
+from experiments.studies.theory_of_change import POLICIES, gain_figure, yearly_gain, yearly_run
 
 
 def test_the_yearly_gain_is_the_mean_paired_difference_per_year():

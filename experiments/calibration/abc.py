@@ -10,7 +10,7 @@ is dropped, and the last complete one is returned. Why this sampler and not pyab
 ``docs/architecture.md``, "One ABC path".
 
 Priors are uniform in the sampling scale (log-uniform for log ranges). Seeds follow
-:mod:`experiments.seeds`: run *k* (in submission order) gets the calibration seed's child *k*,
+:mod:`experiments.core.seeds`: run *k* (in submission order) gets the calibration seed's child *k*,
 and the proposals come from its sampler stream; runs are submitted in fixed batches
 and read back in order, so the result does not depend on the executor or on how many workers
 it has. For the same reason a killed calibration resumes exactly: with a :class:`Journal`, each
@@ -30,9 +30,9 @@ import pandas as pd
 
 from analysis.calibration.patterns import Pattern, combined_distance
 from experiments.calibration import kernels
-from experiments.parameter_space import ParameterSpace
-from experiments.replay import replay
-from experiments.seeds import run_seed, sampler_rng
+from experiments.core.parameter_space import ParameterSpace
+from experiments.core.replay import replay
+from experiments.core.seeds import run_seed, sampler_rng
 from model.parameters import Parameters
 
 #: Progress callback: (runs done, runs planned at most, message).

@@ -11,9 +11,9 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from analysis.calibration.patterns import DEFINITIONS
-from experiments.parameter_space import ParameterRanges, ParameterSpace
-from experiments.seeds import MAX_SEED
-from experiments.studies import Strict, validate_file
+from experiments.core.parameter_space import ParameterRanges, ParameterSpace
+from experiments.core.seeds import MAX_SEED
+from experiments.core.study_setup import Strict, validate_file
 
 
 class PatternSpec(Strict):

@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration.abc import Outcome, Task
-from experiments.errors import UserError
-from experiments.manifest import (
+from experiments.core.errors import UserError
+from experiments.core.provenance import (
     SOURCE_PACKAGES,
     UNHASHED,
     code_identity,
@@ -50,7 +50,7 @@ from experiments.manifest import (
     source_hash,
     write_json_atomic,
 )
-from experiments.storage import fresh_folder
+from experiments.core.storage import fresh_folder
 from model.parameters import Parameters
 
 #: The journal's folder inside the calibration's folder.

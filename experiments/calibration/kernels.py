@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.parameter_space import ParameterSpace
+from experiments.core.parameter_space import ParameterSpace
 
 
 def covariance(space: ParameterSpace, previous: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -47,13 +47,18 @@ from experiments.calibration.journal import (
     identity,
     remove_journal,
 )
-from experiments.ensemble import write_ensemble
-from experiments.errors import UserError
-from experiments.executors import open_workers
-from experiments.manifest import write_study_manifest
-from experiments.progress import Progress
-from experiments.storage import fresh_folder, write_parquet_atomic
-from experiments.studies import StudyOptions, as_user_error, load_world, refuse_timeline_fields
+from experiments.core.ensemble import write_ensemble
+from experiments.core.errors import UserError
+from experiments.core.executors import open_workers
+from experiments.core.progress import Progress
+from experiments.core.provenance import write_study_manifest
+from experiments.core.storage import fresh_folder, write_parquet_atomic
+from experiments.core.study_setup import (
+    StudyOptions,
+    as_user_error,
+    load_world,
+    refuse_timeline_fields,
+)
 from model import get_strategy
 from result_folder.layout import MANIFEST
 

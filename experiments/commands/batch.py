@@ -7,8 +7,8 @@ import signal
 from dataclasses import replace
 from pathlib import Path
 
-from experiments.batch import BatchOptions, BatchReport, run_batch
-from experiments.executors import EXECUTORS
+from experiments.batches.pipeline import BatchOptions, BatchReport, run_batch
+from experiments.core.executors import EXECUTORS
 from result_folder.layout import DECOMPOSITION_DIR
 
 #: Exit status when some runs failed (input errors exit with 2).

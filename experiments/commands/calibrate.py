@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from experiments.calibration.config import CalibrationConfig, load_calibration
 from experiments.calibration.pipeline import run_calibration
 from experiments.commands.options import add_executor_arguments, seed_argument
-from experiments.errors import UserError
-from experiments.studies import StudyOptions, as_user_error, problem_lines
+from experiments.core.errors import UserError
+from experiments.core.study_setup import StudyOptions, as_user_error, problem_lines
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -85,7 +85,7 @@ def _sensitivity(folder: Path, reference: str | None, metrics: list[str] | None,
     import analysis
     from analysis.main_answer import compared_policies, ensemble_source, ensemble_weights
     from analysis.posterior_sensitivity import sensitivity_tables, sensitivity_text
-    from experiments.ensemble import member_inputs
+    from experiments.core.ensemble import member_inputs
 
     source = ensemble_source(folder)
     runs = analysis.load(folder)

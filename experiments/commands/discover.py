@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Print the boxes and write them to DIR/discovery.csv (the report shows them)."""
     from analysis.discovery import describe, discover, write
-    from experiments.errors import UserError
+    from experiments.core.errors import UserError
 
     if not 0 < args.threshold <= 1:
         raise UserError(f"--threshold {args.threshold}: give a share between 0 and 1")

@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.commands.options import seed_argument
-from experiments.ensemble import listing_path
-from experiments.errors import UserError
-from experiments.executors import open_workers
-from experiments.forecast import LEVEL, plan_forecast, run_member, summarise
-from experiments.manifest import write_study_manifest
-from experiments.progress import Progress
+from experiments.core.ensemble import listing_path
+from experiments.core.errors import UserError
+from experiments.core.executors import open_workers
+from experiments.core.progress import Progress
+from experiments.core.provenance import write_study_manifest
+from experiments.studies.forecast import LEVEL, plan_forecast, run_member, summarise
 
 DEFAULT_ENSEMBLE = Path(__file__).resolve().parents[1] / "ensembles" / "hong_kong_2016_2020"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from experiments.executors import EXECUTORS
-from experiments.seeds import MAX_SEED
+from experiments.core.executors import EXECUTORS
+from experiments.core.seeds import MAX_SEED
 
 
 def seed_argument(text: str) -> int:

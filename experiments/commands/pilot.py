@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.batch import BatchOptions, run_batch
-from experiments.batch_config import ensemble_folder, load_batch
-from experiments.ensemble import member_inputs
-from experiments.errors import UserError
-from experiments.pilot_config import PilotConfig, batch_file, load_pilot
+from experiments.batches.config import ensemble_folder, load_batch
+from experiments.batches.pilot_config import PilotConfig, batch_file, load_pilot
+from experiments.batches.pipeline import BatchOptions, run_batch
+from experiments.core.ensemble import member_inputs
+from experiments.core.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

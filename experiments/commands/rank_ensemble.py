@@ -19,8 +19,8 @@ from analysis.calibration.ranking import METRICS, member_differences, ranking_sh
 from analysis.ensemble import answer_text, ensemble_answer
 from analysis.main_answer import ensemble_weights
 from analysis.results import load
-from experiments.ensemble import read_ensemble
-from experiments.errors import UserError
+from experiments.core.ensemble import read_ensemble
+from experiments.core.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -17,10 +17,10 @@ from analysis.atomic import atomic_target
 from analysis.calibration.fit import published_comparison
 from analysis.calibration.published import load_figures
 from experiments.commands.options import seed_argument
-from experiments.errors import UserError
-from experiments.overrides import parse_assignments
-from experiments.replay import replay
-from experiments.studies import as_user_error
+from experiments.core.errors import UserError
+from experiments.core.overrides import parse_assignments
+from experiments.core.replay import replay
+from experiments.core.study_setup import as_user_error
 from model import get_strategy
 from result_folder.outcomes import OUTCOME
 from scenarios.loader import load_scenario

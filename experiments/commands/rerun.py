@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.results import read_result_table
-from experiments.manifest import Manifest
-from experiments.runner import simulate_task
+from experiments.batches.manifest import Manifest
+from experiments.batches.one_run import simulate_task
 from result_folder.layout import summary_path, weekly_path
 from scenarios.resolve import resolve_run
 

@@ -11,14 +11,14 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.batch_config import MAX_YEARS, check_years
+from experiments.batches.config import MAX_YEARS, check_years
+from experiments.batches.memory import check_memory
 from experiments.commands.options import seed_argument
-from experiments.errors import UserError
-from experiments.manifest import code_identity, now
-from experiments.memory import check_memory
-from experiments.overrides import parse_assignments
-from experiments.progress import Progress
-from experiments.storage import write_parquet_atomic, write_text_atomic
+from experiments.core.errors import UserError
+from experiments.core.overrides import parse_assignments
+from experiments.core.progress import Progress
+from experiments.core.provenance import code_identity, now
+from experiments.core.storage import write_parquet_atomic, write_text_atomic
 from model import STRATEGIES, IdentificationModel
 from model.calendar import weeks
 from result_folder.layout import RUN_SUMMARY, RUN_WEEKLY

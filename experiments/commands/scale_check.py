@@ -12,9 +12,9 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from experiments.errors import UserError
-from experiments.executors import open_workers
-from experiments.scale_check import scale_check
+from experiments.core.errors import UserError
+from experiments.core.executors import open_workers
+from experiments.studies.scale_check import scale_check
 from scenarios.loader import load_scenario
 
 

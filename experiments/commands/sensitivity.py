@@ -15,10 +15,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from experiments.commands.options import add_executor_arguments
-from experiments.errors import UserError
+from experiments.core.errors import UserError
+from experiments.core.study_setup import StudyOptions, as_user_error, problem_lines
 from experiments.sensitivity.config import SensitivityConfig, load_sensitivity
 from experiments.sensitivity.pipeline import run_sensitivity
-from experiments.studies import StudyOptions, as_user_error, problem_lines
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from experiments.commands.validate import find
-from experiments.overrides import parse_assignments
+from experiments.core.overrides import parse_assignments
 from scenarios.compose import check_overrides, detect_kind
 from scenarios.files import POLICY
 from scenarios.loader import load_world, parameters_from_mapping, read_yaml

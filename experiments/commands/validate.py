@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from experiments.errors import UserError
+from experiments.core.errors import UserError
 from scenarios.compose import compose
 from scenarios.files import WORLD
 from scenarios.loader import SCENARIO_DIR, parameters_from_mapping, resolve_path

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.ensemble import member_levers, read_ensemble
+from experiments.core.ensemble import member_levers, read_ensemble
 from model.parameters import ScreeningLevers
 from scenarios.loader import shipped_scenarios
 

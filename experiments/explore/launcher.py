@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from experiments.errors import UserError
+from experiments.core.errors import UserError
 
 APP = Path(__file__).resolve().with_name("app.py")
 #: Packages the dashboard needs, as ``pip`` names them, by import name.

@@ -19,7 +19,7 @@ from typing import Any
 
 import mesa
 
-from experiments.simulation import ScenarioModel
+from experiments.core.scenario_model import ScenarioModel
 from result_folder.outcomes import OUTCOME
 from scenarios.loader import load_scenario
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
-from experiments.parameter_space import FixedValues, ParameterRanges, ParameterSpace
-from experiments.seeds import MAX_SEED
-from experiments.studies import Strict, validate_file
+from experiments.core.parameter_space import FixedValues, ParameterRanges, ParameterSpace
+from experiments.core.seeds import MAX_SEED
+from experiments.core.study_setup import Strict, validate_file
 from model.outcomes import FLOWS
 
 
@@ -103,6 +103,6 @@ def load_sensitivity(path: str | Path) -> SensitivityConfig:
     """Read and validate a sensitivity file.
 
     Raises:
-        experiments.studies.ConfigError: If the file cannot be used.
+        experiments.core.study_setup.ConfigError: If the file cannot be used.
     """
     return validate_file(Path(path), SensitivityConfig)

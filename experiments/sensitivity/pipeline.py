@@ -15,15 +15,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.sensitivity.figures import plot_morris, plot_sobol
-from experiments.executors import open_workers
-from experiments.manifest import write_study_manifest
-from experiments.parameter_space import ParameterSpace
-from experiments.progress import Progress
+from experiments.core.executors import open_workers
+from experiments.core.parameter_space import ParameterSpace
+from experiments.core.progress import Progress
+from experiments.core.provenance import write_study_manifest
+from experiments.core.storage import write_parquet_atomic
+from experiments.core.study_setup import StudyOptions, load_world, refuse_timeline_fields
 from experiments.sensitivity.config import SensitivityConfig
 from experiments.sensitivity.methods import morris, most_influential, sobol
 from experiments.sensitivity.runs import PolicyDifference
-from experiments.storage import write_parquet_atomic
-from experiments.studies import StudyOptions, load_world, refuse_timeline_fields
 from model import get_strategy
 
 

@@ -2,7 +2,7 @@
 
 Each sample is run once under every policy with the same seed (common random numbers), and the
 outputs are differences between the last policy and the first, in summary counts rescaled to
-full scale (see :mod:`experiments.replay` for the population scale).
+full scale (see :mod:`experiments.core.replay` for the population scale).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from experiments.parameter_space import ParameterSpace
-from experiments.replay import scale_world, split_overrides
-from experiments.seeds import run_seed
+from experiments.core.parameter_space import ParameterSpace
+from experiments.core.replay import scale_world, split_overrides
+from experiments.core.seeds import run_seed
 from model import IdentificationModel
 from model.parameters import Parameters, nest_dotted
 

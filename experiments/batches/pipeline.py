@@ -24,30 +24,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.integrity import file_problem
-from experiments.batch_config import (
+from experiments.batches.config import (
     BatchConfig,
     decomposition_file,
     drawn_members,
     ensemble_folder,
     load_batch,
 )
-from experiments.errors import UserError
-from experiments.executors import open_workers
-from experiments.manifest import (
-    DONE,
-    FAILED,
-    PENDING,
-    Manifest,
-    code_identity,
-    config_hash,
-    plan_strategies,
-    write_json_atomic,
-)
-from experiments.plan import BatchPlan, RunTask, build_plan
-from experiments.progress import Progress
-from experiments.runner import RunResult
-from experiments.shared_past import execute_group, group_by_past
-from experiments.storage import fresh_folder, write_parquet_atomic
+from experiments.batches.manifest import DONE, FAILED, PENDING, Manifest, plan_strategies
+from experiments.batches.one_run import RunResult
+from experiments.batches.plan import BatchPlan, RunTask, build_plan
+from experiments.batches.shared_past import execute_group, group_by_past
+from experiments.core.errors import UserError
+from experiments.core.executors import open_workers
+from experiments.core.progress import Progress
+from experiments.core.provenance import code_identity, config_hash, write_json_atomic
+from experiments.core.storage import fresh_folder, write_parquet_atomic
 from model.calendar import weeks
 from result_folder.layout import (
     ENSEMBLE_WEIGHTS,
@@ -116,7 +108,7 @@ def run_batch(
         options: Output folder, executor and resume options.
         runner: Executes one task in a worker, each task on its own (a module-level
             function, so that it can be sent to worker processes). By default runs that
-            share their past replay it once (``experiments.shared_past.execute_group``).
+            share their past replay it once (``experiments.batches.shared_past.execute_group``).
 
     Returns:
         What ran, what was skipped and what failed.
@@ -371,7 +363,7 @@ def _execute(manifest, todo, workers, runner, report, progress) -> None:
     """Submit ``todo`` through a bounded window; store each result as it arrives.
 
     With the default runner, runs that share their past go to a worker together and replay
-    it once (:mod:`experiments.shared_past`); a runner given to :func:`run_batch` runs each
+    it once (:mod:`experiments.batches.shared_past`); a runner given to :func:`run_batch` runs each
     task on its own.
     """
     if runner is None:

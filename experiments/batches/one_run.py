@@ -1,9 +1,9 @@
 """Executing one run of a batch, in whatever process or machine the executor chose.
 
-The worker receives a plain :class:`~experiments.plan.RunTask` (never a live model), builds the
-model there, steps it and returns plain tables. Nothing here touches the batch folder: the
-parent process writes the results, so a worker on another machine needs the project and the
-world files, not the results folder.
+The worker receives a plain :class:`~experiments.batches.plan.RunTask` (never a live model),
+builds the model there, steps it and returns plain tables. Nothing here touches the batch
+folder: the parent process writes the results, so a worker on another machine needs the project
+and the world files, not the results folder.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.plan import RunTask
+from experiments.batches.plan import RunTask
 from model import IdentificationModel, RunSpec
 from model.calendar import weeks
 from result_folder.layout import RUN_IDENTITY

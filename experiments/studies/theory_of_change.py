@@ -12,7 +12,7 @@ under three settings of the mechanisms:
 and writes the paired gain (alternative minus reference) in victims identified per simulated
 year, with its t-interval over replicates, and a figure of it::
 
-    python -m experiments.theory_of_change --replicates 10 --years 10 --out results/theory
+    python -m experiments.studies.theory_of_change --replicates 10 --years 10 --out results/theory
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis.figures import save_figure
 from analysis.statistics import MIN_PAIRS, t_interval
-from experiments.replay import scale_world
+from experiments.core.replay import scale_world
 from model.model import IdentificationModel
 from result_folder.outcomes import OUTCOME
 from scenarios.resolve import resolve_run

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from experiments.errors import UserError
+from experiments.core.errors import UserError
 
 
 def parse_assignments(assignments: list[str] | None) -> dict[str, Any]:

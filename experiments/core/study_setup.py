@@ -12,8 +12,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analysis.errors import AnalysisError
-from experiments.errors import UserError
-from experiments.storage import fresh_folder
+from experiments.core.errors import UserError
+from experiments.core.storage import fresh_folder
 from model.parameters import Parameters
 from scenarios.loader import load_scenario, resolve_path
 

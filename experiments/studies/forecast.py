@@ -1,6 +1,6 @@
 """Out-of-sample forecast: the calibrated ensemble replayed past the years it was fitted to.
 
-Members are drawn from the ensemble by ABC weight (:func:`~experiments.ensemble.
+Members are drawn from the ensemble by ABC weight (:func:`~experiments.core.ensemble.
 draw_members`); each member is replayed from its scenario's start (2016) for ``years`` years
 under the policy of the time, on ``replicates`` seeds. The scenario's timeline after the
 calibration years holds *inputs* only (enforcement, populations, screening posts, NGO
@@ -8,7 +8,7 @@ outreach), so the years after 2020 are a forecast, not a fit.
 
 Per year and view, the forecast is the weighted median and central interval over every run
 (member weight / replicates per run): parameter and stochastic uncertainty together. Seeds
-follow :mod:`experiments.seeds`: replicate *r* of every member runs on the forecast seed's
+follow :mod:`experiments.core.seeds`: replicate *r* of every member runs on the forecast seed's
 child *r* (the member draw uses the ensemble stream), so a forecast repeats exactly.
 """
 
@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration import published
-from experiments.ensemble import draw_members, member_levers
-from experiments.replay import replay
-from experiments.seeds import run_seed
+from experiments.core.ensemble import draw_members, member_levers
+from experiments.core.replay import replay
+from experiments.core.seeds import run_seed
 from result_folder.outcomes import OUTCOME
 from scenarios.loader import load_scenario
 

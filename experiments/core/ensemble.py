@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.errors import UserError
-from experiments.parameter_space import ParameterSpace
-from experiments.seeds import carried_rng, ensemble_rng
+from experiments.core.errors import UserError
+from experiments.core.parameter_space import ParameterSpace
+from experiments.core.seeds import carried_rng, ensemble_rng
 from model.parameters import nest_dotted
 
 ENSEMBLE_DIR = "ensemble"
@@ -76,7 +76,7 @@ def write_ensemble(
 
     Carried inputs (not fitted: the calibrated years cannot inform them) are drawn from their
     priors, one draw per member from the calibration seed's carried stream
-    (:func:`experiments.seeds.carried_rng`), and written like the fitted values.
+    (:func:`experiments.core.seeds.carried_rng`), and written like the fitted values.
 
     Args:
         accepted: Accepted sets (columns: the parameters, ``weight``, ``distance``, ``number``).
@@ -212,7 +212,7 @@ def draw_members(folder: Path, members: int, seed: int) -> pd.DataFrame:
     Each distinct member drawn is kept once, with ``draws`` (how often it was drawn) and
     ``weight`` = draws / members, so a weighted mean over the kept members is the Monte Carlo
     mean over the posterior. The draw depends only on ``seed`` (see
-    :func:`experiments.seeds.ensemble_rng`).
+    :func:`experiments.core.seeds.ensemble_rng`).
 
     Args:
         folder: An ensemble folder (or the calibration folder holding it).

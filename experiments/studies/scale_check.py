@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.calibration.fit import COMPARED_VIEWS
-from experiments.replay import replay
+from experiments.core.replay import replay
 from model.parameters import Parameters
 
 VIEWS = COMPARED_VIEWS

@@ -15,9 +15,9 @@ import numpy as np
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from experiments.batch_config import Sweep
-from experiments.errors import UserError
-from experiments.seeds import sampler_rng
+from experiments.batches.config import Sweep
+from experiments.core.errors import UserError
+from experiments.core.seeds import sampler_rng
 from model.parameters import Parameters
 from scenarios.problems import allowed, bounds
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.errors import UserError
+from experiments.core.errors import UserError
 from model import Parameters
 
 #: The most memory one run's column store may take (bytes): a batch runs one per core.

@@ -25,8 +25,8 @@ from typing import Literal
 
 from pydantic import Field, StrictInt, field_validator, model_validator
 
-from experiments.batch_config import Number, _Strict, read_file, validated
-from experiments.errors import UserError
+from experiments.batches.config import Number, _Strict, read_file, validated
+from experiments.core.errors import UserError
 
 
 class PilotGrid(_Strict):

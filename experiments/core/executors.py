@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.errors import UserError
+from experiments.core.errors import UserError
 
 EXECUTORS = ("local", "dask")
 
@@ -228,7 +228,7 @@ def _alive(pid: int) -> bool:
 
 
 #: Modules the fork server imports once, so that worker processes start with them loaded.
-PRELOAD = ["experiments.runner"]
+PRELOAD = ["experiments.batches.one_run"]
 
 
 def _context() -> multiprocessing.context.BaseContext:

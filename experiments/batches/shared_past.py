@@ -21,10 +21,9 @@ import copy
 import time
 from collections.abc import Hashable, Sequence
 
-from experiments import memory
-from experiments.memory import bytes_per_slot, peak_population
-from experiments.plan import RunTask
-from experiments.runner import (
+from experiments.batches import memory
+from experiments.batches.memory import bytes_per_slot, peak_population
+from experiments.batches.one_run import (
     RunResult,
     build_model,
     execute_run,
@@ -32,6 +31,7 @@ from experiments.runner import (
     finish_run,
     task_spec,
 )
+from experiments.batches.plan import RunTask
 from model.calendar import weeks
 from model.policy_start import STATUS_QUO_LEVERS, policy_start_week
 
@@ -41,7 +41,7 @@ def past_key(task: RunTask) -> Hashable | None:
 
     A run has a past to share when its policy starts after its first week and before its last,
     and when a copy of its model fits beside it: its column store's estimated peak is at most
-    half of one run's memory budget (:mod:`experiments.memory`).
+    half of one run's memory budget (:mod:`experiments.batches.memory`).
     """
     params = task_spec(task).params
     start = policy_start_week(params)

@@ -1,6 +1,6 @@
 """The runs of a batch: worlds x policies x draws x replicates, with their seeds.
 
-Seeds follow the one rule of :mod:`experiments.seeds`: replicate *r* is run number *r*, and
+Seeds follow the one rule of :mod:`experiments.core.seeds`: replicate *r* is run number *r*, and
 every world, policy and draw of replicate *r* uses its seed (common random numbers: policies
 are compared pair by pair on the same simulated world).
 """
@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from experiments.batch_config import BatchConfig, drawn_members
-from experiments.errors import UserError, describe
-from experiments.memory import check_memory
-from experiments.progress import Progress
-from experiments.seeds import run_seeds, seed_text
-from experiments.sweeps import draw_count, draws, effective_value, parameter_annotation
+from experiments.batches.config import BatchConfig, drawn_members
+from experiments.batches.memory import check_memory
+from experiments.batches.sweeps import draw_count, draws, effective_value, parameter_annotation
+from experiments.core.errors import UserError, describe
+from experiments.core.progress import Progress
+from experiments.core.seeds import run_seeds, seed_text
 from model import Parameters, RunSpec
 from scenarios.loader import ScenarioError, load_scenario, resolve_path, validation_problems
 from scenarios.policy_loader import load_policy
@@ -233,7 +233,7 @@ def _member_levers(config: BatchConfig, batch_file: Path) -> dict[Path, dict[str
     """
     if config.ensemble is None:
         return {}
-    from experiments.ensemble import member_levers
+    from experiments.core.ensemble import member_levers
 
     rows = drawn_members(config, batch_file).to_dict("records")
     return {Path(str(row["path"])).resolve(): member_levers(row) for row in rows}

@@ -45,8 +45,8 @@ from pydantic import (
     model_validator,
 )
 
-from experiments.errors import UserError
-from experiments.seeds import MAX_SEED
+from experiments.core.errors import UserError
+from experiments.core.seeds import MAX_SEED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -260,14 +260,14 @@ def drawn_members(config: BatchConfig, path: Path) -> pd.DataFrame:
     """The ensemble members a batch draws (the one draw its worlds, levers and weights use).
 
     Returns:
-        :func:`~experiments.ensemble.draw_members`'s rows of the members drawn.
+        :func:`~experiments.core.ensemble.draw_members`'s rows of the members drawn.
 
     Raises:
         UserError: The batch has no ensemble, or its ensemble folder cannot be read.
     """
     if config.ensemble is None:
         raise UserError(f"{path}: the batch draws no ensemble (no ensemble: key)")
-    from experiments.ensemble import draw_members  # pandas: only for ensembles
+    from experiments.core.ensemble import draw_members  # pandas: only for ensembles
 
     try:
         return draw_members(ensemble_folder(config, path), config.ensemble.members, config.seed)

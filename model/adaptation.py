@@ -22,10 +22,11 @@ the model, ``model.justice``). Every draw is keyed by the trafficker's id and th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from model.arrays import SlotColumns
 from model.dice import Decision
 from model.states import Stage
 from result_folder.outcomes import OUTCOME
@@ -34,29 +35,20 @@ if TYPE_CHECKING:
     from model.model import IdentificationModel
 
 
-class Hiding:
+class Hiding(SlotColumns):
     """Victims moved out of exposed settings: until which week, by slot (person-checked)."""
 
-    def __init__(self, capacity: int) -> None:
-        self.until = np.full(capacity, -1, dtype=np.int32)
-        self.person = np.full(capacity, -1, dtype=np.int64)
-
-    def fit(self, capacity: int) -> None:
-        """Grow with the population's arrays."""
-        extra = capacity - len(self.until)
-        if extra > 0:
-            self.until = np.concatenate([self.until, np.full(extra, -1, np.int32)])
-            self.person = np.concatenate([self.person, np.full(extra, -1, np.int64)])
+    COLUMNS: ClassVar[dict[str, tuple[Any, Any]]] = {
+        "until": (np.int32, -1),
+        "person": (np.int64, -1),
+    }
+    until: np.ndarray
+    person: np.ndarray
 
 
 def hiding(model: IdentificationModel) -> Hiding | None:
     """The model's hidden victims, or ``None`` when adaptation is off."""
-    if not model.params.adaptation.enabled:
-        return None
-    if getattr(model, "hiding", None) is None:
-        model.hiding = Hiding(model.population.capacity)
-    model.hiding.fit(model.population.capacity)
-    return model.hiding
+    return Hiding.of(model, "hiding", model.params.adaptation.enabled)
 
 
 def screened_at_contact(model: IdentificationModel, slots: np.ndarray) -> None:

@@ -7,7 +7,12 @@ the same results by sorting or counting.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from model.model import IdentificationModel
 
 
 def codes_present(codes: np.ndarray) -> np.ndarray:
@@ -75,3 +80,39 @@ class GrowingArray:
         """Make ``values`` the whole content."""
         self._size = 0
         self.extend(values)
+
+
+class SlotColumns:
+    """Columns over the population's slots, kept by a mechanism apart from the population.
+
+    A subclass declares its columns in ``COLUMNS`` (name: dtype and the value of a slot with
+    nothing in it); each starts at the population's capacity and grows with it, padded with that
+    value. :meth:`of` attaches one store to the model on first use, so a mechanism that is off
+    keeps nothing.
+    """
+
+    COLUMNS: ClassVar[dict[str, tuple[Any, Any]]] = {}
+
+    def __init__(self, capacity: int) -> None:
+        for name, (dtype, empty) in self.COLUMNS.items():
+            setattr(self, name, np.full(capacity, empty, dtype=dtype))
+
+    def fit(self, capacity: int) -> None:
+        """Grow with the population's arrays."""
+        for name, (dtype, empty) in self.COLUMNS.items():
+            column = getattr(self, name)
+            if capacity > len(column):
+                extra = np.full(capacity - len(column), empty, dtype=dtype)
+                setattr(self, name, np.concatenate([column, extra]))
+
+    @classmethod
+    def of(cls, model: IdentificationModel, attribute: str, enabled: bool) -> Self | None:
+        """The store kept as ``model.<attribute>``, fitted to the population (``None`` if off)."""
+        if not enabled:
+            return None
+        store = getattr(model, attribute, None)
+        if store is None:
+            store = cls(model.population.capacity)
+            setattr(model, attribute, store)
+        store.fit(model.population.capacity)
+        return store

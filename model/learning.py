@@ -33,11 +33,12 @@ Nothing is random. Off, nothing is stored and every hook returns its input uncha
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from model import ties
+from model.arrays import SlotColumns
 from model.states import Stage
 
 if TYPE_CHECKING:
@@ -60,28 +61,27 @@ def smooth(values: np.ndarray, signal: float, rate: float, times: np.ndarray) ->
     return signal + (values - signal) * keep
 
 
-class Learnt:
+class Learnt(SlotColumns):
     """The learnt changes of fear of punishment and trust, by slot.
 
     Dense columns over slots (with the ``person_id`` each change belongs to, so a reused slot
     starts afresh) and the list of slots that hold a change (each once).
     """
 
-    def __init__(self, capacity: int) -> None:
-        self.fear = np.zeros(capacity)
-        self.trust = np.zeros(capacity)
-        self.person = np.full(capacity, -1, dtype=np.int64)
-        self.listed = np.zeros(capacity, dtype=bool)
-        self.slots = np.zeros(0, dtype=np.int64)
+    COLUMNS: ClassVar[dict[str, tuple[Any, Any]]] = {
+        "fear": (np.float64, 0.0),
+        "trust": (np.float64, 0.0),
+        "person": (np.int64, -1),
+        "listed": (bool, False),
+    }
+    fear: np.ndarray
+    trust: np.ndarray
+    person: np.ndarray
+    listed: np.ndarray
 
-    def fit(self, capacity: int) -> None:
-        """Grow with the population's arrays."""
-        extra = capacity - len(self.fear)
-        if extra > 0:
-            self.fear = np.concatenate([self.fear, np.zeros(extra)])
-            self.trust = np.concatenate([self.trust, np.zeros(extra)])
-            self.person = np.concatenate([self.person, np.full(extra, -1, np.int64)])
-            self.listed = np.concatenate([self.listed, np.zeros(extra, dtype=bool)])
+    def __init__(self, capacity: int) -> None:
+        super().__init__(capacity)
+        self.slots = np.zeros(0, dtype=np.int64)
 
     def record(self, slots, person, fear, trust) -> None:
         """Add changes for distinct ``slots`` (to their earlier ones if the same person)."""
@@ -119,12 +119,7 @@ class Learnt:
 
 def learnt(model: IdentificationModel) -> Learnt | None:
     """The model's learnt changes, or ``None`` when learning is off."""
-    if not model.params.learning.enabled:
-        return None
-    if getattr(model, "learnt", None) is None:
-        model.learnt = Learnt(model.population.capacity)
-    model.learnt.fit(model.population.capacity)
-    return model.learnt
+    return Learnt.of(model, "learnt", model.params.learning.enabled)
 
 
 def witness(model: IdentificationModel, slots: np.ndarray, fate: Fate) -> None:

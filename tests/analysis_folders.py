@@ -18,6 +18,32 @@ from experiments.core.scenario_model import ScenarioModel
 IDS = ["run_id", "world", "policy", "draw", "replicate", "seed"]
 
 
+def paired_runs(gains: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """Summary rows of two replicates per world under both policies, with known paired gains.
+
+    Under detention-first a run identifies ``10 + replicate`` victims and begins 2 prosecutions;
+    under screening-before-detention the world's gains (identified, prosecutions) are added, so
+    every paired difference is constant within its world.
+    """
+    rows = []
+    for world, (identified, prosecutions) in gains.items():
+        for replicate in range(2):
+            for policy, factor in (("detention_first", 0), ("screening_before_detention", 1)):
+                rows.append(
+                    {
+                        "run_id": f"{world}-{policy}-{replicate}",
+                        "world": world,
+                        "policy": policy,
+                        "draw": 0,
+                        "replicate": replicate,
+                        "seed": replicate,
+                        "victims_identified": 10 + replicate + factor * identified,
+                        "prosecutions": 2 + factor * prosecutions,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def write_folder(
     folder: Path,
     summary: pd.DataFrame,

@@ -514,30 +514,11 @@ def test_shipped_calibration_file_is_valid():
 def test_ranking_counts_members_where_the_alternative_wins(tmp_path):
     """Known answer: member a wins on both metrics, b on identifications only, c on neither."""
     from analysis.calibration.ranking import member_differences, ranking_shares
-    from tests.analysis_folders import write_folder
+    from tests.analysis_folders import paired_runs, write_folder
 
-    rows = []
-    values = {  # world -> (identified, prosecutions) of the alternative minus the reference
-        "a": (5, 1),
-        "b": (3, -1),
-        "c": (-2, 0),
-    }
-    for world, (d_identified, d_prosecutions) in values.items():
-        for replicate in range(2):
-            for policy, factor in (("detention_first", 0), ("screening_before_detention", 1)):
-                rows.append(
-                    {
-                        "run_id": f"{world}-{policy}-{replicate}",
-                        "world": world,
-                        "policy": policy,
-                        "draw": 0,
-                        "replicate": replicate,
-                        "seed": replicate,
-                        "victims_identified": 10 + replicate + factor * d_identified,
-                        "prosecutions": 2 + factor * d_prosecutions,
-                    }
-                )
-    folder = write_folder(tmp_path / "batch", pd.DataFrame(rows))
+    # world -> (identified, prosecutions) of the alternative minus the reference
+    runs = paired_runs({"a": (5, 1), "b": (3, -1), "c": (-2, 0)})
+    folder = write_folder(tmp_path / "batch", runs)
     assert tipsim(["rank-ensemble", str(folder)]) == 0
     assert (folder / "ranking.csv").is_file() and (folder / "ranking.png").is_file()
     answer = pd.read_csv(folder / "ensemble_answer.csv").set_index("metric")

@@ -16,28 +16,12 @@ import pytest
 from experiments.cli import main as tipsim
 from experiments.core.ensemble import read_ensemble
 from experiments.core.errors import UserError
-from tests.analysis_folders import simulate_folder, write_folder
+from tests.analysis_folders import paired_runs, simulate_folder, write_folder
 from tests.test_ensemble_batch import write_ensemble
 
 
 def _runs(worlds: list[str]) -> pd.DataFrame:
-    rows = []
-    for world in worlds:
-        for replicate in range(2):
-            for policy, gain in (("detention_first", 0), ("screening_before_detention", 3)):
-                rows.append(
-                    {
-                        "run_id": f"{world}-{policy}-{replicate}",
-                        "world": world,
-                        "policy": policy,
-                        "draw": 0,
-                        "replicate": replicate,
-                        "seed": replicate,
-                        "victims_identified": 10 + replicate + gain,
-                        "prosecutions": 2.0,
-                    }
-                )
-    return pd.DataFrame(rows)
+    return paired_runs({world: (3, 0.0) for world in worlds})
 
 
 def test_rank_ensemble_refuses_a_batch_of_one_world(tmp_path, capsys):

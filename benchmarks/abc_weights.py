@@ -14,11 +14,15 @@ parameters: above 1 the ABC posterior is wider than the exact one, as a toleranc
 makes it; below 1 the weights have collapsed onto a few sets). Usage::
 
     python benchmarks/abc_weights.py [--populations 50 100] [--budget 3000] [--seeds 3]
+        [--dimensions 12] [--label NAME]
+
+``--dimensions 17`` gives the shape of the calibration that fits 17 parameters (the standard
+deviations and observations spread over the same ranges).
 
 (The same table with pyabc's ABC-SMC beside it, which weighed in the choice of sampler, is in
 ``benchmarks/README.md``, "ABC weights".)
 
-Writes ``benchmarks/results/abc_weights.json``.
+Writes ``benchmarks/results/abc_weights[-LABEL].json``.
 """
 
 from __future__ import annotations
@@ -37,30 +41,35 @@ from tests import known_posterior as kp
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DIMENSIONS = 12
-NAMES = tuple(f"mu_{i}" for i in range(DIMENSIONS))
-SD = np.linspace(0.05, 0.15, DIMENSIONS)
-OBSERVED = np.linspace(-0.5, 0.5, DIMENSIONS)
 
 
-def twelve_means(seed: int) -> kp.GaussianMeans:
-    """The test problem: :mod:`tests.known_posterior`'s means, 12 of them."""
+def shape(dimensions: int) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """The means' names, standard deviations and observations."""
+    names = tuple(f"mu_{i}" for i in range(dimensions))
+    return names, np.linspace(0.05, 0.15, dimensions), np.linspace(-0.5, 0.5, dimensions)
+
+
+def many_means(seed: int, dimensions: int = DIMENSIONS) -> kp.GaussianMeans:
+    """The test problem: :mod:`tests.known_posterior`'s means, 12 of them by default."""
+    names, sd, observed = shape(dimensions)
     return kp.GaussianMeans(
         seed=seed,
-        names=NAMES,
-        observed=tuple(OBSERVED),
-        covariance=tuple(map(tuple, np.diag(SD**2))),
+        names=names,
+        observed=tuple(observed),
+        covariance=tuple(map(tuple, np.diag(sd**2))),
         per_parameter=True,  # RMS over the means of the error in sds, as the calibration's
         low=-1.0,
         high=1.0,
     )
 
 
-def measure(population: int, budget: int, seed: int) -> dict:
+def measure(population: int, budget: int, seed: int, dimensions: int = DIMENSIONS) -> dict:
     """One calibration of the test problem by the project's ABC-SMC."""
     settings = dict(population=population, generations=50, quantile=0.5, max_simulations=budget)
-    result = abc.smc(twelve_means(seed), InProcessExecutor(), **settings)
+    result = abc.smc(many_means(seed, dimensions), InProcessExecutor(), **settings)
+    names, sd, _ = shape(dimensions)
     weights = result.accepted["weight"].to_numpy()
-    values = result.accepted[list(NAMES)].to_numpy()
+    values = result.accepted[list(names)].to_numpy()
     mean = weights @ values
     spread = np.sqrt(weights @ (values - mean) ** 2)
     ess = result.generations["ess"]
@@ -69,7 +78,7 @@ def measure(population: int, budget: int, seed: int) -> dict:
         "tolerance": result.final_tolerance,
         "ess_final": float(ess.iloc[-1]),
         "ess_lowest": float(ess.min()),
-        "sd_ratio": float(np.median(spread / SD)),
+        "sd_ratio": float(np.median(spread / sd)),
         "simulations": int(result.runs),
     }
 
@@ -80,14 +89,16 @@ def main() -> None:
     parser.add_argument("--populations", type=int, nargs="+", default=[50, 100])
     parser.add_argument("--budget", type=int, default=3000)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--dimensions", type=int, default=DIMENSIONS)
+    parser.add_argument("--label", default="")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     rows = []
     for population in args.populations:
         for seed in range(1, args.seeds + 1):
             row = {"sampler": "smc", "population": population, "seed": seed}
-            rows.append(row | measure(population, args.budget, seed))
-    print(f"budget {args.budget}; load {load:.1f}")
+            rows.append(row | measure(population, args.budget, seed, args.dimensions))
+    print(f"{args.dimensions} means; budget {args.budget}; load {load:.1f}")
     print(
         "| sampler | population | seed | generations | final tolerance | lowest ESS | "
         "final ESS | sd ratio | simulations |"
@@ -100,11 +111,13 @@ def main() -> None:
             f"{r['sd_ratio']:.2f} | {r['simulations']:,} |"
         )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "abc_weights.json").write_text(
+    name = f"abc_weights-{args.label}.json" if args.label else "abc_weights.json"
+    (RESULTS / name).write_text(
         json.dumps(
             {
                 "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                 "budget": args.budget,
+                "dimensions": args.dimensions,
                 "load_before": load,
                 "rows": rows,
             },

@@ -218,6 +218,12 @@ def test_changed_code_is_refused_if_it_gives_other_results_or_cannot_be_checked(
     with pytest.raises(JournalError, match=r"seed changed; the code .* changed"):
         calibrate(tmp_path, identity=OTHER_CODE | {"config": {"seed": 4}}, rerun=other)
     assert ran == [0, 5]
+
+    def broken(kept):
+        raise KeyError("a pattern the changed code no longer knows")
+
+    with pytest.raises(JournalError, match=r"could not be run again with this code \(KeyError"):
+        calibrate(tmp_path, identity=OTHER_CODE, rerun=broken)
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
@@ -336,3 +342,16 @@ def test_the_command_resumes_across_a_code_change_that_keeps_the_numbers(
     assert re.search(r"running its simulation\(s\) 0, \d+ again", captured.out)
     assert "gave the same results to the bit, so it is resumed" in captured.err
     assert_same_files(folder, tmp_path / "whole" / "out" / "tiny")
+
+
+def test_outcomes_agree_to_the_bit_only_when_every_number_does():
+    from experiments.calibration.journal import _same
+
+    table = pd.DataFrame({"year": [2016], "screenings": [5.0]}).set_index("year")
+    base = abc.Outcome(0, {"x": 1.0}, table, {"a": float("nan")}, float("nan"))
+    assert _same(base, dataclasses.replace(base, yearly=table.copy()))  # nan equals nan
+    assert not _same(base, dataclasses.replace(base, distances={"a": 1.0}))
+    assert not _same(base, dataclasses.replace(base, distances={"b": float("nan")}))
+    nudged = table.copy()
+    nudged.iloc[0, 0] = np.nextafter(5.0, 6.0)
+    assert not _same(base, dataclasses.replace(base, yearly=nudged))

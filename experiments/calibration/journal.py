@@ -323,7 +323,15 @@ def _check_by_rerunning(
             f"({'; '.join(changes)}) and no finished simulation to check it against. "
             f"{_start_fresh(folder)}"
         )
-    again = rerun([kept[n] for n in numbers])
+    try:
+        again = rerun([kept[n] for n in numbers])
+    except Exception as err:  # whatever the changed code raised: the journal is not its
+        raise JournalError(
+            f"{folder}: holds an interrupted calibration begun with other code "
+            f"({'; '.join(changes)}), and its simulation(s) {', '.join(map(str, numbers))} "
+            f"could not be run again with this code ({type(err).__name__}: {err}). "
+            f"{_start_fresh(folder)}"
+        ) from None
     differing = [n for n, new in zip(numbers, again, strict=True) if not _same(kept[n], new)]
     if differing:
         raise JournalError(
@@ -344,8 +352,11 @@ def _check_by_rerunning(
 
 
 def _same(kept: Outcome, again: Outcome) -> bool:
-    """Whether two outcomes of one simulation agree to the bit."""
-    if (kept.distances, kept.distance) != (again.distances, again.distance):
+    """Whether two outcomes of one simulation agree to the bit (a missing value equals itself)."""
+    if list(kept.distances) != list(again.distances):
+        return False
+    distances = [[*o.distances.values(), o.distance] for o in (kept, again)]
+    if not np.array_equal(*(np.array(d, dtype=float) for d in distances), equal_nan=True):
         return False
     try:
         pd.testing.assert_frame_equal(kept.yearly, again.yearly, check_exact=True)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments.studies.theory_of_change import POLICIES, gain_figure, yearly_gain, yearly_run
+from experiments.studies.theory_of_change import (
+    POLICIES,
+    SCENARIO,
+    gain_figure,
+    yearly_gain,
+    yearly_run,
+)
 
 
 def test_the_yearly_gain_is_the_mean_paired_difference_per_year():
@@ -30,6 +36,7 @@ def test_the_yearly_gain_is_the_mean_paired_difference_per_year():
 
 
 def test_a_run_is_summed_by_simulated_year():
+    assert SCENARIO.is_file()  # the study's default world, by its path in the checkout
     yearly = yearly_run("learning", POLICIES[1], 0, years=2, scale=0.02, seed=3)
     assert yearly["sim_year"].tolist() == [1, 2]
     assert (yearly["victims_present"] > 0).all()

@@ -66,7 +66,7 @@ def package_versions() -> dict[str, str | None]:
 
 def git_commit() -> dict[str, Any] | None:
     """The project's git commit and whether the tree had local changes; ``None`` outside git."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10

@@ -50,7 +50,7 @@ OUTPUTS = (
     OUTCOME.victims_present,
     OUTCOME.cost_hkd,
 )
-SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "hong_kong_baseline.yaml"
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hong_kong_baseline.yaml"
 
 
 def yearly_run(

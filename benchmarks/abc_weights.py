@@ -11,7 +11,9 @@ distances) and budget (3,000 simulations) as ``experiments/calibration_hong_kong
 For each population (``--populations``) and seed: completed generations, final tolerance, the
 lowest and final ESS, and the ratio of the weighted posterior sd to the exact one (median over
 parameters: above 1 the ABC posterior is wider than the exact one, as a tolerance above 0
-makes it; below 1 the weights have collapsed onto a few sets). Usage::
+makes it; below 1 the weights have collapsed onto a few sets) and the weighted mean's error in
+exact sds; then the same for the recycled posterior, every run within the final tolerance
+(:mod:`experiments.calibration.recycling`), which targets the same ABC posterior. Usage::
 
     python benchmarks/abc_weights.py [--populations 50 100] [--budget 3000] [--seeds 3]
         [--dimensions 12] [--label NAME]
@@ -67,18 +69,30 @@ def measure(population: int, budget: int, seed: int, dimensions: int = DIMENSION
     """One calibration of the test problem by the project's ABC-SMC."""
     settings = dict(population=population, generations=50, quantile=0.5, max_simulations=budget)
     result = abc.smc(many_means(seed, dimensions), InProcessExecutor(), **settings)
-    names, sd, _ = shape(dimensions)
-    weights = result.accepted["weight"].to_numpy()
-    values = result.accepted[list(names)].to_numpy()
-    mean = weights @ values
-    spread = np.sqrt(weights @ (values - mean) ** 2)
+    names, sd, observed = shape(dimensions)
+
+    def moments(population) -> tuple[float, float]:
+        """Median over the means of the sd ratio and of the mean's error in exact sds."""
+        weights = population["weight"].to_numpy()
+        values = population[list(names)].to_numpy()
+        mean = weights @ values
+        spread = np.sqrt(weights @ (values - mean) ** 2)
+        return float(np.median(spread / sd)), float(np.median(np.abs(mean - observed) / sd))
+
     ess = result.generations["ess"]
+    sd_ratio, mean_error = moments(result.final_generation)
+    recycled_sd_ratio, recycled_mean_error = moments(result.accepted)
     return {
         "generations": len(result.generations) - 1,
         "tolerance": result.final_tolerance,
         "ess_final": float(ess.iloc[-1]),
         "ess_lowest": float(ess.min()),
-        "sd_ratio": float(np.median(spread / sd)),
+        "sd_ratio": sd_ratio,
+        "mean_error_sd": mean_error,
+        "recycled_sets": len(result.accepted),
+        "recycled_ess": result.ess,
+        "recycled_sd_ratio": recycled_sd_ratio,
+        "recycled_mean_error_sd": recycled_mean_error,
         "simulations": int(result.runs),
     }
 
@@ -101,14 +115,17 @@ def main() -> None:
     print(f"{args.dimensions} means; budget {args.budget}; load {load:.1f}")
     print(
         "| sampler | population | seed | generations | final tolerance | lowest ESS | "
-        "final ESS | sd ratio | simulations |"
+        "final ESS | sd ratio | mean error (sd) | recycled: sets | ESS | sd ratio | "
+        "mean error (sd) | simulations |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['sampler']} | {r['population']} | {r['seed']} | {r['generations']} | "
             f"{r['tolerance']:.2f} | {r['ess_lowest']:.0f} | {r['ess_final']:.0f} | "
-            f"{r['sd_ratio']:.2f} | {r['simulations']:,} |"
+            f"{r['sd_ratio']:.2f} | {r['mean_error_sd']:.2f} | {r['recycled_sets']} | "
+            f"{r['recycled_ess']:.0f} | {r['recycled_sd_ratio']:.2f} | "
+            f"{r['recycled_mean_error_sd']:.2f} | {r['simulations']:,} |"
         )
     RESULTS.mkdir(exist_ok=True)
     name = f"abc_weights-{args.label}.json" if args.label else "abc_weights.json"

@@ -366,7 +366,8 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
     )
     assert tipsim(["calibrate", str(config), "--workers", "1", "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "2 sets accepted" in out and "identified_mechanism" in out
+    assert "sets within the final tolerance from every generation" in out
+    assert "identified_mechanism" in out
     folder = tmp_path / "out" / "tiny"
     for name in (
         "manifest.json",
@@ -387,7 +388,11 @@ def test_cli_calibrate_writes_results_and_a_usable_ensemble(tmp_path, small_repl
         <= screenings.loc[2016, "high"]
     )
     listing = read_ensemble(folder)
-    assert len(listing) == 2
+    accepted = pd.read_csv(folder / "accepted.csv")
+    # The posterior recycles every run within the final tolerance: at least the population.
+    assert len(listing) == len(accepted) >= 2
+    assert (accepted["distance"] <= accepted["final_tolerance"]).all()
+    assert listing["weight"].to_numpy() == pytest.approx(accepted["weight"].to_numpy())
     member = load_scenario(listing["path"][0])
     assert member.disclosure.intercept == pytest.approx(listing["disclosure.intercept"][0])
     assert member.time.start_year == 2016 and member.timeline  # the replay it extends
@@ -594,7 +599,8 @@ def test_abc_smc_recovers_the_exact_posterior_of_two_normal_means():
     assert (np.diff(path["tolerance"].to_numpy()[1:]) < 0).all()
     assert path["simulations"].sum() <= len(result.simulations) <= 2500
     assert (path["ess"] <= 100).all() and (path["ess"] > 1).all()
-    assert path["ess"].iloc[-1] == pytest.approx(result.ess)
+    # The posterior recycles every run within the final tolerance: more effective sets.
+    assert result.ess > path["ess"].iloc[-1]
 
 
 def test_cli_calibrate_counts_progress_in_parameter_sets_when_sets_have_replicates(
@@ -623,12 +629,15 @@ def test_cli_calibrate_records_the_tolerance_path_and_ess(tmp_path, small_replay
     assert path["ess"].iloc[0] == pytest.approx(2)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["final_tolerance"] == pytest.approx(path["tolerance"].iloc[1])
-    assert manifest["ess"] == pytest.approx(path["ess"].iloc[1])
+    assert manifest["final_generation_ess"] == pytest.approx(path["ess"].iloc[1])
     assert len(manifest["generations"]) == 2
     accepted = pd.read_csv(folder / "accepted.csv")
+    assert manifest["posterior_sets"] == len(accepted)
+    assert manifest["ess"] == pytest.approx(abc.effective_sample_size(accepted["weight"]))
+    assert manifest["ess_share"] == pytest.approx(manifest["ess"] / 2)  # of the population
     assert (accepted["final_tolerance"] == path["tolerance"].iloc[1]).all()
-    assert (accepted["ess"] == path["ess"].iloc[1]).all()
-    assert len(read_ensemble(folder)) == 2
+    assert (accepted["ess"] == manifest["ess"]).all()
+    assert len(read_ensemble(folder)) == len(accepted)
 
 
 def test_a_run_that_cannot_finish_generation_one_writes_no_ensemble(
@@ -677,11 +686,17 @@ def test_a_low_effective_sample_size_is_warned_about():
     accepted = pd.DataFrame({"weight": [0.997, 0.001, 0.001, 0.001]})
     skewed = abc.Result(accepted, pd.DataFrame(), pd.DataFrame(), [math.inf, 0.5], "smc")
     (warning,) = budget_warnings(config, skewed)
-    assert "effective sample size of the final weights is 1.0 of 4 sets" in warning
+    assert "posterior's weights is 1.0 (25% of the population of 4" in warning
     even = abc.Result(
         accepted.assign(weight=0.25), pd.DataFrame(), pd.DataFrame(), [math.inf, 0.5], "smc"
     )
     assert budget_warnings(config, even) == []
+    # A recycled posterior holds more sets than the population: the share is of the
+    # population (ESS 3 of a population of 4), not of the 8 sets.
+    recycled = pd.DataFrame({"weight": [1 / 3] * 3 + [0.0] * 5})
+    many = abc.Result(recycled, pd.DataFrame(), pd.DataFrame(), [math.inf, 0.5], population=4)
+    assert many.ess_share == pytest.approx(0.75)
+    assert budget_warnings(config, many) == []
 
 
 def test_the_replays_screening_posts_follow_the_published_screenings():

@@ -20,6 +20,7 @@ taking each kept simulation instead of running it (:mod:`experiments.calibration
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -30,9 +31,10 @@ import pandas as pd
 
 from analysis.calibration.patterns import Pattern, combined_distance
 from experiments.calibration import kernels
+from experiments.calibration.recycling import Proposal, recycled_weights
 from experiments.core.parameter_space import ParameterSpace
 from experiments.core.replay import replay
-from experiments.core.seeds import run_seed, sampler_rng
+from experiments.core.seeds import recycling_rng, run_seed, sampler_rng
 from model.parameters import Parameters
 
 #: Progress callback: (runs done, runs planned at most, message).
@@ -178,8 +180,11 @@ class Result:
     """Everything a calibration produced.
 
     Attributes:
-        accepted: The final population: one row per accepted set (parameter values,
-            ``distance``, one ``distance_<pattern>`` column each, ``weight``, ``number``).
+        accepted: The posterior: one row per set (parameter values, ``distance``, one
+            ``distance_<pattern>`` column each, ``weight``, ``number``). Recycled (the
+            default of :func:`smc`), every run within the final tolerance, from any
+            generation (with its ``generation`` and ``tolerance``); otherwise the final
+            generation's population.
         simulations: Every run: ``number``, ``generation``, parameter values, distances,
             ``tolerance`` of its generation and ``accepted``.
         yearly: Yearly official statistics of every run (long: ``number``, ``year``, views).
@@ -191,6 +196,9 @@ class Result:
             generation that could not fill its population is not in it.
         from_journal: Simulations taken from a journal instead of being run (a resumed
             calibration; the result is the same as if they had run).
+        population: Sets accepted per generation (the sampler's setting; 0 if unknown).
+        final_generation: The final generation's own population with its SMC weights (the
+            same as ``accepted`` when the posterior is not recycled).
     """
 
     accepted: pd.DataFrame
@@ -200,6 +208,8 @@ class Result:
     method: str = "smc"
     generations: pd.DataFrame = field(default_factory=pd.DataFrame)
     from_journal: int = 0
+    population: int = 0
+    final_generation: pd.DataFrame | None = None
 
     @property
     def runs(self) -> int:
@@ -213,8 +223,13 @@ class Result:
 
     @property
     def ess(self) -> float:
-        """Kish effective sample size of the final weights."""
+        """Kish effective sample size of the posterior's weights."""
         return effective_sample_size(self.accepted["weight"].to_numpy())
+
+    @property
+    def ess_share(self) -> float:
+        """The effective sample size as a share of the population (of the sets if unknown)."""
+        return self.ess / (self.population or len(self.accepted))
 
 
 def effective_sample_size(weights: np.ndarray) -> float:
@@ -297,6 +312,7 @@ def smc(
     max_simulations: int,
     progress: Progress | None = None,
     journal: Journal | None = None,
+    recycle: bool = True,
 ) -> Result:
     """ABC-SMC with adaptive tolerances (population Monte Carlo).
 
@@ -311,6 +327,11 @@ def smc(
             reported).
         journal: Optional journal: simulations it holds are taken from it, those run are
             recorded in it; the result is the same either way.
+        recycle: Return as the posterior every run within the final tolerance, from any
+            generation (the cut-short last one too), weighted over all the densities the
+            runs were drawn from (:mod:`experiments.calibration.recycling`); ``False``
+            returns the final generation's population alone. The sampler's path is the same
+            either way.
     """
     if max_simulations < population:
         raise ValueError(f"max_simulations {max_simulations} is below population {population}")
@@ -322,6 +343,7 @@ def smc(
     weights = np.full(population, 1.0 / population)
     tolerances = [float("inf")]
     path = [_generation(0, float("inf"), population, population, weights)]
+    densities = [Proposal(0, population)]
     for generation in range(1, generations + 1):
         tolerance = float(np.quantile([o.distance for o in current], quantile))
         previous = np.array([_internal(space, o.values) for o in current])
@@ -336,6 +358,9 @@ def smc(
             proposals = kernels.perturbed(rng, space, previous, weights, covariance, size)
             batch = runner.run(proposals, generation, tolerance, max_simulations)
             accepted.extend(o for o in batch if o.distance <= tolerance)
+        runs = len(runner.outcomes) - started
+        if runs:
+            densities.append(Proposal(generation, runs, previous, weights, covariance))
         if len(accepted) < population:
             break
         accepted = accepted[:population]
@@ -343,9 +368,34 @@ def smc(
         weights = kernels.importance_weights(points, previous, weights, covariance)
         current = accepted
         tolerances.append(tolerance)
-        runs = len(runner.outcomes) - started
         path.append(_generation(generation, tolerance, population, runs, weights))
-    return _result(runner, current, weights, tolerances, "smc", path)
+    result = _result(runner, current, weights, tolerances, "smc", path)
+    result.population = population
+    result.final_generation = result.accepted
+    if recycle and math.isfinite(tolerances[-1]):
+        result.accepted = _recycled(problem, runner.outcomes, tolerances[-1], densities, result)
+    return result
+
+
+def _recycled(
+    problem: FitProblem,
+    outcomes: Sequence[Outcome],
+    tolerance: float,
+    densities: list[Proposal],
+    result: Result,
+) -> pd.DataFrame:
+    """Every run within the final tolerance, weighted over all the densities drawn from.
+
+    See :mod:`experiments.calibration.recycling`. The rows are those of ``result.simulations``
+    (in run order), with ``weight``.
+    """
+    within = [o for o in outcomes if o.distance <= tolerance]
+    points = np.array([_internal(problem.space, o.values) for o in within])
+    weights = recycled_weights(problem.space, points, densities, recycling_rng(problem.seed))
+    rows = result.simulations.set_index("number").loc[[o.number for o in within]].reset_index()
+    rows = rows.drop(columns=["in_final_population"])
+    rows["weight"] = weights
+    return rows
 
 
 def _generation(

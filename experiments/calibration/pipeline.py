@@ -2,10 +2,12 @@
 
 Writes ``OUT/NAME/``: ``manifest.json``, ``simulations.parquet`` (every run: parameters,
 distances, generation), ``yearly.parquet`` (each run's yearly official statistics),
-``accepted.csv`` (the final population with weights, and the final tolerance and ESS on each
-row), ``generations.csv`` (the tolerance path: generation, tolerance, accepted, simulations,
-ESS), ``fit.csv`` (each pattern: published against simulated), ``comparison.csv`` (yearly
-official statistics: published against the accepted runs, fitted or not), ``fit.png``, and the
+``accepted.csv`` (the posterior: every run within the final tolerance, from any generation,
+with its recycled weight, and the final tolerance and ESS on each row;
+:mod:`experiments.calibration.recycling`), ``generations.csv`` (the tolerance path:
+generation, tolerance, accepted, simulations, ESS), ``fit.csv`` (each pattern: published
+against simulated), ``comparison.csv`` (yearly official statistics: published against the
+accepted runs, fitted or not), ``fit.png``, and the
 scenario ensemble under ``ensemble/``.
 
 **A killed calibration resumes.** While it runs, the folder holds ``journal/``: every finished
@@ -19,8 +21,8 @@ replaced (:meth:`StudyOptions.new_folder`).
 **No ensemble from a run that never applied a tolerance.** When the final tolerance is not
 finite (SMC never completed a generation after the prior), the accepted sets are draws from
 the prior, not a fit: no ensemble is written, and a warning says so. A final effective sample
-size below :data:`LOW_ESS_SHARE` of the population is warned about too (a few sets carry the
-weight).
+size below :data:`LOW_ESS_SHARE` of the population (``abc.population``) is warned about too
+(a few sets carry the weight).
 """
 
 from __future__ import annotations
@@ -277,7 +279,9 @@ def _write_results(
         tolerances=result.tolerances,
         final_tolerance=result.final_tolerance,
         ess=ess,
-        ess_share=ess / len(result.accepted),
+        ess_share=result.ess_share,
+        posterior_sets=len(result.accepted),
+        final_generation_ess=float(result.generations["ess"].iloc[-1]),
         generations=result.generations.to_dict(orient="records"),
         executor=where,
         ensemble=[m.name for m in members],
@@ -305,11 +309,10 @@ def budget_warnings(config: CalibrationConfig, result: abc.Result) -> list[str]:
             f"only {completed} of {config.abc.generations} SMC generations completed within "
             f"{config.abc.max_simulations} runs; the ensemble is a rough fit"
         )
-    population = len(result.accepted)
-    if result.ess < LOW_ESS_SHARE * population:
+    if result.ess_share < LOW_ESS_SHARE:
         warnings.append(
-            f"the effective sample size of the final weights is {result.ess:.1f} of "
-            f"{population} sets ({result.ess / population:.0%}, below "
+            f"the effective sample size of the posterior's weights is {result.ess:.1f} "
+            f"({result.ess_share:.0%} of the population of {config.abc.population}, below "
             f"{LOW_ESS_SHARE:.0%}): a few sets carry most of the weight, so the posterior "
             "is rough. Raise abc.population or abc.quantile."
         )

@@ -15,6 +15,9 @@ Every random number of a study comes from its **root seed** through a spawn key:
 * **The carried inputs of a calibration's ensemble** (terms the fitted years cannot inform,
   drawn from their priors for each member) are seeded
   ``SeedSequence(root, spawn_key=(CARRIED_STREAM,))``.
+* **The box shares of a calibration's proposal densities** (recycling every run into the
+  posterior, :mod:`experiments.calibration.recycling`) are estimated from
+  ``SeedSequence(root, spawn_key=(RECYCLING_STREAM,))``.
 
 Inside a run every random number is keyed by the decision, the individual and the week
 (``model.dice``), not by how many numbers were drawn before, so a policy that treats one
@@ -37,6 +40,8 @@ SAMPLER_STREAM = 2**32 - 1
 ENSEMBLE_STREAM = 2**32 - 2
 #: Spawn key of the stream that draws each ensemble member's carried inputs from their priors.
 CARRIED_STREAM = 2**32 - 3
+#: Spawn key of the stream that estimates each proposal density's share inside the prior box.
+RECYCLING_STREAM = 2**32 - 4
 
 
 def run_seed(root: int, number: int) -> np.random.SeedSequence:
@@ -67,3 +72,8 @@ def seed_text(entropy: int, spawn_key: tuple[int, ...]) -> str:
 def carried_rng(root: int) -> np.random.Generator:
     """The generator that draws the carried inputs of a calibration's ensemble members."""
     return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(CARRIED_STREAM,)))
+
+
+def recycling_rng(root: int) -> np.random.Generator:
+    """The generator that estimates a calibration's proposal densities' shares in the box."""
+    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(RECYCLING_STREAM,)))

@@ -46,11 +46,14 @@ class Counting(InProcessExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def calibrate(folder, executor=None, killed_after=None, identity=IDENTITY, rerun=None):
+def calibrate(
+    folder, executor=None, killed_after=None, identity=IDENTITY, rerun=None, settings=SETTINGS
+):
     """The known-posterior calibration with its journal in ``folder``.
 
     With ``killed_after``, the process is "killed" (KeyboardInterrupt) once that many
-    simulations were journaled in this session. ``identity`` and ``rerun`` go to the journal.
+    simulations were journaled in this session. ``identity`` and ``rerun`` go to the journal;
+    ``settings`` to the sampler.
     """
     with CalibrationJournal.open(folder, identity, rerun=rerun) as journal:
         if killed_after is not None:
@@ -63,7 +66,7 @@ def calibrate(folder, executor=None, killed_after=None, identity=IDENTITY, rerun
 
             journal.record = record_then_die
         problem = kp.GaussianMeans(seed=3)
-        return abc.smc(problem, executor or InProcessExecutor(), journal=journal, **SETTINGS)
+        return abc.smc(problem, executor or InProcessExecutor(), journal=journal, **settings)
 
 
 def journaled(folder):
@@ -112,6 +115,52 @@ def test_killed_twice_or_after_the_last_run_it_still_resumes_exactly(tmp_path, w
     executor = Counting()
     assert_same_result(calibrate(tmp_path, executor), whole)
     assert executor.ran == 0
+
+
+def budget(max_simulations, generations=3, population=8):
+    """Sampler settings and the journal identity of a budget (as the pipeline hashes them)."""
+    settings = SETTINGS | {
+        "max_simulations": max_simulations,
+        "generations": generations,
+        "population": population,
+    }
+    abc_config = {k: settings[k] for k in ("population", "generations", "max_simulations")}
+    return settings, {"format": 1, "config": {"seed": 3, "abc": abc_config}}
+
+
+def test_a_journal_resumes_under_another_budget_as_if_run_with_it_from_the_start(
+    tmp_path, whole
+):
+    """Raised, the calibration goes on; lowered, it finishes on the runs the journal holds.
+
+    The budget of 100 ends in a batch cut short (8 sets a batch): batches are drawn whole and
+    cut, so the runs of a smaller budget are the first runs of a larger one.
+    """
+    small, small_identity = budget(60)
+    large, large_identity = budget(100)
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=30, identity=small_identity, settings=small)
+    with CalibrationJournal.open(tmp_path, large_identity) as journal:
+        (notice,) = journal.warnings
+        assert "another budget (abc.max_simulations 60 -> 100)" in notice
+        assert "30 simulations" in notice
+        executor = Counting()
+        resumed = abc.smc(kp.GaussianMeans(seed=3), executor, journal=journal, **large)
+    assert_same_result(resumed, whole)
+    assert executor.ran == whole.runs - 30
+    identity = json.loads((tmp_path / JOURNAL / "identity.json").read_text())
+    assert identity["config"]["abc"]["max_simulations"] == 100  # the budget now resumed
+    # Lowered below what the journal holds: the calibration a budget of 52 gives, none run.
+    fewer, fewer_identity = budget(52, generations=2)
+    executor = Counting()
+    finished = calibrate(tmp_path, executor, identity=fewer_identity, settings=fewer)
+    alone = abc.smc(kp.GaussianMeans(seed=3), InProcessExecutor(), **fewer)
+    assert_same_result(finished, alone)
+    assert executor.ran == 0
+    # The population is not the budget: it changes every generation's runs.
+    _, other = budget(100, population=6)
+    with pytest.raises(JournalError, match=r"other settings or code \(abc.population changed"):
+        calibrate(tmp_path, identity=other, settings=large)
 
 
 def test_a_torn_last_record_is_ignored_with_a_warning_and_its_simulation_runs_again(

@@ -354,9 +354,10 @@ def smc(
             room = max_simulations - len(runner.outcomes)
             if room <= 0:
                 break
-            size = min(population, room)
-            proposals = kernels.perturbed(rng, space, previous, weights, covariance, size)
-            batch = runner.run(proposals, generation, tolerance, max_simulations)
+            # Drawn whole and cut to the budget, so that a smaller budget's runs are the
+            # first runs of a larger one (a journal resumes under another budget).
+            proposals = kernels.perturbed(rng, space, previous, weights, covariance, population)
+            batch = runner.run(proposals[:room], generation, tolerance, max_simulations)
             accepted.extend(o for o in batch if o.distance <= tolerance)
         runs = len(runner.outcomes) - started
         if runs:

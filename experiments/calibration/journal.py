@@ -19,7 +19,9 @@ code, give the same outcomes to the bit: a calibration of many hours may then sp
 that do not move the model's numbers (a faster engine, a tidier package), and is refused
 otherwise. The check is two simulations, not a proof: a change that acts only in a corner of
 the parameter space neither of them visits would pass it. ``identity.json`` then records the
-code now resumed and, under ``checked``, every change passed this way. A last
+code now resumed and, under ``checked``, every change passed this way. The budget
+(``abc.max_simulations``, ``abc.generations``) may change between sittings (:data:`BUDGET`):
+raised, the calibration goes on; lowered to the runs it holds, it finishes on them. A last
 line cut short by a kill is ignored with a warning (its simulation runs again); a damaged line
 before it is refused. The folder is locked while the journal is open: one calibration writes
 it at a time. The pipeline removes the journal once the calibration's results and manifest
@@ -73,6 +75,11 @@ CHECKABLE = {
 }
 #: The identity's record of the code changes a resumed journal passed (not compared).
 CHECKED = "checked"
+#: The budget (dotted configuration keys), which may change between sittings: the sampler's
+#: runs under one budget are the first runs under any other (its batches are drawn whole and
+#: cut to the budget), so a journal resumes with a larger budget to go on, or with a smaller
+#: one to finish on the runs it holds.
+BUDGET = ("abc.max_simulations", "abc.generations")
 
 #: Runs kept simulations again with the code of now, in order (for the check above).
 Rerun = Callable[[Sequence[Outcome]], list[Outcome]]
@@ -168,9 +175,12 @@ class CalibrationJournal:
             notices = []
             if begun is None:
                 write_json_atomic(base / IDENTITY, expected)
-            elif _comparable(begun) != expected:
+            elif _without_budget(_comparable(begun)) != _without_budget(expected):
                 assert rerun is not None  # else refused above
                 notices.append(_check_by_rerunning(folder, begun, expected, stored, rerun))
+            elif _comparable(begun) != expected:  # only the budget changed
+                notices.append(_new_budget(folder, begun, expected, len(stored)))
+                write_json_atomic(base / IDENTITY, expected | _checked(begun))
             handle.truncate(kept)  # a torn last line goes, so the next record starts a line
             journal = cls(folder, handle, stored)
             journal.warnings.extend(notices)
@@ -257,9 +267,49 @@ def _comparable(identity: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in identity.items() if k != CHECKED}
 
 
+def _checked(identity: dict[str, Any]) -> dict[str, Any]:
+    """The identity's record of checked code changes, if any (to keep when it is rewritten)."""
+    return {CHECKED: identity[CHECKED]} if CHECKED in identity else {}
+
+
+def _budget(identity: dict[str, Any]) -> dict[str, Any]:
+    """The budget's values in an identity's configuration (dotted key: value)."""
+    config = identity.get("config")
+    values = {}
+    for key in BUDGET:
+        section, name = key.split(".")
+        part = config.get(section) if isinstance(config, dict) else None
+        values[key] = part.get(name) if isinstance(part, dict) else None
+    return values
+
+
+def _without_budget(identity: dict[str, Any]) -> dict[str, Any]:
+    """An identity with the budget taken out of its configuration (see :data:`BUDGET`)."""
+    config = identity.get("config")
+    if not isinstance(config, dict):
+        return identity
+    config = dict(config)
+    for key in BUDGET:
+        section, name = key.split(".")
+        if isinstance(config.get(section), dict):
+            config[section] = {k: v for k, v in config[section].items() if k != name}
+    return identity | {"config": config}
+
+
+def _new_budget(folder: Path, stored: dict[str, Any], expected: dict[str, Any], held: int) -> str:
+    """The notice of a journal resumed under another budget."""
+    before, now = _budget(stored), _budget(expected)
+    changes = ", ".join(f"{k} {before[k]} -> {now[k]}" for k in BUDGET if before[k] != now[k])
+    return (
+        f"{folder}: resumed with another budget ({changes}); the {held} simulations the journal "
+        "holds are this budget's first ones, so they are taken as they are"
+    )
+
+
 def _differences(stored: dict[str, Any], expected: dict[str, Any]) -> dict[str, list[str]]:
     """What differs between a journal's identity and this calibration's, by identity key."""
     found: dict[str, list[str]] = {}
+    stored, expected = _without_budget(stored), _without_budget(expected)
     if stored.get("format") != expected.get("format"):
         found["format"] = [f"journal format {stored.get('format')} (now {expected.get('format')})"]
     config = [f"{key} changed" for key in _changed(stored.get("config"), expected.get("config"))]

@@ -251,6 +251,25 @@ def test_changed_code_that_gives_the_same_results_resumes_to_the_same_result(tmp
                                 "rerun": [0, 12]}]
 
 
+def test_changed_code_and_budget_together_are_both_checked_and_said(tmp_path, whole):
+    small, small_identity = budget(60)
+    large, large_identity = budget(100)
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(tmp_path, killed_after=20, identity=small_identity, settings=small)
+    ran = []
+    changed = large_identity | {"code": "the sources after a change"}
+    with CalibrationJournal.open(tmp_path, changed, rerun=rerun_known_posterior(ran)) as journal:
+        code, new_budget = journal.warnings
+        assert "began with other code" in code and "gave the same results" in code
+        assert "another budget (abc.max_simulations 60 -> 100)" in new_budget
+        resumed = abc.smc(kp.GaussianMeans(seed=3), InProcessExecutor(), journal=journal, **large)
+    assert ran == [0, 19]
+    assert_same_result(resumed, whole)
+    kept = json.loads((tmp_path / JOURNAL / "identity.json").read_text())
+    assert kept["code"] == changed["code"] and len(kept["checked"]) == 1
+    assert kept["config"]["abc"]["max_simulations"] == 100
+
+
 def test_changed_code_is_refused_if_it_gives_other_results_or_cannot_be_checked(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         calibrate(tmp_path, killed_after=6)

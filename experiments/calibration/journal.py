@@ -175,12 +175,15 @@ class CalibrationJournal:
             notices = []
             if begun is None:
                 write_json_atomic(base / IDENTITY, expected)
-            elif _without_budget(_comparable(begun)) != _without_budget(expected):
-                assert rerun is not None  # else refused above
-                notices.append(_check_by_rerunning(folder, begun, expected, stored, rerun))
-            elif _comparable(begun) != expected:  # only the budget changed
-                notices.append(_new_budget(folder, begun, expected, len(stored)))
-                write_json_atomic(base / IDENTITY, expected | _checked(begun))
+            elif _comparable(begun) != expected:
+                code_changed = _without_budget(_comparable(begun)) != _without_budget(expected)
+                if code_changed:  # rewrites the identity as ``expected``, checks recorded
+                    assert rerun is not None  # else refused above
+                    notices.append(_check_by_rerunning(folder, begun, expected, stored, rerun))
+                if _budget(begun) != _budget(expected):
+                    notices.append(_new_budget(folder, begun, expected, len(stored)))
+                    if not code_changed:
+                        write_json_atomic(base / IDENTITY, expected | _checked(begun))
             handle.truncate(kept)  # a torn last line goes, so the next record starts a line
             journal = cls(folder, handle, stored)
             journal.warnings.extend(notices)

@@ -122,7 +122,13 @@ def run_calibration(
     with CalibrationJournal.open(folder, expected, rerun=_rerunner(problem)) as journal:
         for warning in journal.warnings:
             print(f"calibrate: warning: {warning}", file=sys.stderr)
-        if journal.stored:
+        budget = config.abc.max_simulations
+        if journal.stored > budget:
+            print(
+                f"calibrate: finishing {folder} on the first {budget} of the "
+                f"{journal.stored} simulations its journal holds (abc.max_simulations)"
+            )
+        elif journal.stored:
             print(
                 f"calibrate: resuming {folder}: {journal.stored} simulations taken from its "
                 "journal, the rest run now"
@@ -193,17 +199,19 @@ def _sample(
     """Run ABC-SMC with the journal, showing progress; the result and where it ran."""
     # The budget counts parameter sets; with replicates each set is several runs.
     unit = "run" if config.replicates == 1 else "parameter set"
+    # A lowered budget uses only the journal's first simulations.
+    taken = min(journal.stored, config.abc.max_simulations)
     bar = Progress(
         config.abc.max_simulations,
         "calibrate",
         unit=unit,
         enabled=options.progress,
-        initial=journal.stored,
+        initial=taken,
     )
 
     def update(done: int, planned: int, message: str) -> None:
         bar.set_total(planned)
-        kept = {"from journal": journal.stored} if journal.stored else {}
+        kept = {"from journal": taken} if taken else {}
         bar.set_done(done, message, **kept)
 
     try:

@@ -579,10 +579,11 @@ class EncounterParameters(Section):
         unit="persons per year",
         ge=0,
         le=10_000,
-        source=ASSUMPTION + ": none before 2022; from 2022 Hong Kong residents lured into scam "
-        "compounds abroad returned and were screened by the police (US TIP reports 2023-2024). "
-        "No yearly count is among the project's published figures: a world sets it by date "
-        "(hong_kong_post_2020: a few dozen a year from 2022, a stated assumption)",
+        source="Security Bureau to LegCo (HKFP 2024-11-26): 46 Hong Kong residents lured into "
+        "scam compounds abroad sought help in 2022, 43 returned; none reported again until the "
+        "second quarter of 2024, after which 16 of 28 had returned by 2025-01-12 (Security "
+        "Bureau). A world sets it by date (hong_kong_2016_2020: 43 in 2022, 0 in 2023, 16 a "
+        "year from 2024-04); the default, none, is the world before 2022",
         description="Hong Kong residents trafficked abroad who return and are screened a year "
         "(the outbound stream, counted apart from inbound migrants).",
     )

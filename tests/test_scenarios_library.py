@@ -112,6 +112,8 @@ def test_worlds_differ_from_the_baseline_where_they_say():
     post = resolve_parameters("hong_kong_post_2020", "detention_first")
     assert post.time.start_year == 2020
     assert post.encounters.raid_rate_per_year == pytest.approx(0.1 * 615 / 1157, abs=0.001)
-    assert [entry.date for entry in post.timeline] == ["2020-07", "2021-01", "2022-01"]
-    assert post.timeline[2].set == {"encounters.outbound_returnees_per_year": 40}
+    assert [entry.date for entry in post.timeline] == ["2020-07", "2021-01", "2022-01", "2023-01"]
+    # The outbound stream by the Security Bureau's counts: 43 returned in 2022, none in 2023.
+    assert post.timeline[2].set == {"encounters.outbound_returnees_per_year": 43}
+    assert post.timeline[3].set == {"encounters.outbound_returnees_per_year": 0}
     assert post.timeline[0].set["ngo.screenings_per_year"] < baseline.ngo.screenings_per_year

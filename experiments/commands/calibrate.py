@@ -25,9 +25,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``tipsim calibrate``."""
     parser.add_argument("config", type=Path, metavar="FILE", help="calibration YAML file")
     add_executor_arguments(parser)
-    parser.add_argument("--max-simulations", type=int, metavar="N", help="replace the budget")
+    parser.add_argument(
+        "--max-simulations",
+        type=int,
+        metavar="N",
+        help="replace the budget (abc.max_simulations); an interrupted calibration resumes "
+        "under it, and one whose journal holds N or more finishes on its first N",
+    )
     parser.add_argument("--population", type=int, metavar="N", help="replace abc.population")
-    parser.add_argument("--generations", type=int, metavar="N", help="replace abc.generations")
+    parser.add_argument(
+        "--generations",
+        type=int,
+        metavar="N",
+        help="replace abc.generations (may also change when resuming)",
+    )
     parser.add_argument("--scale", type=float, metavar="S", help="replace the population scale")
     parser.add_argument("--seed", type=seed_argument, metavar="N", help="replace the seed")
     parser.add_argument(

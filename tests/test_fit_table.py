@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.calibration.fit import pattern_table
+from analysis.calibration.fit import pattern_table, yearly_summary
 from analysis.calibration.patterns import Pattern, PatternDefinition
 
 
@@ -40,3 +40,34 @@ def test_a_bound_counts_only_the_error_beyond_it(bound, published, simulated, wi
     row = pattern_table(yearly, list(range(len(simulated))), [pattern(bound, published)]).iloc[0]
     assert row["within_tolerance"] == pytest.approx(within)
     assert row["bound"] == bound
+
+
+def test_the_fit_of_a_weighted_posterior_is_of_its_weights():
+    """Recycled posteriors weigh sets unevenly: the table follows the weights, not the count.
+
+    Three runs of 0, 1 and 14 against at most 8 (tolerance 4): with equal weights the median is
+    1 and two thirds are within; with weights 0.1, 0.1 and 0.8 the median is 14 and 20% are.
+    """
+    yearly = pd.DataFrame({"number": [5, 6, 7], "year": 2018, "toy": [0.0, 1.0, 14.0]})
+    toy = pattern("at_most", 8.0)
+    even = pattern_table(yearly, [5, 6, 7], [toy]).iloc[0]
+    assert (even["median"], even["within_tolerance"]) == (1.0, pytest.approx(2 / 3))
+    weighted = pattern_table(yearly, [5, 6, 7], [toy], {5: 0.1, 6: 0.1, 7: 0.8}).iloc[0]
+    assert weighted["median"] == 14.0 and weighted["high"] == 14.0 and weighted["low"] == 0.0
+    assert weighted["within_tolerance"] == pytest.approx(0.2)
+
+
+def test_the_yearly_comparison_of_a_weighted_posterior_is_of_its_weights():
+    yearly = pd.DataFrame(
+        {
+            "number": [1, 2, 3, 1, 2, 3],
+            "year": [2016] * 3 + [2017] * 3,
+            "initial_screenings": [100.0, 200.0, 900.0, 10.0, 20.0, 30.0],
+        }
+    )
+    even = yearly_summary(yearly, [1, 2, 3])
+    assert even.loc[2016, ("median", "initial_screenings")] == 200.0
+    weighted = yearly_summary(yearly, [1, 2, 3], {1: 0.05, 2: 0.05, 3: 0.9})
+    assert weighted.loc[2016, ("median", "initial_screenings")] == 900.0
+    assert weighted.loc[2017, ("median", "initial_screenings")] == 30.0
+    assert weighted.loc[2016, ("low", "initial_screenings")] == 100.0

@@ -256,9 +256,11 @@ def _write_results(
     )
     result.generations.to_csv(folder / "generations.csv", index=False)
     accepted = list(result.accepted["number"])
-    fit = pattern_table(result.yearly, accepted, patterns)
+    # The posterior's weights: a recycled set from an early generation counts as it weighs.
+    weights = dict(zip(accepted, result.accepted["weight"], strict=True))
+    fit = pattern_table(result.yearly, accepted, patterns, weights)
     fit.to_csv(folder / "fit.csv", index=False)
-    comparison = published_comparison(result.yearly, accepted, figures)
+    comparison = published_comparison(result.yearly, accepted, figures, weights)
     comparison.to_csv(folder / "comparison.csv", index=False)
     prior = list(result.simulations.loc[result.simulations["generation"] == 0, "number"])
     plot_fit(result.yearly, accepted, prior, patterns, folder / "fit.png")

@@ -14,7 +14,6 @@ child *r* (the member draw uses the ensemble stream), so a forecast repeats exac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration import published
+from analysis.calibration.fit import weighted_quantiles
 from experiments.core.ensemble import draw_members, member_levers
 from experiments.core.replay import replay
 from experiments.core.seeds import run_seed
@@ -144,12 +144,3 @@ def summarise(
     return table
 
 
-def weighted_quantiles(
-    values: np.ndarray, weights: np.ndarray, quantiles: Sequence[float]
-) -> list[float]:
-    """Quantiles of a weighted sample (the inverse of its weighted distribution function)."""
-    if len(values) == 0 or weights.sum() <= 0:
-        return [float("nan")] * len(quantiles)
-    return [
-        float(np.quantile(values, q, weights=weights, method="inverted_cdf")) for q in quantiles
-    ]

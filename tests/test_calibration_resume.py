@@ -152,6 +152,9 @@ def test_a_journal_resumes_under_another_budget_as_if_run_with_it_from_the_start
     assert identity["config"]["abc"]["max_simulations"] == 100  # the budget now resumed
     # Lowered below what the journal holds: the calibration a budget of 52 gives, none run.
     fewer, fewer_identity = budget(52, generations=2)
+    with CalibrationJournal.open(tmp_path, fewer_identity) as journal:
+        (notice,) = journal.warnings
+        assert f"the first 52 of the {whole.runs} simulations" in notice
     executor = Counting()
     finished = calibrate(tmp_path, executor, identity=fewer_identity, settings=fewer)
     alone = abc.smc(kp.GaussianMeans(seed=3), InProcessExecutor(), **fewer)

@@ -227,6 +227,11 @@ class Result:
         return effective_sample_size(self.accepted["weight"].to_numpy())
 
     @property
+    def final_generation_ess(self) -> float:
+        """Kish effective sample size of the final generation's own SMC weights."""
+        return float(self.generations["ess"].iloc[-1])
+
+    @property
     def ess_share(self) -> float:
         """The effective sample size as a share of the population (of the sets if unknown)."""
         return self.ess / (self.population or len(self.accepted))

@@ -303,9 +303,12 @@ def _new_budget(folder: Path, stored: dict[str, Any], expected: dict[str, Any], 
     """The notice of a journal resumed under another budget."""
     before, now = _budget(stored), _budget(expected)
     changes = ", ".join(f"{k} {before[k]} -> {now[k]}" for k in BUDGET if before[k] != now[k])
+    budget = now["abc.max_simulations"]
+    used = min(held, budget) if isinstance(budget, int) else held
     return (
-        f"{folder}: resumed with another budget ({changes}); the {held} simulations the journal "
-        "holds are this budget's first ones, so they are taken as they are"
+        f"{folder}: resumed with another budget ({changes}); the first {used} of the {held} "
+        "simulations the journal holds are this budget's first runs, so they are taken as "
+        "they are"
     )
 
 

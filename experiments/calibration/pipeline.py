@@ -291,7 +291,7 @@ def _write_results(
         ess=ess,
         ess_share=result.ess_share,
         posterior_sets=len(result.accepted),
-        final_generation_ess=float(result.generations["ess"].iloc[-1]),
+        final_generation_ess=result.final_generation_ess,
         generations=result.generations.to_dict(orient="records"),
         executor=where,
         ensemble=[m.name for m in members],

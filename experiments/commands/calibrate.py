@@ -96,13 +96,12 @@ def _configured(args: argparse.Namespace) -> CalibrationConfig:
 def _print_summary(config, result, fit, folder: Path, where: str, ensemble: bool) -> None:
     tolerances = ", ".join(f"{t:.3g}" for t in result.tolerances)
     kept = f" ({result.from_journal} taken from the journal)" if result.from_journal else ""
-    last = float(result.generations["ess"].iloc[-1])
     print(
         f"calibration {config.name}: {result.runs} runs{kept} on {where} "
         f"({result.method}; tolerances {tolerances}); posterior: {len(result.accepted)} sets "
         f"within the final tolerance from every generation, effective sample size "
         f"{result.ess:.1f} ({result.ess_share:.0%} of the population of "
-        f"{config.abc.population}; the final generation alone {last:.1f})"
+        f"{config.abc.population}; the final generation alone {result.final_generation_ess:.1f})"
     )
     path = result.generations.assign(
         tolerance=result.generations["tolerance"].map("{:.4g}".format),

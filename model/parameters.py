@@ -582,8 +582,9 @@ class EncounterParameters(Section):
         source="Security Bureau to LegCo (HKFP 2024-11-26): 46 Hong Kong residents lured into "
         "scam compounds abroad sought help in 2022, 43 returned; none reported again until the "
         "second quarter of 2024, after which 16 of 28 had returned by 2025-01-12 (Security "
-        "Bureau). A world sets it by date (hong_kong_2016_2020: 43 in 2022, 0 in 2023, 16 a "
-        "year from 2024-04); the default, none, is the world before 2022",
+        "Bureau). A world sets it by date (hong_kong_2016_2020: 43 in 2022, 0 in 2023, 20 a "
+        "year from 2024-04: 16 in the 0.78 year to 2025-01-12); the default, none, is the "
+        "world before 2022",
         description="Hong Kong residents trafficked abroad who return and are screened a year "
         "(the outbound stream, counted apart from inbound migrants).",
     )
